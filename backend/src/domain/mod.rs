@@ -1,0 +1,6 @@
+//! Pure rules: values, policies and state machines. Nothing here touches
+//! the database, HTTP or GraphQL; everything here is unit-tested in place.
+
+pub mod auth;
+pub mod catalog;
+pub mod money;

@@ -1,0 +1,102 @@
+//! Products: search with Relay paging, lookup by SKU, availability.
+
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
+
+use super::context::state;
+use super::loaders::AvailabilityLoader;
+use super::types::{Money, PageInfo};
+use crate::services::catalog::{self as svc, encode_cursor};
+
+/// A product of the catalog.
+pub struct Product(pub entity::product::Model);
+
+#[Object]
+impl Product {
+    /// Stable opaque id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// Stock-keeping unit, unique and upper-case, e.g. "AUD-001".
+    async fn sku(&self) -> &str {
+        &self.0.sku
+    }
+    /// Display name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Longer description.
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    /// Unit price.
+    async fn price(&self) -> Money {
+        Money::from_minor(self.0.price_minor, &self.0.currency)
+    }
+    /// Units available to sell: on hand minus allocated, over all warehouses.
+    async fn available(&self, ctx: &Context<'_>) -> Result<i64> {
+        let loader = ctx.data_unchecked::<DataLoader<AvailabilityLoader>>();
+        Ok(loader.load_one(self.0.id).await?.unwrap_or(0).max(0))
+    }
+}
+
+/// A product in a page of results.
+#[derive(SimpleObject)]
+pub struct ProductEdge {
+    /// Opaque position of this item; pass as `after`.
+    pub cursor: String,
+    /// The product.
+    pub node: Product,
+}
+
+/// A page of products.
+#[derive(SimpleObject)]
+pub struct ProductConnection {
+    /// The products of this page, in SKU order.
+    pub edges: Vec<ProductEdge>,
+    /// Where this page sits.
+    pub page_info: PageInfo,
+    /// Number of products matching the search, over all pages.
+    pub total_count: i64,
+}
+
+#[derive(Default)]
+pub struct CatalogQuery;
+
+#[Object]
+impl CatalogQuery {
+    /// Active products whose name or SKU contains `search` (case-insensitive).
+    async fn products(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Text to look for in the name or SKU.")] search: Option<String>,
+        #[graphql(desc = "Page size, 1 to 100.", default = 20)] first: i64,
+        #[graphql(desc = "Cursor of the item after which the page starts.")] after: Option<String>,
+    ) -> Result<ProductConnection> {
+        let page = svc::search_products(state(ctx), search.as_deref(), first, after.as_deref()).await?;
+        let edges: Vec<ProductEdge> = page
+            .items
+            .into_iter()
+            .map(|p| ProductEdge {
+                cursor: encode_cursor(&p.sku),
+                node: Product(p),
+            })
+            .collect();
+        Ok(ProductConnection {
+            page_info: PageInfo {
+                has_next_page: page.has_next,
+                has_previous_page: page.has_previous,
+                start_cursor: edges.first().map(|e| e.cursor.clone()),
+                end_cursor: edges.last().map(|e| e.cursor.clone()),
+            },
+            edges,
+            total_count: page.total as i64,
+        })
+    }
+
+    /// One active product by SKU, or null.
+    async fn product(&self, ctx: &Context<'_>, sku: String) -> Result<Option<Product>> {
+        Ok(svc::find_by_sku(state(ctx), &sku).await?.map(Product))
+    }
+}
+

@@ -1,0 +1,45 @@
+//! The schema root: per-area parts merged into Query, Mutation and
+//! Subscription, with the limits configured once.
+
+use async_graphql::{MergedObject, MergedSubscription, Schema};
+
+use super::auth::{AuthMutation, AuthQuery};
+use super::catalog::CatalogQuery;
+use super::inventory::{InventoryMutation, InventoryQuery, InventorySubscription};
+use super::limits::AliasLimit;
+use super::users::{UsersMutation, UsersQuery};
+use crate::config::Config;
+
+#[derive(MergedObject, Default)]
+pub struct Query(AuthQuery, CatalogQuery, InventoryQuery, UsersQuery);
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(AuthMutation, InventoryMutation, UsersMutation);
+
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(InventorySubscription);
+
+pub type OmsSchema = Schema<Query, Mutation, Subscription>;
+
+/// Builds the schema with the configured limits. Request data (caller,
+/// state, loaders) is attached per request by the HTTP layer.
+pub fn build_schema(config: &Config) -> OmsSchema {
+    let mut b = Schema::build(Query::default(), Mutation::default(), Subscription::default())
+        .limit_depth(config.graphql_max_depth)
+        .limit_complexity(config.graphql_max_complexity)
+        .limit_recursive_depth(32)
+        .extension(AliasLimit(config.graphql_max_aliases));
+    if !config.graphql_introspection {
+        b = b.disable_introspection().disable_suggestions();
+    }
+    b.finish()
+}
+
+/// The SDL as committed in `schema.graphql`.
+pub fn sdl() -> String {
+    let defaults = Config::from_vars(&Default::default());
+    match defaults {
+        Ok(c) => build_schema(&c).sdl(),
+        Err(e) => format!("# cannot build schema: {e}"),
+    }
+}

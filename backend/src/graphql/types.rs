@@ -1,0 +1,109 @@
+//! Output types shared by several areas. They are built from entities but
+//! are their own structs, so the public API is not welded to the tables.
+
+use async_graphql::{Enum, ID, SimpleObject};
+
+use crate::domain::auth::Role as DomainRole;
+use crate::domain::money::{Currency, Money as DomainMoney};
+
+/// An amount of money.
+#[derive(SimpleObject, Clone)]
+pub struct Money {
+    /// Decimal amount as text, e.g. "129.00" (never a float).
+    pub amount: String,
+    /// ISO 4217 currency code, e.g. "CNY".
+    pub currency_code: String,
+}
+
+impl Money {
+    pub fn from_minor(minor: i64, currency: &str) -> Money {
+        let amount = match Currency::parse(currency) {
+            Some(c) => DomainMoney::new(minor, c).amount(),
+            None => minor.to_string(),
+        };
+        Money {
+            amount,
+            currency_code: currency.to_string(),
+        }
+    }
+}
+
+/// What a user may do.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum Role {
+    /// Shops in the portal; sees only their own orders.
+    Customer,
+    /// Service desk: tickets, change requests, returns.
+    Support,
+    /// Picks, packs, ships, receives returns, manages stock.
+    Warehouse,
+    /// Payments, refunds, invoices, reports.
+    Finance,
+    /// Everything, including users, channels and rules.
+    Admin,
+    /// An API key bound to one sales channel.
+    Integration,
+}
+
+impl From<DomainRole> for Role {
+    fn from(r: DomainRole) -> Self {
+        match r {
+            DomainRole::Customer => Role::Customer,
+            DomainRole::Support => Role::Support,
+            DomainRole::Warehouse => Role::Warehouse,
+            DomainRole::Finance => Role::Finance,
+            DomainRole::Admin => Role::Admin,
+            DomainRole::Integration => Role::Integration,
+        }
+    }
+}
+
+impl From<Role> for DomainRole {
+    fn from(r: Role) -> Self {
+        match r {
+            Role::Customer => DomainRole::Customer,
+            Role::Support => DomainRole::Support,
+            Role::Warehouse => DomainRole::Warehouse,
+            Role::Finance => DomainRole::Finance,
+            Role::Admin => DomainRole::Admin,
+            Role::Integration => DomainRole::Integration,
+        }
+    }
+}
+
+/// A person with an account.
+#[derive(SimpleObject, Clone)]
+pub struct User {
+    /// Stable opaque id.
+    pub id: ID,
+    /// Sign-in email, lower-cased.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// The user's role.
+    pub role: Role,
+}
+
+impl From<entity::user::Model> for User {
+    fn from(u: entity::user::Model) -> Self {
+        User {
+            id: ID(u.id.to_string()),
+            email: u.email,
+            name: u.name,
+            role: DomainRole::parse(&u.role).unwrap_or(DomainRole::Customer).into(),
+        }
+    }
+}
+
+/// Relay paging information.
+#[derive(SimpleObject, Clone)]
+pub struct PageInfo {
+    /// More items follow this page.
+    pub has_next_page: bool,
+    /// Items precede this page.
+    pub has_previous_page: bool,
+    /// Cursor of the first item of the page.
+    pub start_cursor: Option<String>,
+    /// Cursor of the last item; pass it as `after` for the next page.
+    pub end_cursor: Option<String>,
+}

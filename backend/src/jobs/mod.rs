@@ -1,0 +1,36 @@
+//! Background jobs. Today: an hourly sweep of expired throttling rows and
+//! sessions. Later: the outbox dispatcher and scheduled automation.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use entity::{login_attempt, session};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use crate::services::auth::THROTTLE_WINDOW_MINUTES;
+use crate::state::AppState;
+
+pub fn spawn(state: AppState) {
+    actix_web::rt::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = sweep(&state).await {
+                tracing::warn!(error = %e, "sweep failed");
+            }
+        }
+    });
+}
+
+async fn sweep(state: &AppState) -> Result<(), sea_orm::DbErr> {
+    let tx = state.db.begin_write().await?;
+    login_attempt::Entity::delete_many()
+        .filter(login_attempt::Column::At.lt(Utc::now() - chrono::Duration::minutes(THROTTLE_WINDOW_MINUTES)))
+        .exec(&*tx)
+        .await?;
+    session::Entity::delete_many()
+        .filter(session::Column::ExpiresAt.lt(Utc::now() - chrono::Duration::days(1)))
+        .exec(&*tx)
+        .await?;
+    tx.commit().await
+}

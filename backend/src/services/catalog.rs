@@ -1,0 +1,131 @@
+//! The catalog: product search with cursor paging, product lookup, and
+//! availability (on hand minus allocated, summed over warehouses).
+
+use std::collections::HashMap;
+
+use base64::Engine;
+use entity::{channel, product, stock_level};
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::{
+    ColumnTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use uuid::Uuid;
+
+use super::authorize;
+use crate::domain::auth::{Principal, STAFF};
+use crate::domain::catalog::{MAX_PAGE_SIZE, Sku};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+/// One page of products.
+pub struct ProductPage {
+    pub items: Vec<product::Model>,
+    pub has_next: bool,
+    pub has_previous: bool,
+    pub total: u64,
+}
+
+pub fn encode_cursor(sku: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("sku:{sku}"))
+}
+
+fn decode_cursor(c: &str) -> AppResult<String> {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(c)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|s| s.strip_prefix("sku:").map(str::to_string))
+        .ok_or_else(|| AppError::invalid("after", "is not a valid cursor"))
+}
+
+/// Active products whose name or SKU contains `search` (case-insensitive),
+/// ordered by SKU.
+pub async fn search_products(
+    state: &AppState,
+    search: Option<&str>,
+    first: i64,
+    after: Option<&str>,
+) -> AppResult<ProductPage> {
+    if !(1..=MAX_PAGE_SIZE).contains(&first) {
+        return Err(AppError::invalid("first", "must be between 1 and 100"));
+    }
+    let mut q = product::Entity::find().filter(product::Column::Active.eq(true));
+    if let Some(s) = search.map(str::trim).filter(|s| !s.is_empty()) {
+        if s.chars().count() > 100 {
+            return Err(AppError::invalid("search", "must be at most 100 characters"));
+        }
+        let escaped = s
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = format!("%{escaped}%");
+        let name_like = Expr::expr(Func::lower(Expr::col(product::Column::Name)))
+            .like(sea_orm::sea_query::LikeExpr::new(pattern.clone()).escape('\\'));
+        let sku_like = Expr::expr(Func::lower(Expr::col(product::Column::Sku)))
+            .like(sea_orm::sea_query::LikeExpr::new(pattern).escape('\\'));
+        q = q.filter(name_like.or(sku_like));
+    }
+    let total = q.clone().count(&state.db.conn).await?;
+    let has_previous = after.is_some();
+    if let Some(c) = after {
+        q = q.filter(product::Column::Sku.gt(decode_cursor(c)?));
+    }
+    let mut items = q
+        .order_by_asc(product::Column::Sku)
+        .limit((first + 1) as u64)
+        .all(&state.db.conn)
+        .await?;
+    let has_next = items.len() as i64 > first;
+    items.truncate(first as usize);
+    Ok(ProductPage {
+        items,
+        has_next,
+        has_previous,
+        total,
+    })
+}
+
+pub async fn find_by_sku(state: &AppState, sku: &str) -> AppResult<Option<product::Model>> {
+    let Some(sku) = Sku::parse(sku) else {
+        return Ok(None);
+    };
+    Ok(product::Entity::find()
+        .filter(product::Column::Sku.eq(sku.as_str()))
+        .filter(product::Column::Active.eq(true))
+        .one(&state.db.conn)
+        .await?)
+}
+
+#[derive(FromQueryResult)]
+struct AvailableRow {
+    product_id: Uuid,
+    available: i64,
+}
+
+/// Units available to sell per product, in one query for the whole batch.
+pub async fn availability(state: &AppState, ids: &[Uuid]) -> AppResult<HashMap<Uuid, i64>> {
+    let rows = stock_level::Entity::find()
+        .select_only()
+        .column(stock_level::Column::ProductId)
+        .column_as(
+            Expr::cust("CAST(SUM(on_hand - allocated) AS BIGINT)"),
+            "available",
+        )
+        .filter(stock_level::Column::ProductId.is_in(ids.to_vec()))
+        .group_by(stock_level::Column::ProductId)
+        .into_model::<AvailableRow>()
+        .all(&state.db.conn)
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.product_id, r.available)).collect())
+}
+
+/// Sales channels (staff only).
+pub async fn list_channels(state: &AppState, p: &Principal) -> AppResult<Vec<channel::Model>> {
+    authorize(p, STAFF)?;
+    Ok(channel::Entity::find()
+        .order_by_asc(channel::Column::Code)
+        .all(&state.db.conn)
+        .await?)
+}

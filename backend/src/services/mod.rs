@@ -1,0 +1,19 @@
+//! Use cases. Each command runs in one transaction, checks the caller's
+//! rights first, and publishes events only after commit.
+
+pub mod auth;
+pub mod catalog;
+pub mod inventory;
+pub mod seed;
+pub mod users;
+
+use crate::domain::auth::{Denied, Principal, Role, require_role};
+use crate::error::AppError;
+
+/// Default-deny role check in service terms.
+pub fn authorize(p: &Principal, roles: &[Role]) -> Result<(), AppError> {
+    require_role(p, roles).map_err(|d| match d {
+        Denied::Unauthenticated => AppError::Unauthenticated("sign in first".into()),
+        Denied::Forbidden => AppError::Forbidden("your role may not do this".into()),
+    })
+}

@@ -1,0 +1,100 @@
+//! Accounts: customers register themselves; staff accounts are made by an
+//! admin (GraphQL) or the CLI.
+
+use chrono::Utc;
+use entity::user;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use uuid::Uuid;
+
+use super::auth::{hash_password, parse_email, validate_name, validate_password};
+use super::authorize;
+use crate::domain::auth::{ADMINS, Email, Principal, Role};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+pub(crate) async fn insert_user(
+    state: &AppState,
+    email: &Email,
+    name: &str,
+    password: &str,
+    role: Role,
+) -> AppResult<user::Model> {
+    let hash = hash_password(password.to_string()).await?;
+    let now = Utc::now();
+    let tx = state.db.begin_write().await?;
+    let exists = user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .one(&*tx)
+        .await?
+        .is_some();
+    if exists {
+        return Err(AppError::Conflict(
+            "an account with this email already exists".into(),
+        ));
+    }
+    let model = user::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        email: Set(email.as_str().to_string()),
+        name: Set(name.to_string()),
+        role: Set(role.as_str().to_string()),
+        password_hash: Set(hash),
+        created_at: Set(now),
+        password_changed_at: Set(now),
+    }
+    .insert(&*tx)
+    .await?;
+    tx.commit().await?;
+    Ok(model)
+}
+
+/// Creates a staff account (admin only). Customers register themselves.
+pub async fn create_staff_user(
+    state: &AppState,
+    p: &Principal,
+    email: &str,
+    password: &str,
+    name: &str,
+    role: Role,
+) -> AppResult<user::Model> {
+    authorize(p, ADMINS)?;
+    create_user_unchecked(state, email, password, name, role, true).await
+}
+
+/// Creates any account; the caller has already been authorized (CLI, seed).
+pub async fn create_user_unchecked(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    name: &str,
+    role: Role,
+    staff_only: bool,
+) -> AppResult<user::Model> {
+    if role == Role::Integration || (staff_only && !role.is_staff()) {
+        return Err(AppError::invalid(
+            "role",
+            "must be one of support, warehouse, finance, admin",
+        ));
+    }
+    let email = parse_email(email)?;
+    let name = validate_name(name)?;
+    validate_password(password)?;
+    insert_user(state, &email, &name, password, role).await
+}
+
+/// Lists users, optionally of one role (admin only).
+pub async fn list_users(
+    state: &AppState,
+    p: &Principal,
+    role: Option<Role>,
+) -> AppResult<Vec<user::Model>> {
+    authorize(p, ADMINS)?;
+    let mut q = user::Entity::find().order_by_asc(user::Column::Email);
+    if let Some(r) = role {
+        q = q.filter(user::Column::Role.eq(r.as_str()));
+    }
+    Ok(q.all(&state.db.conn).await?)
+}
+
+pub async fn find_user(state: &AppState, id: Uuid) -> AppResult<Option<user::Model>> {
+    Ok(user::Entity::find_by_id(id).one(&state.db.conn).await?)
+}

@@ -1,0 +1,70 @@
+//! Start-up: connect, migrate, seed on first start, bind, serve until
+//! SIGTERM/SIGINT (graceful: in-flight requests finish).
+
+use std::io::Write;
+use std::sync::Arc;
+
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer};
+use anyhow::Context;
+use migration::MigratorTrait;
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::events::EventBus;
+use crate::graphql::build_schema;
+use crate::services::auth::TokenKeys;
+use crate::state::AppState;
+
+/// Connects to the database and runs pending migrations.
+pub async fn connect_and_migrate(config: &Config) -> anyhow::Result<Db> {
+    let db = Db::connect(config).await?;
+    migration::Migrator::up(&db.conn, None)
+        .await
+        .context("running migrations")?;
+    Ok(db)
+}
+
+pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
+    let db = connect_and_migrate(&config).await?;
+    let keys = TokenKeys::load(config.jwt_secret.as_deref(), &config.data_dir)?;
+    Ok(AppState {
+        config: Arc::new(config),
+        db,
+        keys: Arc::new(keys),
+        bus: EventBus::new(),
+    })
+}
+
+/// `oms serve`.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let state = build_state(config).await?;
+    if state.config.seed_demo
+        && crate::services::seed::seed_if_empty(&state)
+            .await
+            .map_err(|e| anyhow::anyhow!("seeding demo data: {}", e.describe()))?
+    {
+        tracing::info!("seeded demo data (see README for the demo accounts)");
+    }
+    crate::jobs::spawn(state.clone());
+    let schema = build_schema(&state.config);
+    let bind = state.config.bind;
+    let app_state = state.clone();
+    let server = HttpServer::new(move || {
+        let st = app_state.clone();
+        let sc = schema.clone();
+        App::new()
+            .wrap(from_fn(crate::http::request_log::request_log))
+            .configure(move |cfg| crate::http::configure(cfg, st, sc))
+    })
+    .shutdown_timeout(10)
+    .bind(bind)
+    .with_context(|| format!("binding {bind}"))?;
+    for addr in server.addrs() {
+        println!("oms listening on http://{addr}");
+    }
+    let _ = std::io::stdout().flush();
+    server.run().await.context("serving HTTP")?;
+    tracing::info!("shut down cleanly");
+    Ok(())
+}

@@ -1,0 +1,26 @@
+//! sea-orm entities, one module per table. No business logic lives here:
+//! rules are in `backend/src/domain`, use cases in `backend/src/services`.
+
+pub mod channel;
+pub mod login_attempt;
+pub mod product;
+pub mod refresh_token;
+pub mod session;
+pub mod stock_level;
+pub mod stock_movement;
+pub mod user;
+pub mod warehouse;
+pub mod address;
+
+pub mod prelude {
+    pub use super::address::Entity as Address;
+    pub use super::channel::Entity as Channel;
+    pub use super::login_attempt::Entity as LoginAttempt;
+    pub use super::product::Entity as Product;
+    pub use super::refresh_token::Entity as RefreshToken;
+    pub use super::session::Entity as Session;
+    pub use super::stock_level::Entity as StockLevel;
+    pub use super::stock_movement::Entity as StockMovement;
+    pub use super::user::Entity as User;
+    pub use super::warehouse::Entity as Warehouse;
+}

@@ -1,0 +1,72 @@
+//! The root component: language, session, layout and routes.
+
+use crate::api::{self, ApiError, types::User};
+use crate::components::header::Header;
+use crate::i18n::{self, Key, t};
+use crate::pages::{
+    console::ConsolePage, login::LoginPage, product::ProductPage, products::ProductsPage,
+    register::RegisterPage,
+};
+use leptos::prelude::*;
+use leptos_meta::{Title, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{Route, Router, Routes},
+    path,
+};
+
+/// The caller's identity (`me`), loaded once per page and shared by the
+/// header and the pages that depend on it.
+#[derive(Clone, Copy)]
+pub struct Session(pub Resource<Result<Option<User>, ApiError>>);
+
+/// The session from context.
+pub fn use_session() -> Session {
+    match use_context::<Session>() {
+        Some(session) => session,
+        // Outside of App (tests, other shells): an anonymous session.
+        None => Session(Resource::new(|| (), |_| async { Ok(None) })),
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(i18n::detect_lang());
+    provide_context(Session(Resource::new(|| (), |_| api::me())));
+
+    // Async SSR: every page is fully rendered before it is sent, so it reads
+    // the same with JavaScript off (no streamed fragments to swap in).
+    view! {
+        <Router>
+            <Header />
+            <main class="container">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=ProductsPage ssr=SsrMode::Async />
+                    <Route path=path!("/products/:sku") view=ProductPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
+                    <Route path=path!("/console") view=ConsolePage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// Shown for a path no route matches (reached by client-side navigation;
+/// the server only mounts the routes above).
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_actix::ResponseOptions>() {
+        res.set_status(actix_web::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text=t(Key::PageTitleNotFound) />
+        <h1>{t(Key::PageTitleNotFound)}</h1>
+        <p>{t(Key::NotFoundText)}</p>
+        <p>
+            <a href="/">{t(Key::BackToProducts)}</a>
+        </p>
+    }
+}

@@ -1,0 +1,79 @@
+//! `/console`: the staff console shell (placeholder sections for now).
+//! Staff roles see it; anonymous visitors get a sign-in prompt and other
+//! roles a "not allowed" notice. The GraphQL API enforces the real rules.
+
+use crate::app::use_session;
+use crate::i18n::{Key, role_key, t, use_lang};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+const SECTIONS: &[(&str, Key)] = &[
+    ("orders", Key::ConsoleOrders),
+    ("inventory", Key::ConsoleInventory),
+    ("payments", Key::ConsolePayments),
+    ("service", Key::ConsoleService),
+    ("reports", Key::ConsoleReports),
+];
+
+#[component]
+pub fn ConsolePage() -> impl IntoView {
+    let lang = use_lang();
+    let session = use_session();
+
+    view! {
+        <Title text=t(Key::PageTitleConsole) />
+        <h1>{t(Key::PageTitleConsole)}</h1>
+        <Suspense fallback=move || view! { <p class="muted">{lang.t(Key::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match session.0.await.ok().flatten() {
+                    Some(user) if user.is_staff() => {
+                        view! {
+                            <section id="console" class="console" data-role=user.role.clone()>
+                                <p class="muted">
+                                    {lang.t(Key::YourRole)} " " {lang.t(role_key(&user.role))}
+                                </p>
+                                <p>{lang.t(Key::ConsoleIntro)}</p>
+                                <ul class="console-grid">
+                                    {SECTIONS
+                                        .iter()
+                                        .map(|(id, key)| {
+                                            view! {
+                                                <li class="card console-section" id=format!("console-{id}")>
+                                                    <h2>{lang.t(*key)}</h2>
+                                                    <p class="muted">{lang.t(Key::ComingSoon)}</p>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            </section>
+                        }
+                            .into_any()
+                    }
+                    Some(user) => {
+                        view! {
+                            <p class="error" role="alert" id="console-denied">
+                                {lang.t(Key::ConsoleForbidden)}
+                            </p>
+                            <p class="muted">
+                                {lang.t(Key::YourRole)} " " {lang.t(role_key(&user.role))}
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    None => {
+                        view! {
+                            <p id="console-denied">{lang.t(Key::ConsoleSignIn)}</p>
+                            <p>
+                                <a href="/login?next=/console" class="button">
+                                    {lang.t(Key::NavLogin)}
+                                </a>
+                            </p>
+                        }
+                            .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}

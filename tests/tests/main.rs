@@ -1,0 +1,15 @@
+//! Black-box tests: every test starts the real `oms serve` binary on a random
+//! port with a fresh database and talks to it as a client would.
+//!
+//! Build the server first: `cargo build -p backend`, then `cargo test -p tests`.
+//! `TEST_DATABASE_URL=postgres://...` runs everything against PostgreSQL.
+
+mod helpers;
+
+mod auth;
+mod browser;
+mod config;
+mod graphql_limits;
+mod portal;
+mod schema;
+mod subscriptions;
