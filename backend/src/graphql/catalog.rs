@@ -8,9 +8,9 @@ use super::loaders::AvailabilityLoader;
 use super::types::{Money, PageInfo};
 use crate::services::catalog::{self as svc, encode_cursor};
 
-/// A product of the catalog.
 pub struct Product(pub entity::product::Model);
 
+/// A product of the catalog.
 #[Object]
 impl Product {
     /// Stable opaque id.

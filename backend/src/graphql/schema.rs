@@ -10,12 +10,15 @@ use super::limits::AliasLimit;
 use super::users::{UsersMutation, UsersQuery};
 use crate::config::Config;
 
+/// Read operations: the catalog, stock, users and the signed-in user.
 #[derive(MergedObject, Default)]
 pub struct Query(AuthQuery, CatalogQuery, InventoryQuery, UsersQuery);
 
+/// Commands: sign-in and accounts, stock adjustments.
 #[derive(MergedObject, Default)]
 pub struct Mutation(AuthMutation, InventoryMutation, UsersMutation);
 
+/// Live feeds over WebSocket (graphql-transport-ws).
 #[derive(MergedSubscription, Default)]
 pub struct Subscription(InventorySubscription);
 

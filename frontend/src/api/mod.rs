@@ -168,14 +168,13 @@ mod transport {
 mod transport {
     use super::ApiError;
     use serde_json::Value;
-    use std::future::Future;
 
     /// Without `ssr` or `hydrate` there is nowhere to send a request.
-    pub fn send<T: 'static>(
+    pub async fn send<T: 'static>(
         _body: Value,
         _decode: fn(Value) -> Result<T, ApiError>,
-    ) -> impl Future<Output = Result<T, ApiError>> + Send + 'static {
-        std::future::ready(Err(ApiError::Internal))
+    ) -> Result<T, ApiError> {
+        Err(ApiError::Internal)
     }
 }
 
