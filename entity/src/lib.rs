@@ -1,8 +1,13 @@
 //! sea-orm entities, one module per table. No business logic lives here:
 //! rules are in `backend/src/domain`, use cases in `backend/src/services`.
 
+pub mod address;
+pub mod api_key;
 pub mod channel;
 pub mod login_attempt;
+pub mod order;
+pub mod order_event;
+pub mod order_line;
 pub mod product;
 pub mod refresh_token;
 pub mod session;
@@ -10,12 +15,15 @@ pub mod stock_level;
 pub mod stock_movement;
 pub mod user;
 pub mod warehouse;
-pub mod address;
 
 pub mod prelude {
     pub use super::address::Entity as Address;
+    pub use super::api_key::Entity as ApiKey;
     pub use super::channel::Entity as Channel;
     pub use super::login_attempt::Entity as LoginAttempt;
+    pub use super::order::Entity as Order;
+    pub use super::order_event::Entity as OrderEvent;
+    pub use super::order_line::Entity as OrderLine;
     pub use super::product::Entity as Product;
     pub use super::refresh_token::Entity as RefreshToken;
     pub use super::session::Entity as Session;

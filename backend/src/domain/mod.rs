@@ -3,4 +3,6 @@
 
 pub mod auth;
 pub mod catalog;
+pub mod inventory;
 pub mod money;
+pub mod orders;

@@ -1,0 +1,295 @@
+//! Order rules: the status state machine, who may take which action, the
+//! shipping-fee table, line validation and pricing. Pure: no I/O.
+
+use std::collections::BTreeMap;
+
+use super::auth::{Principal, Role};
+
+/// Where an order is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OrderStatus {
+    PendingPayment,
+    Confirmed,
+    Processing,
+    PartiallyShipped,
+    Shipped,
+    Delivered,
+    Completed,
+    Cancelled,
+}
+
+/// What can happen to an order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OrderAction {
+    /// Payment captured (or a cash-on-delivery / paid-on-channel order accepted).
+    ConfirmPayment,
+    /// The warehouse starts picking.
+    StartProcessing,
+    /// Some shipments left; more to come.
+    ShipPartially,
+    /// Every unit has shipped.
+    ShipAll,
+    /// The carrier delivered.
+    Deliver,
+    /// The return window closed; the order is done.
+    Complete,
+    /// Cancelled before shipping; allocations are released.
+    Cancel,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct TransitionError {
+    pub from: OrderStatus,
+    pub action: OrderAction,
+}
+
+impl OrderStatus {
+    pub const ALL: [OrderStatus; 8] = [
+        OrderStatus::PendingPayment,
+        OrderStatus::Confirmed,
+        OrderStatus::Processing,
+        OrderStatus::PartiallyShipped,
+        OrderStatus::Shipped,
+        OrderStatus::Delivered,
+        OrderStatus::Completed,
+        OrderStatus::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::PendingPayment => "PENDING_PAYMENT",
+            OrderStatus::Confirmed => "CONFIRMED",
+            OrderStatus::Processing => "PROCESSING",
+            OrderStatus::PartiallyShipped => "PARTIALLY_SHIPPED",
+            OrderStatus::Shipped => "SHIPPED",
+            OrderStatus::Delivered => "DELIVERED",
+            OrderStatus::Completed => "COMPLETED",
+            OrderStatus::Cancelled => "CANCELLED",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        OrderStatus::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// The transition table: one match, no catch-all arm.
+    pub fn next(self, action: OrderAction) -> Result<OrderStatus, TransitionError> {
+        use OrderAction as A;
+        use OrderStatus as S;
+        let to = match (self, action) {
+            (S::PendingPayment, A::ConfirmPayment) => Some(S::Confirmed),
+            (S::PendingPayment, A::Cancel) => Some(S::Cancelled),
+            (S::PendingPayment, A::StartProcessing | A::ShipPartially | A::ShipAll) => None,
+            (S::PendingPayment, A::Deliver | A::Complete) => None,
+
+            (S::Confirmed, A::StartProcessing) => Some(S::Processing),
+            (S::Confirmed, A::Cancel) => Some(S::Cancelled),
+            (S::Confirmed, A::ConfirmPayment | A::ShipPartially | A::ShipAll) => None,
+            (S::Confirmed, A::Deliver | A::Complete) => None,
+
+            (S::Processing, A::ShipPartially) => Some(S::PartiallyShipped),
+            (S::Processing, A::ShipAll) => Some(S::Shipped),
+            (S::Processing, A::Cancel) => Some(S::Cancelled),
+            (S::Processing, A::ConfirmPayment | A::StartProcessing) => None,
+            (S::Processing, A::Deliver | A::Complete) => None,
+
+            (S::PartiallyShipped, A::ShipPartially) => Some(S::PartiallyShipped),
+            (S::PartiallyShipped, A::ShipAll) => Some(S::Shipped),
+            (S::PartiallyShipped, A::ConfirmPayment | A::StartProcessing) => None,
+            (S::PartiallyShipped, A::Deliver | A::Complete | A::Cancel) => None,
+
+            (S::Shipped, A::Deliver) => Some(S::Delivered),
+            (S::Shipped, A::ConfirmPayment | A::StartProcessing) => None,
+            (S::Shipped, A::ShipPartially | A::ShipAll | A::Complete | A::Cancel) => None,
+
+            (S::Delivered, A::Complete) => Some(S::Completed),
+            (S::Delivered, A::ConfirmPayment | A::StartProcessing) => None,
+            (S::Delivered, A::ShipPartially | A::ShipAll | A::Deliver | A::Cancel) => None,
+
+            (S::Completed, _) => None,
+            (S::Cancelled, _) => None,
+        };
+        to.ok_or(TransitionError { from: self, action })
+    }
+
+    /// Units are still promised from stock (allocated, not shipped).
+    pub fn holds_allocation(self) -> bool {
+        matches!(
+            self,
+            OrderStatus::PendingPayment | OrderStatus::Confirmed | OrderStatus::Processing
+        )
+    }
+}
+
+impl OrderAction {
+    pub const ALL: [OrderAction; 7] = [
+        OrderAction::ConfirmPayment,
+        OrderAction::StartProcessing,
+        OrderAction::ShipPartially,
+        OrderAction::ShipAll,
+        OrderAction::Deliver,
+        OrderAction::Complete,
+        OrderAction::Cancel,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderAction::ConfirmPayment => "CONFIRM_PAYMENT",
+            OrderAction::StartProcessing => "START_PROCESSING",
+            OrderAction::ShipPartially => "SHIP_PARTIALLY",
+            OrderAction::ShipAll => "SHIP_ALL",
+            OrderAction::Deliver => "DELIVER",
+            OrderAction::Complete => "COMPLETE",
+            OrderAction::Cancel => "CANCEL",
+        }
+    }
+
+    /// Roles that may take this action on an order they can see. Customers
+    /// may only cancel their own order, and only before it is processed.
+    fn roles(self) -> &'static [Role] {
+        match self {
+            OrderAction::ConfirmPayment => &[Role::Finance, Role::Admin],
+            OrderAction::StartProcessing
+            | OrderAction::ShipPartially
+            | OrderAction::ShipAll
+            | OrderAction::Deliver => &[Role::Warehouse, Role::Admin],
+            OrderAction::Complete => &[Role::Support, Role::Admin],
+            OrderAction::Cancel => &[Role::Customer, Role::Support, Role::Admin],
+        }
+    }
+}
+
+/// Why the caller may not take an action now (shown in `availableTransitions`).
+pub fn refusal(p: &Principal, status: OrderStatus, action: OrderAction) -> Option<String> {
+    if let Err(e) = status.next(action) {
+        return Some(format!(
+            "an order that is {} cannot {}",
+            e.from.as_str(),
+            e.action.as_str()
+        ));
+    }
+    let role = match p.role() {
+        Some(r) => r,
+        None => return Some("sign in first".into()),
+    };
+    if !action.roles().contains(&role) {
+        return Some(format!("the {} role may not {}", role.as_str(), action.as_str()));
+    }
+    if role == Role::Customer
+        && action == OrderAction::Cancel
+        && !matches!(status, OrderStatus::PendingPayment | OrderStatus::Confirmed)
+    {
+        return Some("the order is already being prepared; contact support".into());
+    }
+    None
+}
+
+/// Shipping methods and their flat fees in minor units.
+pub fn shipping_fee(method: &str) -> Option<i64> {
+    match method {
+        "standard" => Some(1000),
+        "express" => Some(2500),
+        "postal" => Some(800),
+        "pickup" => Some(0),
+        _ => None,
+    }
+}
+
+pub const SHIPPING_METHODS: &[&str] = &["standard", "express", "postal", "pickup"];
+pub const MAX_LINE_QUANTITY: i64 = 999;
+pub const MAX_LINES: usize = 100;
+pub const MAX_NOTE_CHARS: usize = 500;
+
+/// Lines of the same SKU merged (quantities summed), in first-seen order.
+pub fn merge_lines(lines: &[(String, i64)]) -> Vec<(String, i64)> {
+    let mut order: Vec<String> = Vec::new();
+    let mut qty: BTreeMap<String, i64> = BTreeMap::new();
+    for (sku, q) in lines {
+        if !qty.contains_key(sku) {
+            order.push(sku.clone());
+        }
+        *qty.entry(sku.clone()).or_insert(0) += q;
+    }
+    order
+        .into_iter()
+        .map(|s| {
+            let q = qty.get(&s).copied().unwrap_or(0);
+            (s, q)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    /// Every (status, action) pair, against the table written out by hand.
+    #[test]
+    fn transition_table_is_exactly_this() {
+        use OrderAction as A;
+        use OrderStatus as S;
+        let allowed: &[(S, A, S)] = &[
+            (S::PendingPayment, A::ConfirmPayment, S::Confirmed),
+            (S::PendingPayment, A::Cancel, S::Cancelled),
+            (S::Confirmed, A::StartProcessing, S::Processing),
+            (S::Confirmed, A::Cancel, S::Cancelled),
+            (S::Processing, A::ShipPartially, S::PartiallyShipped),
+            (S::Processing, A::ShipAll, S::Shipped),
+            (S::Processing, A::Cancel, S::Cancelled),
+            (S::PartiallyShipped, A::ShipPartially, S::PartiallyShipped),
+            (S::PartiallyShipped, A::ShipAll, S::Shipped),
+            (S::Shipped, A::Deliver, S::Delivered),
+            (S::Delivered, A::Complete, S::Completed),
+        ];
+        let mut checked = 0;
+        for s in OrderStatus::ALL {
+            for a in OrderAction::ALL {
+                let expected = allowed.iter().find(|(f, x, _)| *f == s && *x == a).map(|t| t.2);
+                match expected {
+                    Some(to) => assert_eq!(s.next(a), Ok(to), "{s:?} --{a:?}-->"),
+                    None => assert_eq!(s.next(a), Err(TransitionError { from: s, action: a })),
+                }
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 56);
+    }
+
+    #[test]
+    fn statuses_round_trip_as_text() {
+        for s in OrderStatus::ALL {
+            assert_eq!(OrderStatus::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(OrderStatus::parse("pending"), None);
+    }
+
+    #[test]
+    fn customers_cancel_only_early_and_staff_by_role() {
+        let customer = Principal::User { id: Uuid::nil(), role: Role::Customer, session_id: Uuid::nil() };
+        let warehouse = Principal::User { id: Uuid::nil(), role: Role::Warehouse, session_id: Uuid::nil() };
+        let support = Principal::User { id: Uuid::nil(), role: Role::Support, session_id: Uuid::nil() };
+        assert_eq!(refusal(&customer, OrderStatus::PendingPayment, OrderAction::Cancel), None);
+        assert!(refusal(&customer, OrderStatus::Processing, OrderAction::Cancel).is_some());
+        assert_eq!(refusal(&support, OrderStatus::Processing, OrderAction::Cancel), None);
+        assert!(refusal(&warehouse, OrderStatus::Confirmed, OrderAction::Cancel).is_some());
+        assert!(refusal(&support, OrderStatus::Shipped, OrderAction::Cancel).is_some());
+        assert!(refusal(&Principal::Anonymous, OrderStatus::PendingPayment, OrderAction::Cancel).is_some());
+        assert_eq!(refusal(&warehouse, OrderStatus::Confirmed, OrderAction::StartProcessing), None);
+    }
+
+    #[test]
+    fn duplicate_skus_merge() {
+        let merged = merge_lines(&[("A".into(), 1), ("B".into(), 2), ("A".into(), 3)]);
+        assert_eq!(merged, vec![("A".into(), 4), ("B".into(), 2)]);
+    }
+
+    #[test]
+    fn fees_come_from_the_table() {
+        assert_eq!(shipping_fee("pickup"), Some(0));
+        assert_eq!(shipping_fee("teleport"), None);
+        for m in SHIPPING_METHODS {
+            assert!(shipping_fee(m).is_some());
+        }
+    }
+}
