@@ -33,6 +33,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         db,
         keys: Arc::new(keys),
         bus: EventBus::new(),
+        channels: Default::default(),
     })
 }
 

@@ -6,6 +6,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::events::EventBus;
 use crate::services::auth::TokenKeys;
+use crate::services::channels::ChannelCache;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -13,4 +14,5 @@ pub struct AppState {
     pub db: Db,
     pub keys: Arc<TokenKeys>,
     pub bus: EventBus,
+    pub channels: ChannelCache,
 }

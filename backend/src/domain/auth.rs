@@ -58,7 +58,12 @@ pub enum Principal {
         id: Uuid,
         role: Role,
         session_id: Uuid,
+        /// Snapshot for orders placed by this caller.
+        email: String,
+        name: String,
     },
+    /// An integration's API key, bound to one sales channel.
+    Integration { key_id: Uuid, channel_id: Uuid },
     /// Internal callers: the CLI and start-up seeding.
     System,
 }
@@ -67,6 +72,7 @@ impl Principal {
     pub fn role(&self) -> Option<Role> {
         match self {
             Principal::User { role, .. } => Some(*role),
+            Principal::Integration { .. } => Some(Role::Integration),
             Principal::System => Some(Role::Admin),
             Principal::Anonymous => None,
         }
@@ -81,12 +87,24 @@ impl Principal {
     pub fn actor(&self) -> String {
         match self {
             Principal::User { id, role, .. } => format!("{}:{id}", role.as_str()),
+            Principal::Integration { key_id, .. } => format!("integration:{key_id}"),
             Principal::System => "system".into(),
             Principal::Anonymous => "anonymous".into(),
         }
     }
     pub fn is_staff(&self) -> bool {
         self.role().is_some_and(Role::is_staff)
+    }
+
+    /// A signed-in user with placeholder session and contact (tests, tools).
+    pub fn user(id: Uuid, role: Role) -> Principal {
+        Principal::User {
+            id,
+            role,
+            session_id: Uuid::nil(),
+            email: String::new(),
+            name: String::new(),
+        }
     }
 }
 
@@ -193,7 +211,7 @@ mod tests {
 
     #[test]
     fn roles_gate_by_default_deny() {
-        let cust = Principal::User { id: Uuid::nil(), role: Role::Customer, session_id: Uuid::nil() };
+        let cust = Principal::user(Uuid::nil(), Role::Customer);
         assert_eq!(require_role(&Principal::Anonymous, STAFF), Err(Denied::Unauthenticated));
         assert_eq!(require_role(&cust, STAFF), Err(Denied::Forbidden));
         assert_eq!(require_role(&Principal::System, ADMINS), Ok(()));

@@ -266,9 +266,9 @@ mod tests {
 
     #[test]
     fn customers_cancel_only_early_and_staff_by_role() {
-        let customer = Principal::User { id: Uuid::nil(), role: Role::Customer, session_id: Uuid::nil() };
-        let warehouse = Principal::User { id: Uuid::nil(), role: Role::Warehouse, session_id: Uuid::nil() };
-        let support = Principal::User { id: Uuid::nil(), role: Role::Support, session_id: Uuid::nil() };
+        let customer = Principal::user(Uuid::nil(), Role::Customer);
+        let warehouse = Principal::user(Uuid::nil(), Role::Warehouse);
+        let support = Principal::user(Uuid::nil(), Role::Support);
         assert_eq!(refusal(&customer, OrderStatus::PendingPayment, OrderAction::Cancel), None);
         assert!(refusal(&customer, OrderStatus::Processing, OrderAction::Cancel).is_some());
         assert_eq!(refusal(&support, OrderStatus::Processing, OrderAction::Cancel), None);

@@ -94,6 +94,15 @@ impl CatalogQuery {
         })
     }
 
+    /// Active products with these SKUs (unknown ones are skipped), for carts.
+    async fn products_by_skus(&self, ctx: &Context<'_>, skus: Vec<String>) -> Result<Vec<Product>> {
+        Ok(svc::find_by_skus(state(ctx), &skus)
+            .await?
+            .into_iter()
+            .map(Product)
+            .collect())
+    }
+
     /// One active product by SKU, or null.
     async fn product(&self, ctx: &Context<'_>, sku: String) -> Result<Option<Product>> {
         Ok(svc::find_by_sku(state(ctx), &sku).await?.map(Product))

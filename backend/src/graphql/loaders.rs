@@ -19,3 +19,77 @@ impl Loader<Uuid> for AvailabilityLoader {
         Ok(crate::services::catalog::availability(&self.0, keys).await?)
     }
 }
+
+/// Lines per order id.
+pub struct LinesLoader(pub AppState);
+
+impl Loader<Uuid> for LinesLoader {
+    type Value = Vec<entity::order_line::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        Ok(crate::services::orders::lines_for(&self.0, keys).await?)
+    }
+}
+
+/// Timeline events per order id.
+pub struct EventsLoader(pub AppState);
+
+impl Loader<Uuid> for EventsLoader {
+    type Value = Vec<entity::order_event::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        Ok(crate::services::orders::events_for(&self.0, keys).await?)
+    }
+}
+
+/// Allocations per order number.
+pub struct AllocationsLoader(pub AppState);
+
+impl Loader<String> for AllocationsLoader {
+    type Value = Vec<crate::services::orders::NetAllocation>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Self::Value>, Self::Error> {
+        Ok(crate::services::orders::allocations_for(&self.0, keys).await?)
+    }
+}
+
+/// Warehouses by id.
+pub struct WarehouseLoader(pub AppState);
+
+impl Loader<Uuid> for WarehouseLoader {
+    type Value = entity::warehouse::Model;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let rows = entity::warehouse::Entity::find()
+            .filter(entity::warehouse::Column::Id.is_in(keys.to_vec()))
+            .all(&self.0.db.conn)
+            .await
+            .map_err(crate::error::AppError::from)?;
+        Ok(rows.into_iter().map(|w| (w.id, w)).collect())
+    }
+}
+
+/// Attaches every per-request loader to a GraphQL request's data.
+pub fn attach(req: async_graphql::Request, state: &AppState) -> async_graphql::Request {
+    use async_graphql::dataloader::DataLoader;
+    req.data(DataLoader::new(AvailabilityLoader(state.clone()), tokio::spawn))
+        .data(DataLoader::new(LinesLoader(state.clone()), tokio::spawn))
+        .data(DataLoader::new(EventsLoader(state.clone()), tokio::spawn))
+        .data(DataLoader::new(AllocationsLoader(state.clone()), tokio::spawn))
+        .data(DataLoader::new(WarehouseLoader(state.clone()), tokio::spawn))
+}
+
+/// The same loaders for a subscription connection's data.
+pub fn attach_data(data: &mut async_graphql::Data, state: &AppState) {
+    use async_graphql::dataloader::DataLoader;
+    data.insert(DataLoader::new(AvailabilityLoader(state.clone()), tokio::spawn));
+    data.insert(DataLoader::new(LinesLoader(state.clone()), tokio::spawn));
+    data.insert(DataLoader::new(EventsLoader(state.clone()), tokio::spawn));
+    data.insert(DataLoader::new(AllocationsLoader(state.clone()), tokio::spawn));
+    data.insert(DataLoader::new(WarehouseLoader(state.clone()), tokio::spawn));
+}

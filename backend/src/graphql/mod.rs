@@ -1,12 +1,14 @@
 //! The GraphQL API: the only API. Resolvers are thin: they take the caller
 //! from the context, call one service function and map the result.
 
+pub mod api_keys;
 pub mod auth;
 pub mod catalog;
 pub mod context;
 pub mod inventory;
 pub mod limits;
 pub mod loaders;
+pub mod orders;
 pub mod schema;
 pub mod types;
 pub mod users;

@@ -3,20 +3,26 @@
 
 use async_graphql::{MergedObject, MergedSubscription, Schema};
 
+use super::api_keys::{ApiKeysMutation, ApiKeysQuery};
 use super::auth::{AuthMutation, AuthQuery};
 use super::catalog::CatalogQuery;
 use super::inventory::{InventoryMutation, InventoryQuery, InventorySubscription};
 use super::limits::AliasLimit;
+use super::orders::{OrdersMutation, OrdersQuery};
 use super::users::{UsersMutation, UsersQuery};
 use crate::config::Config;
 
 /// Read operations: the catalog, stock, users and the signed-in user.
 #[derive(MergedObject, Default)]
-pub struct Query(AuthQuery, CatalogQuery, InventoryQuery, UsersQuery);
+pub struct Query(
+    ApiKeysQuery,
+    AuthQuery, CatalogQuery, InventoryQuery, OrdersQuery, UsersQuery);
 
-/// Commands: sign-in and accounts, stock adjustments.
+/// Commands: sign-in and accounts, orders, stock.
 #[derive(MergedObject, Default)]
-pub struct Mutation(AuthMutation, InventoryMutation, UsersMutation);
+pub struct Mutation(
+    ApiKeysMutation,
+    AuthMutation, InventoryMutation, OrdersMutation, UsersMutation);
 
 /// Live feeds over WebSocket (graphql-transport-ws).
 #[derive(MergedSubscription, Default)]

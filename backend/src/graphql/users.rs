@@ -33,6 +33,17 @@ pub struct Channel {
     pub kind: String,
 }
 
+impl From<entity::channel::Model> for Channel {
+    fn from(c: entity::channel::Model) -> Self {
+        Channel {
+            id: ID(c.id.to_string()),
+            code: c.code,
+            name: c.name,
+            kind: c.kind,
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct UsersQuery;
 
@@ -54,12 +65,7 @@ impl UsersQuery {
         Ok(catalog::list_channels(state(ctx), principal(ctx))
             .await?
             .into_iter()
-            .map(|c| Channel {
-                id: ID(c.id.to_string()),
-                code: c.code,
-                name: c.name,
-                kind: c.kind,
-            })
+            .map(Channel::from)
             .collect())
     }
 }

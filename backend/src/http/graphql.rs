@@ -1,7 +1,6 @@
 //! `/graphql`: POST (JSON), GET (queries only), GraphiQL for browsers, and
 //! subscriptions over WebSocket (graphql-transport-ws) on the same path.
 
-use async_graphql::dataloader::DataLoader;
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{Data, ErrorExtensionValues, ServerError, Value};
@@ -14,7 +13,6 @@ use crate::domain::auth::Principal;
 use crate::error::AppError;
 use crate::graphql::OmsSchema;
 use crate::graphql::context::ClientIp;
-use crate::graphql::loaders::AvailabilityLoader;
 use crate::state::AppState;
 
 /// Runs one request with the caller and per-request loaders attached.
@@ -25,14 +23,10 @@ pub async fn execute(
     ip: String,
     req: async_graphql::Request,
 ) -> async_graphql::Response {
-    let req = req
-        .data(state.clone())
-        .data(principal)
-        .data(ClientIp(ip))
-        .data(DataLoader::new(
-            AvailabilityLoader(state.clone()),
-            tokio::spawn,
-        ));
+    let req = crate::graphql::loaders::attach(
+        req.data(state.clone()).data(principal).data(ClientIp(ip)),
+        state,
+    );
     schema.execute(req).await
 }
 
@@ -205,7 +199,7 @@ async fn subscribe(
     let st = state.get_ref().clone();
     let mut data = Data::default();
     data.insert(st.clone());
-    data.insert(DataLoader::new(AvailabilityLoader(st.clone()), tokio::spawn));
+    crate::graphql::loaders::attach_data(&mut data, &st);
     GraphQLSubscription::new(schema.get_ref().clone())
         .with_data(data)
         .on_connection_init(move |value| async move {

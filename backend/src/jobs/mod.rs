@@ -1,10 +1,10 @@
-//! Background jobs. Today: an hourly sweep of expired throttling rows and
-//! sessions. Later: the outbox dispatcher and scheduled automation.
+//! Background jobs. Today: an hourly sweep of expired throttling rows,
+//! sessions and idempotency keys. Later: the outbox dispatcher and scheduled automation.
 
 use std::time::Duration;
 
 use chrono::Utc;
-use entity::{login_attempt, session};
+use entity::{login_attempt, order, session};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::services::auth::THROTTLE_WINDOW_MINUTES;
@@ -26,6 +26,13 @@ async fn sweep(state: &AppState) -> Result<(), sea_orm::DbErr> {
     let tx = state.db.begin_write().await?;
     login_attempt::Entity::delete_many()
         .filter(login_attempt::Column::At.lt(Utc::now() - chrono::Duration::minutes(THROTTLE_WINDOW_MINUTES)))
+        .exec(&*tx)
+        .await?;
+    // Idempotency keys live 24 hours; after that the key may be reused.
+    order::Entity::update_many()
+        .col_expr(order::Column::IdempotencyKey, sea_orm::sea_query::Expr::value(Option::<String>::None))
+        .filter(order::Column::IdempotencyKey.is_not_null())
+        .filter(order::Column::PlacedAt.lt(Utc::now() - chrono::Duration::hours(24)))
         .exec(&*tx)
         .await?;
     session::Entity::delete_many()

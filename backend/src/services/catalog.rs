@@ -98,6 +98,26 @@ pub async fn find_by_sku(state: &AppState, sku: &str) -> AppResult<Option<produc
         .await?)
 }
 
+/// Active products with these SKUs, in the order asked (at most 100).
+pub async fn find_by_skus(state: &AppState, skus: &[String]) -> AppResult<Vec<product::Model>> {
+    if skus.len() > 100 {
+        return Err(AppError::invalid("skus", "at most 100 SKUs"));
+    }
+    let parsed: Vec<String> = skus
+        .iter()
+        .filter_map(|s| Sku::parse(s).map(|s| s.as_str().to_string()))
+        .collect();
+    let found = product::Entity::find()
+        .filter(product::Column::Sku.is_in(parsed.clone()))
+        .filter(product::Column::Active.eq(true))
+        .all(&state.db.conn)
+        .await?;
+    Ok(parsed
+        .iter()
+        .filter_map(|s| found.iter().find(|p| &p.sku == s).cloned())
+        .collect())
+}
+
 #[derive(FromQueryResult)]
 struct AvailableRow {
     product_id: Uuid,

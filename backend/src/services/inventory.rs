@@ -92,11 +92,7 @@ pub async fn adjust_stock(
     }
     let tx = state.db.begin_write().await?;
     let product = product_by_sku(&*tx, sku).await?;
-    let wh = warehouse::Entity::find()
-        .filter(warehouse::Column::Code.eq(warehouse_code.trim().to_ascii_uppercase()))
-        .one(&*tx)
-        .await?
-        .ok_or_else(|| AppError::invalid("warehouseCode", "no such warehouse"))?;
+    let wh = warehouse_by_code(&*tx, warehouse_code).await?;
     let level = apply_on_hand_delta(&*tx, &product, &wh, delta).await?;
     stock_movement::ActiveModel {
         product_id: Set(product.id),
@@ -179,4 +175,246 @@ pub(crate) async fn apply_on_hand_delta(
         .one(db)
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("stock level vanished")))
+}
+
+/// Receives units into a warehouse (a delivery from a supplier).
+pub async fn receive_stock(
+    state: &AppState,
+    p: &Principal,
+    sku: &str,
+    warehouse_code: &str,
+    quantity: i64,
+    reference: Option<&str>,
+) -> AppResult<StockView> {
+    authorize(p, STOCK_KEEPERS)?;
+    if !(1..=1_000_000).contains(&quantity) {
+        return Err(AppError::invalid("quantity", "must be between 1 and 1000000"));
+    }
+    let reference = reference.map(str::trim).filter(|s| !s.is_empty());
+    if reference.is_some_and(|r| r.chars().count() > 100) {
+        return Err(AppError::invalid("reference", "must be at most 100 characters"));
+    }
+    let tx = state.db.begin_write().await?;
+    let product = product_by_sku(&*tx, sku).await?;
+    let wh = warehouse_by_code(&*tx, warehouse_code).await?;
+    let level = apply_on_hand_delta(&*tx, &product, &wh, quantity).await?;
+    stock_movement::ActiveModel {
+        product_id: Set(product.id),
+        warehouse_id: Set(wh.id),
+        kind: Set(movement::RECEIVE.into()),
+        delta_on_hand: Set(quantity),
+        delta_allocated: Set(0),
+        reason: Set("received".into()),
+        actor: Set(p.actor()),
+        reference: Set(reference.map(str::to_string)),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&*tx)
+    .await?;
+    tx.commit().await?;
+    state.bus.publish(DomainEvent::StockChanged {
+        sku: product.sku.clone(),
+        warehouse_code: wh.code.clone(),
+        on_hand: level.on_hand,
+        allocated: level.allocated,
+    });
+    Ok(StockView {
+        sku: product.sku,
+        level,
+        warehouse: wh,
+    })
+}
+
+async fn warehouse_by_code(db: &impl ConnectionTrait, code: &str) -> AppResult<warehouse::Model> {
+    warehouse::Entity::find()
+        .filter(warehouse::Column::Code.eq(code.trim().to_ascii_uppercase()))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::invalid("warehouseCode", "no such warehouse"))
+}
+
+/// Sets the level at or below which a stock level counts as low.
+pub async fn set_reorder_point(
+    state: &AppState,
+    p: &Principal,
+    sku: &str,
+    warehouse_code: &str,
+    reorder_point: i64,
+) -> AppResult<StockView> {
+    authorize(p, STOCK_KEEPERS)?;
+    if !(0..=1_000_000).contains(&reorder_point) {
+        return Err(AppError::invalid("reorderPoint", "must be between 0 and 1000000"));
+    }
+    let tx = state.db.begin_write().await?;
+    let product = product_by_sku(&*tx, sku).await?;
+    let wh = warehouse_by_code(&*tx, warehouse_code).await?;
+    let updated = stock_level::Entity::update_many()
+        .col_expr(stock_level::Column::ReorderPoint, Expr::value(reorder_point))
+        .filter(stock_level::Column::ProductId.eq(product.id))
+        .filter(stock_level::Column::WarehouseId.eq(wh.id))
+        .exec(&*tx)
+        .await?
+        .rows_affected;
+    if updated == 0 {
+        stock_level::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            product_id: Set(product.id),
+            warehouse_id: Set(wh.id),
+            on_hand: Set(0),
+            allocated: Set(0),
+            reorder_point: Set(reorder_point),
+            updated_at: Set(Utc::now()),
+        }
+        .insert(&*tx)
+        .await?;
+    }
+    let level = stock_level::Entity::find()
+        .filter(stock_level::Column::ProductId.eq(product.id))
+        .filter(stock_level::Column::WarehouseId.eq(wh.id))
+        .one(&*tx)
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("stock level vanished")))?;
+    tx.commit().await?;
+    Ok(StockView {
+        sku: product.sku,
+        level,
+        warehouse: wh,
+    })
+}
+
+/// Stock levels whose available units are at or below their reorder point.
+pub async fn low_stock(state: &AppState, p: &Principal) -> AppResult<Vec<StockView>> {
+    authorize(p, STAFF)?;
+    let levels = stock_level::Entity::find()
+        .filter(stock_level::Column::ReorderPoint.gt(0))
+        .filter(
+            Expr::col(stock_level::Column::OnHand)
+                .sub(Expr::col(stock_level::Column::Allocated))
+                .lte(Expr::col(stock_level::Column::ReorderPoint)),
+        )
+        .all(&state.db.conn)
+        .await?;
+    views(state, levels).await
+}
+
+async fn views(state: &AppState, levels: Vec<stock_level::Model>) -> AppResult<Vec<StockView>> {
+    let pids: Vec<Uuid> = levels.iter().map(|l| l.product_id).collect();
+    let products = product::Entity::find()
+        .filter(product::Column::Id.is_in(pids))
+        .all(&state.db.conn)
+        .await?;
+    let warehouses = warehouse::Entity::find().all(&state.db.conn).await?;
+    let mut out: Vec<StockView> = levels
+        .into_iter()
+        .filter_map(|level| {
+            let p = products.iter().find(|p| p.id == level.product_id)?;
+            let w = warehouses.iter().find(|w| w.id == level.warehouse_id)?;
+            Some(StockView {
+                sku: p.sku.clone(),
+                level,
+                warehouse: w.clone(),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.sku, a.warehouse.priority).cmp(&(&b.sku, b.warehouse.priority)));
+    Ok(out)
+}
+
+/// Stock levels of many products in one statement (for the inventory page).
+pub async fn levels_for(state: &AppState, ids: &[Uuid]) -> AppResult<Vec<StockView>> {
+    let levels = stock_level::Entity::find()
+        .filter(stock_level::Column::ProductId.is_in(ids.to_vec()))
+        .all(&state.db.conn)
+        .await?;
+    views(state, levels).await
+}
+
+/// A stock level that disagrees with the sum of its ledger rows.
+pub struct Difference {
+    pub sku: String,
+    pub warehouse_code: String,
+    pub on_hand: i64,
+    pub ledger_on_hand: i64,
+    pub allocated: i64,
+    pub ledger_allocated: i64,
+}
+
+#[derive(sea_orm::FromQueryResult)]
+struct LedgerSum {
+    product_id: Uuid,
+    warehouse_id: Uuid,
+    on_hand: i64,
+    allocated: i64,
+}
+
+/// Recomputes every balance from the append-only ledger and reports any
+/// difference from the stock levels (there must never be one).
+pub async fn inventory_check(state: &AppState, p: &Principal) -> AppResult<(usize, Vec<Difference>)> {
+    authorize(p, STAFF)?;
+    use sea_orm::QuerySelect;
+    let sums = stock_movement::Entity::find()
+        .select_only()
+        .column(stock_movement::Column::ProductId)
+        .column(stock_movement::Column::WarehouseId)
+        .column_as(Expr::cust("CAST(SUM(delta_on_hand) AS BIGINT)"), "on_hand")
+        .column_as(Expr::cust("CAST(SUM(delta_allocated) AS BIGINT)"), "allocated")
+        .group_by(stock_movement::Column::ProductId)
+        .group_by(stock_movement::Column::WarehouseId)
+        .into_model::<LedgerSum>()
+        .all(&state.db.conn)
+        .await?;
+    let levels = stock_level::Entity::find().all(&state.db.conn).await?;
+    let checked = levels.len();
+    let mut bad = Vec::new();
+    for l in &levels {
+        let (lo, la) = sums
+            .iter()
+            .find(|s| s.product_id == l.product_id && s.warehouse_id == l.warehouse_id)
+            .map(|s| (s.on_hand, s.allocated))
+            .unwrap_or((0, 0));
+        if lo != l.on_hand || la != l.allocated {
+            bad.push(l.clone());
+        }
+    }
+    // Ledger rows without a stock level are differences too.
+    let orphans: Vec<&LedgerSum> = sums
+        .iter()
+        .filter(|s| {
+            (s.on_hand != 0 || s.allocated != 0)
+                && !levels
+                    .iter()
+                    .any(|l| l.product_id == s.product_id && l.warehouse_id == s.warehouse_id)
+        })
+        .collect();
+    let views = views(state, bad).await?;
+    let mut out: Vec<Difference> = views
+        .into_iter()
+        .map(|v| {
+            let (lo, la) = sums
+                .iter()
+                .find(|s| s.product_id == v.level.product_id && s.warehouse_id == v.level.warehouse_id)
+                .map(|s| (s.on_hand, s.allocated))
+                .unwrap_or((0, 0));
+            Difference {
+                sku: v.sku,
+                warehouse_code: v.warehouse.code,
+                on_hand: v.level.on_hand,
+                ledger_on_hand: lo,
+                allocated: v.level.allocated,
+                ledger_allocated: la,
+            }
+        })
+        .collect();
+    for o in orphans {
+        out.push(Difference {
+            sku: o.product_id.to_string(),
+            warehouse_code: o.warehouse_id.to_string(),
+            on_hand: 0,
+            ledger_on_hand: o.on_hand,
+            allocated: 0,
+            ledger_allocated: o.allocated,
+        });
+    }
+    Ok((checked, out))
 }

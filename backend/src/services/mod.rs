@@ -1,9 +1,12 @@
 //! Use cases. Each command runs in one transaction, checks the caller's
 //! rights first, and publishes events only after commit.
 
+pub mod api_keys;
 pub mod auth;
 pub mod catalog;
+pub mod channels;
 pub mod inventory;
+pub mod orders;
 pub mod seed;
 pub mod users;
 

@@ -3,6 +3,7 @@
 //! request being rendered (so it carries the caller's cookies); in the
 //! browser it is a same-origin `POST /graphql`.
 
+pub mod orders;
 pub mod queries;
 pub mod types;
 
@@ -24,6 +25,8 @@ pub enum ApiError {
     },
     Conflict,
     RateLimited,
+    /// Some lines could not be allocated.
+    OutOfStock,
     Internal,
     /// The server could not be reached or answered something that is not GraphQL.
     Network,
@@ -39,6 +42,7 @@ impl ApiError {
             "INVALID_INPUT" => Self::InvalidInput { field },
             "CONFLICT" => Self::Conflict,
             "RATE_LIMITED" => Self::RateLimited,
+            "OUT_OF_STOCK" => Self::OutOfStock,
             _ => Self::Internal,
         }
     }
@@ -54,6 +58,7 @@ impl ApiError {
             }
             Self::Conflict => Key::ErrConflict,
             Self::RateLimited => Key::ErrRateLimited,
+            Self::OutOfStock => Key::ErrOutOfStock,
             Self::Internal => Key::ErrInternal,
             Self::Network => Key::ErrNetwork,
         }

@@ -1,6 +1,7 @@
 //! Widgets shared by several pages.
 
 pub mod header;
+pub mod order;
 
 /// Percent-encodes `s` for use as one query-string value.
 pub fn url_encode(s: &str) -> String {
@@ -24,9 +25,43 @@ pub fn local_path(next: Option<String>) -> String {
     }
 }
 
+/// A fresh random key for a form that must not take effect twice
+/// (checkout, order entry): 32 hex digits.
+pub fn idempotency_key() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        uuid::Uuid::new_v4().simple().to_string()
+    }
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        let mut bytes = [0u8; 16];
+        let filled = web_sys::window()
+            .and_then(|w| w.crypto().ok())
+            .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+        if filled {
+            bytes.iter().map(|b| format!("{b:02x}")).collect()
+        } else {
+            // No Web Crypto: the form handler makes up a key for a blank one.
+            String::new()
+        }
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        String::new()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn idempotency_keys_are_fresh_and_long_enough() {
+        let (a, b) = (idempotency_key(), idempotency_key());
+        assert_ne!(a, b);
+        assert!((8..=100).contains(&a.len()));
+    }
 
     #[test]
     fn url_encode_escapes_query_separators() {

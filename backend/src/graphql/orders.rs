@@ -1,0 +1,579 @@
+//! Orders over GraphQL: place, cancel, staff actions, and the queries.
+//! Relation fields load through per-request DataLoaders.
+
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+
+use super::context::{principal, state};
+use super::inventory::Warehouse;
+use super::loaders::{AllocationsLoader, EventsLoader, LinesLoader, WarehouseLoader};
+use super::types::{Money, PageInfo};
+use super::users::Channel;
+use crate::domain::orders::{self as rules, OrderAction as DAction, OrderStatus as DStatus};
+use crate::services::orders::{self as svc, OrderPage};
+
+/// Where an order is in its life.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum OrderStatus {
+    /// Placed, waiting for payment.
+    PendingPayment,
+    /// Paid (or accepted on credit); ready for the warehouse.
+    Confirmed,
+    /// Being picked and packed.
+    Processing,
+    /// Some shipments left, more to come.
+    PartiallyShipped,
+    /// Everything shipped.
+    Shipped,
+    /// The carrier delivered.
+    Delivered,
+    /// Done; the return window closed.
+    Completed,
+    /// Cancelled before shipping; stock was released.
+    Cancelled,
+}
+
+/// What can happen to an order next.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum OrderAction {
+    /// Record the payment (finance, admin).
+    ConfirmPayment,
+    /// Start picking (warehouse, admin).
+    StartProcessing,
+    /// Record a partial shipment (through fulfillment).
+    ShipPartially,
+    /// Record that everything shipped (warehouse, admin).
+    ShipAll,
+    /// Record delivery (warehouse, admin).
+    Deliver,
+    /// Close the order (support, admin).
+    Complete,
+    /// Cancel before shipping (the customer early on; support and admin later).
+    Cancel,
+}
+
+/// Order of the staff queue.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug, Default)]
+pub enum OrderSort {
+    /// Newest first.
+    #[default]
+    PlacedAtDesc,
+    /// Oldest first.
+    PlacedAtAsc,
+    /// Largest total first.
+    TotalDesc,
+    /// Smallest total first.
+    TotalAsc,
+}
+
+macro_rules! map_enum {
+    ($a:ty, $b:ty, [$($v:ident),*]) => {
+        impl From<$a> for $b { fn from(x: $a) -> $b { match x { $(<$a>::$v => <$b>::$v,)* } } }
+        impl From<$b> for $a { fn from(x: $b) -> $a { match x { $(<$b>::$v => <$a>::$v,)* } } }
+    };
+}
+map_enum!(OrderStatus, DStatus, [PendingPayment, Confirmed, Processing, PartiallyShipped, Shipped, Delivered, Completed, Cancelled]);
+map_enum!(OrderAction, DAction, [ConfirmPayment, StartProcessing, ShipPartially, ShipAll, Deliver, Complete, Cancel]);
+
+impl From<OrderSort> for svc::OrderSort {
+    fn from(s: OrderSort) -> Self {
+        match s {
+            OrderSort::PlacedAtDesc => svc::OrderSort::PlacedAtDesc,
+            OrderSort::PlacedAtAsc => svc::OrderSort::PlacedAtAsc,
+            OrderSort::TotalDesc => svc::OrderSort::TotalDesc,
+            OrderSort::TotalAsc => svc::OrderSort::TotalAsc,
+        }
+    }
+}
+
+fn status_of(s: &str) -> OrderStatus {
+    DStatus::parse(s).unwrap_or(DStatus::PendingPayment).into()
+}
+
+/// One line of an order request.
+#[derive(InputObject)]
+pub struct OrderLineInput {
+    /// Product SKU.
+    pub sku: String,
+    /// Units, 1 to 999. Lines of the same SKU are merged.
+    pub quantity: i64,
+}
+
+/// A shipping address.
+#[derive(InputObject)]
+pub struct AddressInput {
+    /// Recipient.
+    pub name: String,
+    /// Recipient's phone number.
+    pub phone: String,
+    /// Street address.
+    pub line1: String,
+    /// Apartment, floor, building.
+    pub line2: Option<String>,
+    /// City.
+    pub city: String,
+    /// Province, state or region.
+    pub region: Option<String>,
+    /// Postal code.
+    pub postal_code: String,
+    /// Country (name or ISO code).
+    pub country: String,
+}
+
+/// A request to place an order. Prices are never taken from the client.
+#[derive(InputObject)]
+pub struct PlaceOrderInput {
+    /// 8 to 100 characters, unique per order: a retry with the same key and
+    /// payload returns the same order; with another payload it is CONFLICT.
+    /// Keys expire after 24 hours.
+    pub idempotency_key: String,
+    /// Channel code (staff only; default "web"). Integrations are bound to theirs.
+    pub channel: Option<String>,
+    /// The customer the order is for (staff and integrations).
+    pub customer_email: Option<String>,
+    /// The order's id on the external channel (integrations only; unique per
+    /// channel: importing it again returns the existing order).
+    pub external_id: Option<String>,
+    /// What to buy.
+    pub lines: Vec<OrderLineInput>,
+    /// Where to ship; snapshotted on the order.
+    pub shipping_address: AddressInput,
+    /// A shipping method code from `shippingMethods`.
+    pub shipping_method: String,
+    /// A note for the merchant, up to 500 characters.
+    pub note: Option<String>,
+}
+
+impl From<PlaceOrderInput> for svc::PlaceOrder {
+    fn from(i: PlaceOrderInput) -> Self {
+        let a = i.shipping_address;
+        svc::PlaceOrder {
+            idempotency_key: i.idempotency_key,
+            channel: i.channel,
+            customer_email: i.customer_email,
+            external_id: i.external_id,
+            lines: i
+                .lines
+                .into_iter()
+                .map(|l| svc::LineIn { sku: l.sku, quantity: l.quantity })
+                .collect(),
+            address: svc::AddressIn {
+                name: a.name,
+                phone: a.phone,
+                line1: a.line1,
+                line2: a.line2,
+                city: a.city,
+                region: a.region,
+                postal_code: a.postal_code,
+                country: a.country,
+            },
+            shipping_method: i.shipping_method,
+            note: i.note,
+        }
+    }
+}
+
+/// Filters for the order queue; all optional, combined with AND.
+#[derive(InputObject, Default)]
+pub struct OrderFilter {
+    /// Only orders in this status.
+    pub status: Option<OrderStatus>,
+    /// Only orders from this channel code.
+    pub channel: Option<String>,
+    /// Only orders of this customer email.
+    pub customer_email: Option<String>,
+    /// Only orders with a line of this SKU.
+    pub sku: Option<String>,
+    /// Placed at or after.
+    pub placed_from: Option<DateTime<Utc>>,
+    /// Placed before.
+    pub placed_to: Option<DateTime<Utc>>,
+}
+
+/// The customer of an order, as snapshotted when it was placed.
+#[derive(SimpleObject)]
+pub struct Customer {
+    /// Contact email.
+    pub email: String,
+    /// Name.
+    pub name: String,
+}
+
+/// A shipping address as snapshotted on the order.
+#[derive(SimpleObject)]
+pub struct Address {
+    /// Recipient.
+    pub name: String,
+    /// Recipient's phone number.
+    pub phone: String,
+    /// Street address.
+    pub line1: String,
+    /// Apartment, floor, building.
+    pub line2: Option<String>,
+    /// City.
+    pub city: String,
+    /// Province, state or region.
+    pub region: Option<String>,
+    /// Postal code.
+    pub postal_code: String,
+    /// Country.
+    pub country: String,
+}
+
+/// One line of a placed order, priced from the catalog at placement.
+#[derive(SimpleObject)]
+pub struct OrderLine {
+    /// Product SKU.
+    pub sku: String,
+    /// Product name at placement.
+    pub name: String,
+    /// Units.
+    pub quantity: i64,
+    /// Unit price at placement.
+    pub unit_price: Money,
+    /// Quantity times unit price.
+    pub line_total: Money,
+}
+
+/// One entry of the order's timeline.
+#[derive(SimpleObject)]
+pub struct OrderEvent {
+    /// What happened: PLACED, IMPORTED, STATUS_CHANGED, CANCELLED.
+    #[graphql(name = "type")]
+    pub kind: String,
+    /// Status before (none for the first event).
+    pub from: Option<OrderStatus>,
+    /// Status after.
+    pub to: OrderStatus,
+    /// Who did it (role and id, or "system").
+    pub actor: String,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Why, if given.
+    pub note: Option<String>,
+}
+
+/// Units of one SKU allocated to the order from one warehouse.
+#[derive(SimpleObject)]
+pub struct Allocation {
+    /// Product SKU.
+    pub sku: String,
+    /// The warehouse the units come from.
+    pub warehouse: Warehouse,
+    /// Units allocated from this warehouse at placement.
+    pub quantity: i64,
+    /// Units still held there (not released or shipped).
+    pub held: i64,
+}
+
+/// Whether the caller may take an action now, and why not.
+#[derive(SimpleObject)]
+pub struct Transition {
+    /// The action.
+    pub action: OrderAction,
+    /// The caller may take it now.
+    pub allowed: bool,
+    /// Why not, when not allowed.
+    pub reason: Option<String>,
+}
+
+/// A shipping method and its fee.
+#[derive(SimpleObject)]
+pub struct ShippingMethod {
+    /// Code to pass as `shippingMethod`.
+    pub code: String,
+    /// Flat fee per order.
+    pub fee: Money,
+}
+
+/// A customer order.
+pub struct Order(pub entity::order::Model);
+
+/// A customer order: lines, totals, address, status and timeline.
+#[Object]
+impl Order {
+    /// Human-friendly number, e.g. "SO-2026-000123".
+    async fn number(&self) -> &str {
+        &self.0.number
+    }
+    /// Current status.
+    async fn status(&self) -> OrderStatus {
+        status_of(&self.0.status)
+    }
+    /// The sales channel it came from.
+    async fn channel(&self, ctx: &Context<'_>) -> Result<Channel> {
+        let st = state(ctx);
+        let c = st
+            .channels
+            .by_id(&st.db.conn, self.0.channel_id)
+            .await?
+            .ok_or_else(|| async_graphql::Error::new("channel missing"))?;
+        Ok(Channel::from(c))
+    }
+    /// Who it is for.
+    async fn customer(&self) -> Customer {
+        Customer {
+            email: self.0.customer_email.clone(),
+            name: self.0.customer_name.clone(),
+        }
+    }
+    /// The order's id on its external channel, for imported orders.
+    async fn external_id(&self) -> Option<&str> {
+        self.0.external_id.as_deref()
+    }
+    /// What was bought.
+    async fn lines(&self, ctx: &Context<'_>) -> Result<Vec<OrderLine>> {
+        let lines = ctx
+            .data_unchecked::<DataLoader<LinesLoader>>()
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(lines
+            .into_iter()
+            .map(|l| OrderLine {
+                unit_price: Money::from_minor(l.unit_price_minor, &self.0.currency),
+                line_total: Money::from_minor(l.line_total_minor, &self.0.currency),
+                sku: l.sku,
+                name: l.name,
+                quantity: l.quantity,
+            })
+            .collect())
+    }
+    /// Sum of line totals.
+    async fn subtotal(&self) -> Money {
+        Money::from_minor(self.0.subtotal_minor, &self.0.currency)
+    }
+    /// Shipping fee of the chosen method.
+    async fn shipping_fee(&self) -> Money {
+        Money::from_minor(self.0.shipping_fee_minor, &self.0.currency)
+    }
+    /// Subtotal plus shipping fee.
+    async fn total(&self) -> Money {
+        Money::from_minor(self.0.total_minor, &self.0.currency)
+    }
+    /// The shipping method code.
+    async fn shipping_method(&self) -> &str {
+        &self.0.shipping_method
+    }
+    /// Where it ships.
+    async fn shipping_address(&self) -> Address {
+        let o = &self.0;
+        Address {
+            name: o.ship_name.clone(),
+            phone: o.ship_phone.clone(),
+            line1: o.ship_line1.clone(),
+            line2: o.ship_line2.clone(),
+            city: o.ship_city.clone(),
+            region: o.ship_region.clone(),
+            postal_code: o.ship_postal_code.clone(),
+            country: o.ship_country.clone(),
+        }
+    }
+    /// The customer's note.
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+    /// The timeline, oldest first.
+    async fn events(&self, ctx: &Context<'_>) -> Result<Vec<OrderEvent>> {
+        let events = ctx
+            .data_unchecked::<DataLoader<EventsLoader>>()
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(events
+            .into_iter()
+            .map(|e| OrderEvent {
+                from: e.from_status.as_deref().map(status_of),
+                to: status_of(&e.to_status),
+                kind: e.kind,
+                actor: e.actor,
+                at: e.at,
+                note: e.note,
+            })
+            .collect())
+    }
+    /// Which warehouse each unit is allocated from (staff and integrations;
+    /// empty for customers).
+    async fn allocations(&self, ctx: &Context<'_>) -> Result<Vec<Allocation>> {
+        let p = principal(ctx);
+        if !(p.is_staff() || matches!(p, crate::domain::auth::Principal::Integration { .. })) {
+            return Ok(Vec::new());
+        }
+        let rows = ctx
+            .data_unchecked::<DataLoader<AllocationsLoader>>()
+            .load_one(self.0.number.clone())
+            .await?
+            .unwrap_or_default();
+        let warehouses = ctx.data_unchecked::<DataLoader<WarehouseLoader>>();
+        let mut out = Vec::new();
+        for a in rows {
+            if let Some(w) = warehouses.load_one(a.warehouse_id).await? {
+                out.push(Allocation {
+                    sku: a.sku,
+                    warehouse: w.into(),
+                    quantity: a.quantity,
+                    held: a.held,
+                });
+            }
+        }
+        Ok(out)
+    }
+    /// Every action, with whether the caller may take it now and why not.
+    async fn available_transitions(&self, ctx: &Context<'_>) -> Vec<Transition> {
+        let p = principal(ctx);
+        let status = DStatus::parse(&self.0.status).unwrap_or(DStatus::PendingPayment);
+        DAction::ALL
+            .into_iter()
+            .map(|a| {
+                let reason = rules::refusal(p, status, a);
+                Transition {
+                    action: a.into(),
+                    allowed: reason.is_none(),
+                    reason,
+                }
+            })
+            .collect()
+    }
+    /// When it was placed.
+    async fn placed_at(&self) -> DateTime<Utc> {
+        self.0.placed_at
+    }
+}
+
+/// An order in a page of results.
+#[derive(SimpleObject)]
+pub struct OrderEdge {
+    /// Opaque position; pass as `after`.
+    pub cursor: String,
+    /// The order.
+    pub node: Order,
+}
+
+/// A page of orders.
+#[derive(SimpleObject)]
+pub struct OrderConnection {
+    /// The orders of this page.
+    pub edges: Vec<OrderEdge>,
+    /// Where this page sits.
+    pub page_info: PageInfo,
+    /// Orders matching, over all pages.
+    pub total_count: i64,
+}
+
+impl From<OrderPage> for OrderConnection {
+    fn from(p: OrderPage) -> Self {
+        let edges: Vec<OrderEdge> = p
+            .items
+            .into_iter()
+            .enumerate()
+            .map(|(i, o)| OrderEdge {
+                cursor: svc::queries_cursor(p.offset + i as u64),
+                node: Order(o),
+            })
+            .collect();
+        OrderConnection {
+            page_info: PageInfo {
+                has_next_page: p.has_next,
+                has_previous_page: p.has_previous,
+                start_cursor: edges.first().map(|e| e.cursor.clone()),
+                end_cursor: edges.last().map(|e| e.cursor.clone()),
+            },
+            edges,
+            total_count: p.total as i64,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct OrdersQuery;
+
+#[Object]
+impl OrdersQuery {
+    /// One order by number, for its customer, staff, or an integration of
+    /// its channel. Anyone else gets NOT_FOUND.
+    async fn order(&self, ctx: &Context<'_>, number: String) -> Result<Order> {
+        Ok(Order(svc::find_visible(state(ctx), principal(ctx), &number).await?))
+    }
+
+    /// The signed-in user's own orders, newest first.
+    async fn my_orders(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1 to 100.", default = 20)] first: i64,
+        #[graphql(desc = "Cursor after which the page starts.")] after: Option<String>,
+    ) -> Result<OrderConnection> {
+        Ok(svc::my_orders(state(ctx), principal(ctx), first, after.as_deref())
+            .await?
+            .into())
+    }
+
+    /// The order queue (staff: every order; integrations: their channel's).
+    async fn orders(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Filters, combined with AND.")] filter: Option<OrderFilter>,
+        #[graphql(desc = "Sort order.", default)] sort: OrderSort,
+        #[graphql(desc = "Page size, 1 to 100.", default = 20)] first: i64,
+        #[graphql(desc = "Cursor after which the page starts.")] after: Option<String>,
+    ) -> Result<OrderConnection> {
+        let f = filter.unwrap_or_default();
+        let filter = svc::OrderFilter {
+            status: f.status.map(Into::into),
+            channel: f.channel,
+            customer_email: f.customer_email,
+            sku: f.sku,
+            placed_from: f.placed_from,
+            placed_to: f.placed_to,
+        };
+        Ok(svc::list_orders(state(ctx), principal(ctx), filter, sort.into(), first, after.as_deref())
+            .await?
+            .into())
+    }
+
+    /// Shipping methods and their fees.
+    async fn shipping_methods(&self) -> Vec<ShippingMethod> {
+        rules::SHIPPING_METHODS
+            .iter()
+            .map(|m| ShippingMethod {
+                code: (*m).to_string(),
+                fee: Money::from_minor(rules::shipping_fee(m).unwrap_or(0), "CNY"),
+            })
+            .collect()
+    }
+}
+
+#[derive(Default)]
+pub struct OrdersMutation;
+
+#[Object]
+impl OrdersMutation {
+    /// Places an order (customers in the portal, staff for a customer,
+    /// integrations importing from their channel). Every line is priced from
+    /// the catalog and allocated from stock, or nothing is written.
+    async fn place_order(&self, ctx: &Context<'_>, input: PlaceOrderInput) -> Result<Order> {
+        Ok(Order(svc::place_order(state(ctx), principal(ctx), input.into()).await?))
+    }
+
+    /// Cancels an order before it ships and releases its stock. Staff must
+    /// give a reason. Cancelling twice is CONFLICT.
+    async fn cancel_order(&self, ctx: &Context<'_>, number: String, reason: Option<String>) -> Result<Order> {
+        Ok(Order(
+            svc::cancel_order(state(ctx), principal(ctx), &number, reason.as_deref()).await?,
+        ))
+    }
+
+    /// Takes a staff action on an order, as `availableTransitions` allows.
+    async fn advance_order(
+        &self,
+        ctx: &Context<'_>,
+        number: String,
+        action: OrderAction,
+        note: Option<String>,
+    ) -> Result<Order> {
+        Ok(Order(
+            svc::advance_order(state(ctx), principal(ctx), &number, action.into(), note.as_deref())
+                .await?,
+        ))
+    }
+}

@@ -1,0 +1,214 @@
+//! Changing a placed order: cancel (releasing stock in the same
+//! transaction) and staff actions along the state machine. Every change is
+//! `UPDATE … WHERE status = expected` plus one event; a concurrent change
+//! makes the loser fail with CONFLICT instead of overwriting.
+
+use chrono::Utc;
+use entity::{order, order_event, stock_level, stock_movement};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+
+use super::event_kind;
+use super::queries::{NetAllocation, find_visible, net_allocations};
+use crate::domain::auth::Principal;
+use crate::domain::orders::{OrderAction, OrderStatus, refusal};
+use crate::error::{AppError, AppResult};
+use crate::events::DomainEvent;
+use crate::state::AppState;
+
+fn check_note(note: Option<&str>, field: &str) -> AppResult<Option<String>> {
+    match note.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(n) if n.chars().count() > 500 => {
+            Err(AppError::invalid(field, "must be at most 500 characters"))
+        }
+        other => Ok(other.map(str::to_string)),
+    }
+}
+
+/// Cancels an order before it ships and releases its stock.
+pub async fn cancel_order(
+    state: &AppState,
+    p: &Principal,
+    number: &str,
+    reason: Option<&str>,
+) -> AppResult<order::Model> {
+    let reason = check_note(reason, "reason")?;
+    if p.is_staff() && reason.is_none() {
+        return Err(AppError::invalid("reason", "staff must give a reason to cancel"));
+    }
+    transition(state, p, number, OrderAction::Cancel, reason).await
+}
+
+/// A staff action on an order (confirm payment, start processing, ship,
+/// deliver, complete, cancel), allowed by role and by the state machine.
+pub async fn advance_order(
+    state: &AppState,
+    p: &Principal,
+    number: &str,
+    action: OrderAction,
+    note: Option<&str>,
+) -> AppResult<order::Model> {
+    if action == OrderAction::Cancel {
+        return cancel_order(state, p, number, note).await;
+    }
+    if action == OrderAction::ShipPartially {
+        return Err(AppError::invalid(
+            "action",
+            "partial shipments are recorded through fulfillment, not by hand",
+        ));
+    }
+    let note = check_note(note, "note")?;
+    transition(state, p, number, action, note).await
+}
+
+async fn transition(
+    state: &AppState,
+    p: &Principal,
+    number: &str,
+    action: OrderAction,
+    note: Option<String>,
+) -> AppResult<order::Model> {
+    let current = find_visible(state, p, number).await?;
+    let from = OrderStatus::parse(&current.status)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unknown status {}", current.status)))?;
+    let to = from.next(action).map_err(|e| {
+        AppError::Conflict(format!(
+            "order {} is {} and cannot {}",
+            current.number,
+            e.from.as_str(),
+            e.action.as_str()
+        ))
+    })?;
+    if let Some(why) = refusal(p, from, action) {
+        return Err(AppError::Forbidden(why));
+    }
+    let now = Utc::now();
+    let tx = state.db.begin_write().await?;
+    let moved = order::Entity::update_many()
+        .col_expr(order::Column::Status, Expr::value(to.as_str()))
+        .col_expr(order::Column::UpdatedAt, Expr::value(now))
+        .filter(order::Column::Id.eq(current.id))
+        .filter(order::Column::Status.eq(from.as_str()))
+        .exec(&*tx)
+        .await?
+        .rows_affected;
+    if moved == 0 {
+        return Err(AppError::Conflict(format!(
+            "order {} was changed concurrently; reload and retry",
+            current.number
+        )));
+    }
+    let mut events = Vec::new();
+    match action {
+        OrderAction::Cancel => {
+            events = move_stock(&*tx, p, &current, StockMove::Release).await?;
+        }
+        OrderAction::ShipAll => {
+            events = move_stock(&*tx, p, &current, StockMove::Ship).await?;
+        }
+        _ => {}
+    }
+    let kind = if action == OrderAction::Cancel {
+        event_kind::CANCELLED
+    } else {
+        event_kind::STATUS_CHANGED
+    };
+    order_event::Entity::insert(order_event::ActiveModel {
+        id: NotSet,
+        order_id: Set(current.id),
+        kind: Set(kind.into()),
+        from_status: Set(Some(from.as_str().into())),
+        to_status: Set(to.as_str().into()),
+        actor: Set(p.actor()),
+        note: Set(note),
+        at: Set(now),
+    })
+    .exec_without_returning(&*tx)
+    .await?;
+    tx.commit().await?;
+    for e in events {
+        state.bus.publish(e);
+    }
+    Ok(order::Model {
+        status: to.as_str().into(),
+        updated_at: now,
+        ..current
+    })
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum StockMove {
+    /// Cancelled: units go back to available.
+    Release,
+    /// Shipped: units leave the warehouse.
+    Ship,
+}
+
+/// Releases or ships what the order still holds, per (product, warehouse),
+/// as recorded in the ledger. Conditional updates; ledger rows alongside.
+async fn move_stock(
+    db: &impl ConnectionTrait,
+    p: &Principal,
+    o: &order::Model,
+    how: StockMove,
+) -> AppResult<Vec<DomainEvent>> {
+    let held = net_allocations(db, &[o.number.clone()]).await?;
+    let held: Vec<_> = held.into_iter().map(|a| NetAllocation { quantity: a.held, ..a }).collect();
+    let now = Utc::now();
+    let mut events = Vec::new();
+    for a in held.into_iter().filter(|a| a.quantity > 0) {
+        let mut upd = stock_level::Entity::update_many()
+            .col_expr(
+                stock_level::Column::Allocated,
+                Expr::col(stock_level::Column::Allocated).sub(a.quantity),
+            )
+            .col_expr(stock_level::Column::UpdatedAt, Expr::value(now))
+            .filter(stock_level::Column::ProductId.eq(a.product_id))
+            .filter(stock_level::Column::WarehouseId.eq(a.warehouse_id))
+            .filter(Expr::col(stock_level::Column::Allocated).gte(a.quantity));
+        if how == StockMove::Ship {
+            upd = upd.col_expr(
+                stock_level::Column::OnHand,
+                Expr::col(stock_level::Column::OnHand).sub(a.quantity),
+            );
+        }
+        if upd.exec(db).await?.rows_affected == 0 {
+            return Err(AppError::Internal(anyhow::anyhow!(
+                "stock level for order {} holds less than its allocation",
+                o.number
+            )));
+        }
+        let (kind, reason, d_on_hand) = match how {
+            StockMove::Release => ("release", "order cancelled", 0),
+            StockMove::Ship => ("ship", "order shipped", -a.quantity),
+        };
+        stock_movement::Entity::insert(stock_movement::ActiveModel {
+            id: NotSet,
+            product_id: Set(a.product_id),
+            warehouse_id: Set(a.warehouse_id),
+            kind: Set(kind.into()),
+            delta_on_hand: Set(d_on_hand),
+            delta_allocated: Set(-a.quantity),
+            reason: Set(reason.into()),
+            actor: Set(p.actor()),
+            reference: Set(Some(o.number.clone())),
+            created_at: Set(now),
+        })
+        .exec_without_returning(db)
+        .await?;
+        if let Some(level) = stock_level::Entity::find()
+            .filter(stock_level::Column::ProductId.eq(a.product_id))
+            .filter(stock_level::Column::WarehouseId.eq(a.warehouse_id))
+            .one(db)
+            .await?
+        {
+            events.push(DomainEvent::StockChanged {
+                sku: a.sku.clone(),
+                warehouse_code: a.warehouse_code.clone(),
+                on_hand: level.on_hand,
+                allocated: level.allocated,
+            });
+        }
+    }
+    Ok(events)
+}

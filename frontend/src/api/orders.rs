@@ -1,0 +1,437 @@
+//! Orders, cart, checkout and inventory: typed responses and the calls the
+//! pages make. Writes (place, cancel, advance, adjust) are plain form posts
+//! handled by the backend (`backend/src/http/portal_forms.rs`), so they work
+//! with JavaScript off; only reads go through here.
+
+use super::types::{Money, PageInfo, ProductSummary};
+use super::{ApiError, queries, request};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+use std::future::Future;
+
+/// Orders per page in lists.
+pub const ORDERS_PAGE_SIZE: i64 = 20;
+/// Products per page on the inventory page.
+pub const INVENTORY_PAGE_SIZE: i64 = 50;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShippingMethod {
+    pub code: String,
+    pub fee: Money,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChannelRef {
+    pub code: String,
+    #[serde(default)]
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Customer {
+    pub email: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Address {
+    pub name: String,
+    pub phone: String,
+    pub line1: String,
+    pub line2: Option<String>,
+    pub city: String,
+    pub region: Option<String>,
+    pub postal_code: String,
+    pub country: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderLine {
+    pub sku: String,
+    pub name: String,
+    pub quantity: i64,
+    pub unit_price: Money,
+    pub line_total: Money,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderEvent {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub from: Option<String>,
+    pub to: String,
+    pub actor: String,
+    pub at: String,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WarehouseRef {
+    pub code: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default, rename = "isPickupPoint")]
+    pub is_pickup_point: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Allocation {
+    pub sku: String,
+    pub quantity: i64,
+    pub warehouse: WarehouseRef,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transition {
+    /// An `OrderAction` (`CANCEL`, `SHIP_ALL`, ...).
+    pub action: String,
+    pub allowed: bool,
+    pub reason: Option<String>,
+}
+
+/// An order with everything its page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Order {
+    pub number: String,
+    /// An `OrderStatus` (`PENDING_PAYMENT`, ...).
+    pub status: String,
+    pub external_id: Option<String>,
+    pub shipping_method: String,
+    pub note: Option<String>,
+    pub placed_at: String,
+    pub channel: ChannelRef,
+    pub customer: Customer,
+    pub lines: Vec<OrderLine>,
+    pub subtotal: Money,
+    pub shipping_fee: Money,
+    pub total: Money,
+    pub shipping_address: Address,
+    pub events: Vec<OrderEvent>,
+    pub allocations: Vec<Allocation>,
+    pub available_transitions: Vec<Transition>,
+}
+
+impl Order {
+    /// Whether the caller may take `action` now.
+    pub fn can(&self, action: &str) -> bool {
+        self.available_transitions
+            .iter()
+            .any(|t| t.action == action && t.allowed)
+    }
+}
+
+/// An order as listed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderSummary {
+    pub number: String,
+    pub status: String,
+    pub placed_at: String,
+    pub total: Money,
+    #[serde(default)]
+    pub channel: Option<ChannelRef>,
+    #[serde(default)]
+    pub customer: Option<Customer>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderEdge {
+    pub cursor: String,
+    pub node: OrderSummary,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderConnection {
+    pub total_count: i64,
+    pub page_info: PageInfo,
+    pub edges: Vec<OrderEdge>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StockLevel {
+    pub warehouse: WarehouseRef,
+    #[serde(default)]
+    pub sku: Option<String>,
+    pub on_hand: i64,
+    pub allocated: i64,
+    pub available: i64,
+    pub reorder_point: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductStock {
+    pub sku: String,
+    pub name: String,
+    pub available: i64,
+    pub levels: Vec<StockLevel>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InventoryEdge {
+    pub cursor: String,
+    pub node: ProductStock,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InventoryConnection {
+    pub total_count: i64,
+    pub page_info: PageInfo,
+    pub edges: Vec<InventoryEdge>,
+}
+
+/// `data` of [`queries::CART_PRODUCTS`].
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CartProductsData {
+    pub products_by_skus: Vec<ProductSummary>,
+}
+
+/// `data` of [`queries::CHECKOUT`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckoutData {
+    pub products_by_skus: Vec<ProductSummary>,
+    pub shipping_methods: Vec<ShippingMethod>,
+}
+
+/// `data` of [`queries::ORDER`].
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct OrderData {
+    pub order: Order,
+}
+
+/// `data` of [`queries::MY_ORDERS`].
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MyOrdersData {
+    pub my_orders: OrderConnection,
+}
+
+/// `data` of [`queries::CONSOLE_ORDERS`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsoleOrdersData {
+    pub orders: OrderConnection,
+    pub channels: Vec<ChannelRef>,
+}
+
+/// `data` of [`queries::NEW_ORDER_FORM`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewOrderFormData {
+    pub channels: Vec<ChannelRef>,
+    pub shipping_methods: Vec<ShippingMethod>,
+}
+
+/// `data` of [`queries::INVENTORY`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InventoryData {
+    pub inventory: InventoryConnection,
+    pub warehouses: Vec<WarehouseRef>,
+    pub low_stock: Vec<StockLevel>,
+}
+
+/// The products of the cart's SKUs (none asked, none fetched).
+pub fn cart_products(
+    skus: Vec<String>,
+) -> impl Future<Output = Result<Vec<ProductSummary>, ApiError>> + Send + 'static {
+    let fut = (!skus.is_empty())
+        .then(|| request::<CartProductsData>(queries::CART_PRODUCTS, json!({ "skus": skus })));
+    async move {
+        match fut {
+            Some(fut) => fut.await.map(|d| d.products_by_skus),
+            None => Ok(Vec::new()),
+        }
+    }
+}
+
+/// The checkout page's data.
+pub fn checkout(
+    skus: Vec<String>,
+) -> impl Future<Output = Result<CheckoutData, ApiError>> + Send + 'static {
+    request::<CheckoutData>(queries::CHECKOUT, json!({ "skus": skus }))
+}
+
+/// One order (`NotFound` when it is not the caller's to see).
+pub fn order(number: String) -> impl Future<Output = Result<Order, ApiError>> + Send + 'static {
+    let fut = request::<OrderData>(queries::ORDER, json!({ "number": number }));
+    async move { fut.await.map(|d| d.order) }
+}
+
+/// A page of the caller's own orders.
+pub fn my_orders(
+    after: Option<String>,
+) -> impl Future<Output = Result<OrderConnection, ApiError>> + Send + 'static {
+    let fut = request::<MyOrdersData>(
+        queries::MY_ORDERS,
+        with_optional(json!({ "first": ORDERS_PAGE_SIZE }), [("after", after)]),
+    );
+    async move { fut.await.map(|d| d.my_orders) }
+}
+
+/// The console's order filter, as typed into its GET form.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OrderFilterForm {
+    pub status: String,
+    pub channel: String,
+    pub customer_email: String,
+    pub sku: String,
+    /// `YYYY-MM-DD` (or a full RFC 3339 time).
+    pub placed_from: String,
+    pub placed_to: String,
+    pub sort: String,
+}
+
+impl OrderFilterForm {
+    /// Query-string fields, in form order: `(name, value)`.
+    pub fn pairs(&self) -> [(&'static str, &str); 7] {
+        [
+            ("status", &self.status),
+            ("channel", &self.channel),
+            ("customerEmail", &self.customer_email),
+            ("sku", &self.sku),
+            ("placedFrom", &self.placed_from),
+            ("placedTo", &self.placed_to),
+            ("sort", &self.sort),
+        ]
+    }
+
+    /// The `OrderFilter` input: blank fields left out; a bare date means
+    /// from the start of that day / to its end (UTC).
+    pub fn to_filter(&self) -> Value {
+        let mut m = Map::new();
+        let mut put = |k: &str, v: Option<String>| {
+            if let Some(v) = v.filter(|v| !v.is_empty()) {
+                m.insert(k.to_owned(), Value::String(v));
+            }
+        };
+        put("status", Some(self.status.trim().to_owned()));
+        put("channel", Some(self.channel.trim().to_owned()));
+        put("customerEmail", Some(self.customer_email.trim().to_owned()));
+        put("sku", Some(self.sku.trim().to_owned()));
+        put("placedFrom", date_bound(&self.placed_from, false));
+        put("placedTo", date_bound(&self.placed_to, true));
+        Value::Object(m)
+    }
+}
+
+/// `2026-11-25` → `2026-11-25T00:00:00Z` (or `T23:59:59Z` for an upper
+/// bound); a value with a time passes through; blank → `None`.
+pub fn date_bound(raw: &str, end_of_day: bool) -> Option<String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    let is_date = raw.len() == 10
+        && raw.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    Some(if is_date {
+        let time = if end_of_day { "23:59:59" } else { "00:00:00" };
+        format!("{raw}T{time}Z")
+    } else {
+        raw.to_owned()
+    })
+}
+
+/// A page of orders for the console.
+pub fn console_orders(
+    filter: OrderFilterForm,
+    after: Option<String>,
+) -> impl Future<Output = Result<ConsoleOrdersData, ApiError>> + Send + 'static {
+    let sort = Some(filter.sort.clone()).filter(|s| !s.is_empty());
+    let vars = with_optional(
+        json!({ "filter": filter.to_filter(), "first": ORDERS_PAGE_SIZE }),
+        [("after", after), ("sort", sort)],
+    );
+    request::<ConsoleOrdersData>(queries::CONSOLE_ORDERS, vars)
+}
+
+/// What the console's "new order" form offers.
+pub fn new_order_form() -> impl Future<Output = Result<NewOrderFormData, ApiError>> + Send + 'static
+{
+    request::<NewOrderFormData>(queries::NEW_ORDER_FORM, json!({}))
+}
+
+/// A page of the inventory, with warehouses and low stock.
+pub fn inventory(
+    search: String,
+    after: Option<String>,
+) -> impl Future<Output = Result<InventoryData, ApiError>> + Send + 'static {
+    let search = Some(search.trim().to_owned()).filter(|s| !s.is_empty());
+    request::<InventoryData>(
+        queries::INVENTORY,
+        with_optional(
+            json!({ "first": INVENTORY_PAGE_SIZE }),
+            [("search", search), ("after", after)],
+        ),
+    )
+}
+
+/// Adds the present optional variables (absent ones are left out, so
+/// argument defaults apply).
+fn with_optional<const N: usize>(mut vars: Value, extra: [(&str, Option<String>); N]) -> Value {
+    if let Some(m) = vars.as_object_mut() {
+        for (k, v) in extra {
+            if let Some(v) = v {
+                m.insert(k.to_owned(), Value::String(v));
+            }
+        }
+    }
+    vars
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::decode;
+
+    #[test]
+    fn filter_leaves_blanks_out_and_widens_dates() {
+        let f = OrderFilterForm {
+            status: "CONFIRMED".into(),
+            customer_email: " a@b.c ".into(),
+            placed_from: "2026-11-01".into(),
+            placed_to: "2026-11-30".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            f.to_filter(),
+            json!({"status": "CONFIRMED", "customerEmail": "a@b.c",
+                "placedFrom": "2026-11-01T00:00:00Z", "placedTo": "2026-11-30T23:59:59Z"})
+        );
+        assert_eq!(OrderFilterForm::default().to_filter(), json!({}));
+        assert_eq!(
+            date_bound("2026-11-25T18:00:00Z", true).as_deref(),
+            Some("2026-11-25T18:00:00Z")
+        );
+    }
+
+    #[test]
+    fn order_decodes_from_the_contract_shape() {
+        let m = json!({"amount": "10.00", "currencyCode": "CNY"});
+        let resp = json!({"data": {"order": {
+            "number": "SO-1", "status": "PENDING_PAYMENT", "externalId": null, "shippingMethod": "standard",
+            "note": null, "placedAt": "2026-11-25T18:00:00Z",
+            "channel": {"code": "web", "name": "Web"}, "customer": {"email": "c@x", "name": "C"},
+            "lines": [{"sku": "AUD-001", "name": "Earbuds", "quantity": 1, "unitPrice": m, "lineTotal": m}],
+            "subtotal": m, "shippingFee": m, "total": m,
+            "shippingAddress": {"name": "C", "phone": "1", "line1": "L", "line2": null, "city": "S",
+                "region": null, "postalCode": "200000", "country": "CN"},
+            "events": [{"type": "placed", "from": null, "to": "PENDING_PAYMENT", "actor": "c@x",
+                "at": "2026-11-25T18:00:00Z", "note": null}],
+            "allocations": [],
+            "availableTransitions": [{"action": "CANCEL", "allowed": true, "reason": null},
+                {"action": "SHIP_ALL", "allowed": false, "reason": "staff only"}]
+        }}});
+        let order = decode::<OrderData>(resp).map(|d| d.order);
+        assert!(order.is_ok_and(|o| o.can("CANCEL") && !o.can("SHIP_ALL") && o.events[0].kind == "placed"));
+    }
+}

@@ -1,0 +1,207 @@
+//! `/checkout`: the cart's summary and a plain form (address, shipping
+//! method, note) posted to `POST /checkout`. The backend places the order
+//! and answers 303 to `/orders/{number}`, or back here with
+//! `?error=CODE&field=..&skus=..`.
+//!
+//! The hidden `idempotencyKey` is fresh for each render of this page, so a
+//! double submit of the same form places one order.
+
+use crate::api::orders::{CheckoutData, ShippingMethod, checkout};
+use crate::api::types::Money;
+use crate::app::use_session;
+use crate::cart::{self, CartLine};
+use crate::components::{idempotency_key, order::FormNotice};
+use crate::i18n::{Key, Lang, t, use_lang};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn CheckoutPage() -> impl IntoView {
+    let lang = use_lang();
+    let session = use_session();
+    let cart = cart::current();
+    let lines = cart.lines().to_vec();
+    let skus = cart.skus();
+    let data = Resource::new(move || skus.clone(), checkout);
+    // Serialized with the page, so the hydrated form keeps the same key.
+    let key = Resource::new(|| (), |_| async { idempotency_key() });
+
+    view! {
+        <Title text=t(Key::PageTitleCheckout) />
+        <h1>{t(Key::PageTitleCheckout)}</h1>
+        <FormNotice lang />
+        <Suspense fallback=move || view! { <p class="muted">{lang.t(Key::Loading)}</p> }>
+            {move || {
+                let lines = lines.clone();
+                Suspend::new(async move {
+                    let user = session.0.await.ok().flatten();
+                    let Some(user) = user else {
+                        return view! {
+                            <p id="checkout-signin">{lang.t(Key::CheckoutSignIn)}</p>
+                            <p>
+                                <a href="/login?next=/checkout" class="button">{lang.t(Key::NavLogin)}</a>
+                                " "
+                                <a href="/register?next=/checkout">{lang.t(Key::NavRegister)}</a>
+                            </p>
+                        }
+                            .into_any();
+                    };
+                    if lines.is_empty() {
+                        return view! {
+                            <p id="cart-empty">{lang.t(Key::CartEmpty)}</p>
+                            <p><a href="/">{lang.t(Key::BackToProducts)}</a></p>
+                        }
+                            .into_any();
+                    }
+                    let key = key.await;
+                    match data.await {
+                        Ok(data) => view! {
+                            <CheckoutForm lines data key name=user.name lang />
+                        }
+                            .into_any(),
+                        Err(err) => view! { <p class="error" role="alert">{lang.t(err.key())}</p> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CheckoutForm(
+    lines: Vec<CartLine>,
+    data: CheckoutData,
+    key: String,
+    name: String,
+    lang: Lang,
+) -> impl IntoView {
+    let mut subtotal = Some(0i64);
+    let summary = lines
+        .iter()
+        .map(|line| {
+            let product = data.products_by_skus.iter().find(|p| p.sku == line.sku);
+            let total = product.and_then(|p| p.price.times(i64::from(line.quantity)));
+            subtotal = match (subtotal, &total) {
+                (Some(s), Some(t)) => t.minor().and_then(|m| s.checked_add(m)),
+                _ => None,
+            };
+            let label = product.map_or_else(|| line.sku.clone(), |p| p.name.clone());
+            view! {
+                <li class="cart-line" data-sku=line.sku.clone() data-quantity=line.quantity>
+                    <span>{label}</span>
+                    " × "
+                    <span class="line-qty">{line.quantity}</span>
+                    " "
+                    <span class="price">{total.map(|m| m.to_string())}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    let currency = data
+        .products_by_skus
+        .first()
+        .map_or("CNY", |p| p.price.currency_code.as_str())
+        .to_owned();
+    let subtotal = subtotal.map(|s| Money::from_minor(s, &currency).to_string());
+    view! {
+        <div class="checkout">
+            <section class="card" id="checkout-summary">
+                <h2>{lang.t(Key::OrderSummary)}</h2>
+                <ul class="plain-list">{summary}</ul>
+                <p>
+                    {lang.t(Key::EstimatedSubtotal)} " " <strong id="cart-subtotal">{subtotal}</strong>
+                </p>
+                <p class="muted">{lang.t(Key::PricesAtCheckout)}</p>
+                <p><a href="/cart">{lang.t(Key::EditCart)}</a></p>
+            </section>
+            <form method="post" action="/checkout" class="card stack" id="checkout-form">
+                <input type="hidden" name="idempotencyKey" value=key />
+                <AddressFields lang name />
+                <ShippingMethods methods=data.shipping_methods lang />
+                <label>
+                    {lang.t(Key::OrderNote)}
+                    <textarea name="note" id="note" maxlength="500" rows="2"></textarea>
+                </label>
+                <button type="submit" id="place-order">{lang.t(Key::PlaceOrder)}</button>
+            </form>
+        </div>
+    }
+}
+
+/// The shipping address inputs, named as `AddressInput` spells them.
+#[component]
+pub fn AddressFields(lang: Lang, #[prop(optional)] name: String) -> impl IntoView {
+    view! {
+        <fieldset class="stack" id="address-fields">
+            <legend>{lang.t(Key::ShippingAddress)}</legend>
+            <label>
+                {lang.t(Key::RecipientName)}
+                <input type="text" name="name" id="addr-name" required maxlength="100" autocomplete="name" value=name />
+            </label>
+            <label>
+                {lang.t(Key::Phone)}
+                <input type="tel" name="phone" id="addr-phone" required maxlength="30" autocomplete="tel" />
+            </label>
+            <label>
+                {lang.t(Key::AddressLine1)}
+                <input type="text" name="line1" id="addr-line1" required maxlength="200" autocomplete="address-line1" />
+            </label>
+            <label>
+                {lang.t(Key::AddressLine2)}
+                <input type="text" name="line2" id="addr-line2" maxlength="200" autocomplete="address-line2" />
+            </label>
+            <div class="row">
+                <label>
+                    {lang.t(Key::City)}
+                    <input type="text" name="city" id="addr-city" required maxlength="100" autocomplete="address-level2" />
+                </label>
+                <label>
+                    {lang.t(Key::Region)}
+                    <input type="text" name="region" id="addr-region" maxlength="100" autocomplete="address-level1" />
+                </label>
+            </div>
+            <div class="row">
+                <label>
+                    {lang.t(Key::PostalCode)}
+                    <input type="text" name="postalCode" id="addr-postal" required maxlength="20" autocomplete="postal-code" />
+                </label>
+                <label>
+                    {lang.t(Key::Country)}
+                    <input type="text" name="country" id="addr-country" required maxlength="2" value="CN" autocomplete="country" />
+                </label>
+            </div>
+        </fieldset>
+    }
+}
+
+/// One radio per shipping method, the first checked.
+#[component]
+pub fn ShippingMethods(methods: Vec<ShippingMethod>, lang: Lang) -> impl IntoView {
+    let radios = methods
+        .into_iter()
+        .enumerate()
+        .map(|(i, m)| {
+            view! {
+                <label class="radio">
+                    <input
+                        type="radio"
+                        name="shippingMethod"
+                        value=m.code.clone()
+                        id=format!("ship-{}", m.code)
+                        checked=i == 0
+                        required
+                    />
+                    <span>{lang.t(crate::i18n::shipping_key(&m.code))}</span>
+                    " "
+                    <span class="price">{m.fee.to_string()}</span>
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="stack" id="shipping-methods">
+            <legend>{lang.t(Key::ShippingMethod)}</legend>
+            {radios}
+        </fieldset>
+    }
+}
