@@ -4,7 +4,16 @@ use crate::api::{self, ApiError, types::User};
 use crate::components::header::Header;
 use crate::i18n::{self, Key, t};
 use crate::pages::{
-    console::ConsolePage, login::LoginPage, product::ProductPage, products::ProductsPage,
+    cart::CartPage,
+    checkout::CheckoutPage,
+    console::ConsolePage,
+    console_inventory::InventoryPage,
+    console_new_order::NewOrderPage,
+    console_orders::{ConsoleOrderPage, ConsoleOrdersPage},
+    login::LoginPage,
+    orders::{MyOrdersPage, OrderPage},
+    product::ProductPage,
+    products::ProductsPage,
     register::RegisterPage,
 };
 use leptos::prelude::*;
@@ -47,6 +56,19 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
                     <Route path=path!("/console") view=ConsolePage ssr=SsrMode::Async />
+                    <Route path=path!("/cart") view=CartPage ssr=SsrMode::Async />
+                    <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async />
+                    <Route path=path!("/orders") view=MyOrdersPage ssr=SsrMode::Async />
+                    <Route path=path!("/orders/:number") view=OrderPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/orders") view=ConsoleOrdersPage ssr=SsrMode::Async />
+                    // Before `:number`, so "new" is not taken for an order number.
+                    <Route path=path!("/console/orders/new") view=NewOrderPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/console/orders/:number")
+                        view=ConsoleOrderPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/console/inventory") view=InventoryPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

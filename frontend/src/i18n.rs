@@ -191,6 +191,139 @@ keys! {
     RoleFinance => ("Finance", "财务"),
     RoleAdmin => ("Administrator", "管理员"),
     RoleIntegration => ("Integration", "集成"),
+    // Cart and checkout
+    NavCart => ("Cart", "购物车"),
+    NavMyOrders => ("My orders", "我的订单"),
+    PageTitleCart => ("Cart", "购物车"),
+    PageTitleCheckout => ("Checkout", "结算"),
+    AddToCart => ("Add to cart", "加入购物车"),
+    AddedToCart => ("Added to your cart.", "已加入购物车。"),
+    ViewCart => ("View cart", "查看购物车"),
+    CartEmpty => ("Your cart is empty.", "您的购物车是空的。"),
+    Product => ("Product", "商品"),
+    UnitPrice => ("Unit price", "单价"),
+    Quantity => ("Quantity", "数量"),
+    LineTotal => ("Amount", "金额"),
+    Update => ("Update", "更新"),
+    Remove => ("Remove", "删除"),
+    ProductUnavailable => ("No longer available", "已下架"),
+    NotEnoughStock => ("Not enough stock for this quantity", "库存不足"),
+    EstimatedSubtotal => ("Estimated subtotal", "预计小计"),
+    PricesAtCheckout => ("Final prices and shipping are calculated when you place the order.", "最终价格和运费将在下单时计算。"),
+    ContinueShopping => ("Continue shopping", "继续购物"),
+    Checkout => ("Checkout", "去结算"),
+    CheckoutSignIn => ("Please sign in to check out. Your cart is kept.", "请登录后结算，购物车内容会保留。"),
+    OrderSummary => ("Order summary", "订单摘要"),
+    EditCart => ("Edit cart", "修改购物车"),
+    ShippingAddress => ("Shipping address", "收货地址"),
+    RecipientName => ("Recipient", "收货人"),
+    Phone => ("Phone", "电话"),
+    AddressLine1 => ("Address", "详细地址"),
+    AddressLine2 => ("Address line 2 (optional)", "地址第二行（选填）"),
+    City => ("City", "城市"),
+    Region => ("Province / region (optional)", "省份 / 地区（选填）"),
+    PostalCode => ("Postal code", "邮政编码"),
+    Country => ("Country code", "国家代码"),
+    ShippingMethod => ("Shipping method", "配送方式"),
+    ShipStandard => ("Standard delivery", "标准快递"),
+    ShipExpress => ("Express delivery", "特快专递"),
+    ShipPostal => ("Postal service", "邮政包裹"),
+    ShipPickup => ("Store pickup", "门店自提"),
+    OrderNote => ("Note", "备注"),
+    PlaceOrder => ("Place order", "提交订单"),
+    // Orders
+    PageTitleMyOrders => ("My orders", "我的订单"),
+    PageTitleOrder => ("Order", "订单"),
+    OrdersSignIn => ("Please sign in to see your orders.", "请登录以查看您的订单。"),
+    NoOrders => ("No orders yet.", "暂无订单。"),
+    OrdersCount => ("Orders:", "订单数："),
+    OrderNumber => ("Order number", "订单号"),
+    PlacedAt => ("Placed", "下单时间"),
+    Status => ("Status", "状态"),
+    Total => ("Total", "合计"),
+    Subtotal => ("Subtotal", "小计"),
+    ShippingFee => ("Shipping", "运费"),
+    Timeline => ("Timeline", "订单动态"),
+    BackToOrders => ("Back to orders", "返回订单列表"),
+    OrderNotFound => ("This order does not exist or is not yours.", "该订单不存在或不属于您。"),
+    OrderPlacedThanks => ("Thank you! Your order has been placed.", "谢谢！您的订单已提交。"),
+    CancelReason => ("Reason for cancelling (optional)", "取消原因（选填）"),
+    CancelOrder => ("Cancel order", "取消订单"),
+    ActionDone => ("Done:", "已完成："),
+    StatusPendingPayment => ("Awaiting payment", "待付款"),
+    StatusConfirmed => ("Confirmed", "已确认"),
+    StatusProcessing => ("Processing", "处理中"),
+    StatusPartiallyShipped => ("Partially shipped", "部分发货"),
+    StatusShipped => ("Shipped", "已发货"),
+    StatusDelivered => ("Delivered", "已送达"),
+    StatusCompleted => ("Completed", "已完成"),
+    StatusCancelled => ("Cancelled", "已取消"),
+    StatusUnknown => ("Unknown status", "未知状态"),
+    ActionConfirmPayment => ("Confirm payment", "确认付款"),
+    ActionStartProcessing => ("Start processing", "开始处理"),
+    ActionShipPartially => ("Ship partially", "部分发货"),
+    ActionShipAll => ("Ship all", "全部发货"),
+    ActionDeliver => ("Mark delivered", "标记送达"),
+    ActionComplete => ("Complete", "完成订单"),
+    ActionCancel => ("Cancel order", "取消订单"),
+    ActionPlaced => ("Order placed", "订单已创建"),
+    ActionAdjust => ("Stock adjusted", "库存已调整"),
+    ActionReorder => ("Reorder point saved", "补货点已保存"),
+    ActionOther => ("Update", "更新"),
+    EventPlaced => ("Placed", "下单"),
+    EventStatusChanged => ("Status changed", "状态变更"),
+    EventCancelled => ("Cancelled", "已取消"),
+    EventOther => ("Update", "更新"),
+    // Console: orders
+    PageTitleConsoleOrders => ("Orders", "订单管理"),
+    PageTitleNewOrder => ("New order", "新建订单"),
+    NewOrder => ("New order", "新建订单"),
+    Any => ("Any", "全部"),
+    Channel => ("Channel", "渠道"),
+    Customer => ("Customer", "顾客"),
+    CustomerEmail => ("Customer email", "顾客邮箱"),
+    PlacedFrom => ("Placed from", "下单起始日期"),
+    PlacedTo => ("Placed until", "下单截止日期"),
+    SortBy => ("Sort", "排序"),
+    SortNewest => ("Newest first", "最新优先"),
+    SortOldest => ("Oldest first", "最早优先"),
+    SortTotalDesc => ("Highest total", "金额从高到低"),
+    SortTotalAsc => ("Lowest total", "金额从低到高"),
+    ApplyFilter => ("Filter", "筛选"),
+    ClearFilter => ("Clear", "清除"),
+    ExternalId => ("External id", "外部单号"),
+    StaffActions => ("Actions", "操作"),
+    ActionNote => ("Note for the timeline (optional)", "动态备注（选填）"),
+    NoActions => ("No action is possible now.", "当前没有可执行的操作。"),
+    Allocations => ("Allocations", "库存分配"),
+    Warehouse => ("Warehouse", "仓库"),
+    OrderLines => ("Lines", "订单明细"),
+    MoreLines => ("More lines", "更多行"),
+    // Console: inventory
+    PageTitleInventory => ("Inventory", "库存管理"),
+    LowStock => ("Low stock", "低库存"),
+    NoLowStock => ("Nothing is below its reorder point.", "没有低于补货点的库存。"),
+    ReorderPoint => ("Reorder point", "补货点"),
+    SetReorderPoint => ("Save reorder point", "保存补货点"),
+    AdjustStock => ("Adjust stock", "调整库存"),
+    Delta => ("Change (+ or −)", "变动数量（正数或负数）"),
+    Reason => ("Reason", "原因"),
+    StockLegend => ("Per warehouse: available, then on hand / allocated / reorder point.", "各仓库：可售数量，其下为 在库 / 已分配 / 补货点。"),
+    // Order and stock errors
+    ErrOutOfStock => ("Some items are out of stock:", "部分商品库存不足："),
+    ErrOrderConflict => ("This order was changed meanwhile or the action was already done. Please check and try again.", "订单已被修改或该操作已执行，请检查后重试。"),
+    ErrOrderForbidden => ("You are not allowed to do this to this order.", "您无权对该订单执行此操作。"),
+    ErrInvalidAddress => ("Please check the shipping address.", "请检查收货地址。"),
+    ErrInvalidLines => ("Please check the products and quantities.", "请检查商品和数量。"),
+    ErrInvalidShipping => ("Please choose a shipping method.", "请选择配送方式。"),
+    ErrInvalidNote => ("The note is too long (at most 500 characters).", "备注过长（最多 500 个字符）。"),
+    ErrInvalidCustomer => ("Please enter the customer's email address.", "请输入顾客的电子邮箱。"),
+    ErrInvalidChannel => ("Unknown sales channel.", "未知的销售渠道。"),
+    ErrInvalidSku => ("Unknown SKU.", "未知的 SKU。"),
+    ErrInvalidWarehouse => ("Unknown warehouse.", "未知的仓库。"),
+    ErrInvalidQuantity => ("Please enter a valid quantity.", "请输入有效的数量。"),
+    ErrCartFull => ("Your cart is full.", "购物车已满。"),
+    ErrExpiredForm => ("This form has expired. Please try again.", "表单已过期，请重试。"),
 }
 
 /// Text for a GraphQL error code as sent in `?error=CODE` (and `field`).
@@ -206,6 +339,107 @@ pub fn error_key(code: &str, field: Option<&str>) -> Key {
         ("FORBIDDEN", _) => Key::ErrForbidden,
         ("NOT_FOUND", _) => Key::ErrNotFound,
         _ => Key::ErrInternal,
+    }
+}
+
+/// Text for an error sent back by an order, cart or stock form
+/// (`?error=CODE&field=..`); falls back to [`error_key`].
+pub fn order_error_key(code: &str, field: Option<&str>) -> Key {
+    let field = field.unwrap_or_default();
+    match code {
+        "OUT_OF_STOCK" => Key::ErrOutOfStock,
+        "CONFLICT" => Key::ErrOrderConflict,
+        "FORBIDDEN" => Key::ErrOrderForbidden,
+        "NOT_FOUND" => Key::OrderNotFound,
+        "CART_FULL" => Key::ErrCartFull,
+        "INVALID_INPUT" => {
+            let last = field.rsplit('.').next().unwrap_or_default();
+            if field.starts_with("shippingAddress") {
+                Key::ErrInvalidAddress
+            } else if field == "shippingMethod" {
+                Key::ErrInvalidShipping
+            } else if field == "note" {
+                Key::ErrInvalidNote
+            } else if field == "customerEmail" {
+                Key::ErrInvalidCustomer
+            } else if field == "channel" {
+                Key::ErrInvalidChannel
+            } else if field == "idempotencyKey" {
+                Key::ErrExpiredForm
+            } else if field == "warehouseCode" {
+                Key::ErrInvalidWarehouse
+            } else if last == "sku" || field.ends_with("].sku") {
+                Key::ErrInvalidSku
+            } else if matches!(last, "quantity" | "delta" | "reorderPoint")
+                || field.ends_with("].quantity")
+            {
+                Key::ErrInvalidQuantity
+            } else if field.starts_with("lines") {
+                Key::ErrInvalidLines
+            } else {
+                Key::ErrInvalidInput
+            }
+        }
+        other => error_key(other, None),
+    }
+}
+
+/// Text for an `OrderStatus`.
+pub fn status_key(status: &str) -> Key {
+    match status {
+        "PENDING_PAYMENT" => Key::StatusPendingPayment,
+        "CONFIRMED" => Key::StatusConfirmed,
+        "PROCESSING" => Key::StatusProcessing,
+        "PARTIALLY_SHIPPED" => Key::StatusPartiallyShipped,
+        "SHIPPED" => Key::StatusShipped,
+        "DELIVERED" => Key::StatusDelivered,
+        "COMPLETED" => Key::StatusCompleted,
+        "CANCELLED" => Key::StatusCancelled,
+        _ => Key::StatusUnknown,
+    }
+}
+
+/// Text for an `OrderAction`, or a form's `?done=` value.
+pub fn action_key(action: &str) -> Key {
+    match action {
+        "CONFIRM_PAYMENT" => Key::ActionConfirmPayment,
+        "START_PROCESSING" => Key::ActionStartProcessing,
+        "SHIP_PARTIALLY" => Key::ActionShipPartially,
+        "SHIP_ALL" => Key::ActionShipAll,
+        "DELIVER" => Key::ActionDeliver,
+        "COMPLETE" => Key::ActionComplete,
+        "CANCEL" => Key::ActionCancel,
+        "PLACED" => Key::ActionPlaced,
+        "ADJUST" => Key::ActionAdjust,
+        "REORDER" => Key::ActionReorder,
+        _ => Key::ActionOther,
+    }
+}
+
+/// Text for an order event's `type` (`placed`, `cancelled`, ...).
+pub fn event_key(kind: &str) -> Key {
+    match kind.to_ascii_lowercase().as_str() {
+        "placed" | "order_placed" | "created" => Key::EventPlaced,
+        "cancelled" | "canceled" | "order_cancelled" => Key::EventCancelled,
+        "status_changed" | "transition" | "advanced" => Key::EventStatusChanged,
+        other => {
+            // An action name as the type (`SHIP_ALL`, `ship_all`).
+            match action_key(&other.to_ascii_uppercase()) {
+                Key::ActionOther => Key::EventOther,
+                key => key,
+            }
+        }
+    }
+}
+
+/// Text for a shipping method code.
+pub fn shipping_key(code: &str) -> Key {
+    match code {
+        "standard" => Key::ShipStandard,
+        "express" => Key::ShipExpress,
+        "postal" => Key::ShipPostal,
+        "pickup" => Key::ShipPickup,
+        _ => Key::ShippingMethod,
     }
 }
 
@@ -254,5 +488,40 @@ mod tests {
             Key::ErrInvalidPassword
         );
         assert_eq!(error_key("whatever", None), Key::ErrInternal);
+    }
+
+    #[test]
+    fn order_errors_name_the_field() {
+        assert_eq!(order_error_key("OUT_OF_STOCK", None), Key::ErrOutOfStock);
+        assert_eq!(
+            order_error_key("INVALID_INPUT", Some("shippingAddress.city")),
+            Key::ErrInvalidAddress
+        );
+        assert_eq!(
+            order_error_key("INVALID_INPUT", Some("lines[1].sku")),
+            Key::ErrInvalidSku
+        );
+        assert_eq!(
+            order_error_key("INVALID_INPUT", Some("lines[0].quantity")),
+            Key::ErrInvalidQuantity
+        );
+        assert_eq!(order_error_key("INVALID_INPUT", Some("lines")), Key::ErrInvalidLines);
+        assert_eq!(order_error_key("CONFLICT", None), Key::ErrOrderConflict);
+        assert_eq!(order_error_key("RATE_LIMITED", None), Key::ErrRateLimited);
+    }
+
+    #[test]
+    fn statuses_actions_and_events_are_translated() {
+        for s in ["PENDING_PAYMENT", "CONFIRMED", "PROCESSING", "PARTIALLY_SHIPPED", "SHIPPED",
+            "DELIVERED", "COMPLETED", "CANCELLED"] {
+            assert_ne!(status_key(s), Key::StatusUnknown, "{s}");
+        }
+        for a in ["CONFIRM_PAYMENT", "START_PROCESSING", "SHIP_PARTIALLY", "SHIP_ALL", "DELIVER",
+            "COMPLETE", "CANCEL"] {
+            assert_ne!(action_key(a), Key::ActionOther, "{a}");
+        }
+        assert_eq!(event_key("placed"), Key::EventPlaced);
+        assert_eq!(event_key("SHIP_ALL"), Key::ActionShipAll);
+        assert_eq!(event_key("mystery"), Key::EventOther);
     }
 }

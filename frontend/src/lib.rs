@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod app;
+pub mod cart;
 pub mod components;
 pub mod i18n;
 pub mod pages;

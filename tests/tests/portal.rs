@@ -288,6 +288,10 @@ async fn console_shell_is_only_rendered_for_staff() {
         !anonymous.contains(CONSOLE_SHELL_MARKER),
         "anonymous sees the console shell"
     );
+    assert!(
+        anonymous.contains(CONSOLE_DENIED_MARKER),
+        "anonymous gets no sign-in prompt"
+    );
 
     let customer = app.cookie_client();
     assert_eq!(
@@ -304,6 +308,10 @@ async fn console_shell_is_only_rendered_for_staff() {
         !html.contains(CONSOLE_SHELL_MARKER),
         "a customer sees the console shell"
     );
+    assert!(
+        html.contains(CONSOLE_DENIED_MARKER),
+        "a customer gets no \"not allowed\" notice"
+    );
 
     let admin = app.cookie_client();
     assert_eq!(
@@ -314,6 +322,10 @@ async fn console_shell_is_only_rendered_for_staff() {
     assert!(
         html.contains(CONSOLE_SHELL_MARKER),
         "admin does not see the console shell: {html}"
+    );
+    assert!(
+        !html.contains(CONSOLE_DENIED_MARKER),
+        "admin is told they are not allowed"
     );
 }
 

@@ -33,7 +33,11 @@ async fn committed_schema_graphql_matches_the_server() {
 #[tokio::test(flavor = "multi_thread")]
 async fn every_type_and_field_in_the_schema_has_a_description() {
     let sdl = current_sdl().await;
-    let missing = undocumented(&sdl);
+    let (missing, checked) = undocumented(&sdl);
+    assert!(
+        checked >= 30,
+        "only {checked} types/fields recognised: is this really the SDL?\n{sdl}"
+    );
     assert!(
         missing.is_empty(),
         "add `///` docs (GraphQL descriptions) to these {} types/fields:\n  {}",
@@ -43,10 +47,12 @@ async fn every_type_and_field_in_the_schema_has_a_description() {
 }
 
 /// Names of `type`/`input`/`enum`/`interface`/`union` declarations and of
-/// fields (of types, interfaces and inputs) that have no description.
-fn undocumented(sdl: &str) -> Vec<String> {
+/// fields (of types, interfaces and inputs) that have no description, and
+/// how many declarations and fields were checked.
+fn undocumented(sdl: &str) -> (Vec<String>, usize) {
     const DECLS: &[&str] = &["type", "input", "enum", "interface", "union"];
     let mut missing = Vec::new();
+    let mut checked = 0;
     let mut in_block_string = false;
     let mut described = false;
     // (keyword, type name) of the `{ ... }` block we are in.
@@ -93,8 +99,11 @@ fn undocumented(sdl: &str) -> Vec<String> {
                     .unwrap_or_default()
                     .trim_end_matches('{')
                     .to_owned();
-                if DECLS.contains(&keyword) && !described {
-                    missing.push(format!("{keyword} {name}"));
+                if DECLS.contains(&keyword) {
+                    checked += 1;
+                    if !described {
+                        missing.push(format!("{keyword} {name}"));
+                    }
                 }
                 if t.ends_with('{') {
                     block = Some((keyword.to_owned(), name));
@@ -105,6 +114,7 @@ fn undocumented(sdl: &str) -> Vec<String> {
                     block = None;
                 } else if matches!(keyword.as_str(), "type" | "input" | "interface") {
                     let field = t.split(['(', ':', ' ']).next().unwrap_or_default();
+                    checked += 1;
                     if !described {
                         missing.push(format!("{type_name}.{field}"));
                     }
@@ -114,7 +124,7 @@ fn undocumented(sdl: &str) -> Vec<String> {
         }
         described = false;
     }
-    missing
+    (missing, checked)
 }
 
 #[test]
@@ -160,8 +170,9 @@ schema {
 	query: Good
 }
 "#;
+    let (missing, checked) = undocumented(sdl);
     assert_eq!(
-        undocumented(sdl),
+        missing,
         vec![
             "type Bare",
             "Bare.nothing",
@@ -169,4 +180,6 @@ schema {
             "enum Plain"
         ]
     );
+    // Good, Good.{id,withArgs,name}, Bare, Bare.nothing, NewThing, its field, Plain.
+    assert_eq!(checked, 9);
 }

@@ -52,3 +52,58 @@ pub fn sdl() -> String {
         Err(e) => format!("# cannot build schema: {e}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute};
+    use async_graphql::{Response, Value};
+
+    use super::*;
+
+    /// Stops every request after validation: resolvers never run, so the
+    /// documents can be checked without a database.
+    struct ValidateOnly;
+    struct ValidateOnlyExt;
+    impl ExtensionFactory for ValidateOnly {
+        fn create(&self) -> Arc<dyn Extension> {
+            Arc::new(ValidateOnlyExt)
+        }
+    }
+    #[async_graphql::async_trait::async_trait]
+    impl Extension for ValidateOnlyExt {
+        async fn execute(
+            &self,
+            _ctx: &ExtensionContext<'_>,
+            _operation_name: Option<&str>,
+            _next: NextExecute<'_>,
+        ) -> Response {
+            Response::new(Value::Null)
+        }
+    }
+
+    /// Every document the portal sends is valid against this schema, so a
+    /// renamed field breaks this test rather than a page.
+    #[tokio::test]
+    async fn every_frontend_document_validates_against_the_schema() {
+        let schema = Schema::build(Query::default(), Mutation::default(), Subscription::default())
+            .extension(ValidateOnly)
+            .finish();
+        assert!(!frontend::api::queries::ALL.is_empty());
+        for (name, doc) in frontend::api::queries::ALL {
+            let resp = schema.execute(*doc).await;
+            let problems: Vec<String> = resp.errors.iter().map(|e| e.message.clone()).collect();
+            assert!(problems.is_empty(), "{name}: {problems:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_wrong_document_is_caught() {
+        let schema = Schema::build(Query::default(), Mutation::default(), Subscription::default())
+            .extension(ValidateOnly)
+            .finish();
+        let resp = schema.execute("query { products { edges { node { nope } } } }").await;
+        assert!(!resp.errors.is_empty());
+    }
+}

@@ -21,6 +21,12 @@ pub fn Header() -> impl IntoView {
         }
     });
     let lang = use_lang();
+    // Same value on the server (request cookie) and when hydrating
+    // (`document.cookie`); every cart change is a full page load.
+    let cart_count = crate::cart::current().item_count();
+    // `?added=SKU`, set by `POST /cart/add` on its way back.
+    let query = leptos_router::hooks::use_query_map();
+    let added = Memo::new(move |_| query.read().get("added").filter(|s| !s.is_empty()));
     let lang_link = move |target: Lang| {
         let href = move || format!("/lang/{}?next={}", target.code(), url_encode(&here.get()));
         let label = match target {
@@ -50,10 +56,20 @@ pub fn Header() -> impl IntoView {
                 </a>
                 <nav class="nav">
                     <a href="/">{t(Key::NavProducts)}</a>
+                    <a href="/cart" id="nav-cart">
+                        {t(Key::NavCart)}
+                        " "
+                        <span class="badge" id="cart-count" data-count=cart_count>{cart_count}</span>
+                    </a>
                     <Suspense>
                         {move || Suspend::new(async move {
-                            let staff = session.0.await.ok().flatten().is_some_and(|u| u.is_staff());
-                            staff.then(|| view! { <a href="/console" id="nav-console">{lang.t(Key::NavConsole)}</a> })
+                            let user = session.0.await.ok().flatten();
+                            let signed_in = user.is_some();
+                            let staff = user.is_some_and(|u| u.is_staff());
+                            view! {
+                                {signed_in.then(|| view! { <a href="/orders" id="nav-orders">{lang.t(Key::NavMyOrders)}</a> })}
+                                {staff.then(|| view! { <a href="/console" id="nav-console">{lang.t(Key::NavConsole)}</a> })}
+                            }
                         })}
                     </Suspense>
                 </nav>
@@ -101,6 +117,42 @@ pub fn Header() -> impl IntoView {
                     </span>
                 </div>
             </div>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    let staff = session.0.await.ok().flatten().is_some_and(|u| u.is_staff());
+                    staff.then(|| view! { <ConsoleNav lang /> })
+                })}
+            </Suspense>
+            {move || {
+                added
+                    .get()
+                    .map(|sku| {
+                        view! {
+                            <div class="container">
+                                <p class="notice" role="status" id="cart-added" data-sku=sku>
+                                    {lang.t(Key::AddedToCart)}
+                                    " "
+                                    <a href="/cart">{lang.t(Key::ViewCart)}</a>
+                                </p>
+                            </div>
+                        }
+                    })
+            }}
         </header>
+    }
+}
+
+/// The staff console's sections, under the header for staff.
+#[component]
+fn ConsoleNav(lang: Lang) -> impl IntoView {
+    view! {
+        <nav class="subnav" id="console-nav" aria-label=lang.t(Key::NavConsole)>
+            <div class="container subnav-row">
+                <a href="/console">{lang.t(Key::NavConsole)}</a>
+                <a href="/console/orders" id="nav-console-orders">{lang.t(Key::ConsoleOrders)}</a>
+                <a href="/console/orders/new" id="nav-console-new-order">{lang.t(Key::NewOrder)}</a>
+                <a href="/console/inventory" id="nav-console-inventory">{lang.t(Key::ConsoleInventory)}</a>
+            </div>
+        </nav>
     }
 }

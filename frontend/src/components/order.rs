@@ -44,8 +44,9 @@ pub fn OrderLines(order: Order, lang: Lang) -> impl IntoView {
         .lines
         .into_iter()
         .map(|line: OrderLine| {
+            let data_sku = line.sku.clone();
             view! {
-                <tr class="order-line" data-sku=line.sku.clone()>
+                <tr class="order-line" data-sku=data_sku>
                     <td>
                         <span class="line-name">{line.name}</span>
                         " "

@@ -253,8 +253,9 @@ fn StaffOrder(order: Order, lang: Lang) -> impl IntoView {
             })
         })
         .collect_view();
+    let (data_number, data_status) = (order.number.clone(), order.status.clone());
     view! {
-        <article class="order" id="order" data-number=number.clone() data-status=order.status.clone()>
+        <article class="order" id="order" data-number=data_number data-status=data_status>
             <h1>{lang.t(Key::PageTitleOrder)} " " <span id="order-number">{number}</span></h1>
             <dl class="facts">
                 <dt>{lang.t(Key::Status)}</dt>

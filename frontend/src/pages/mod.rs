@@ -1,7 +1,13 @@
 //! One file per page.
 
+pub mod cart;
+pub mod checkout;
 pub mod console;
+pub mod console_inventory;
+pub mod console_new_order;
+pub mod console_orders;
 pub mod login;
+pub mod orders;
 pub mod product;
 pub mod products;
 pub mod register;

@@ -44,7 +44,7 @@ pub fn MyOrdersPage() -> impl IntoView {
                     return sign_in_prompt(lang, "/orders", Key::OrdersSignIn);
                 }
                 match list.await {
-                    Ok(page) => view! { <OrdersTable page lang href_base="/orders" pager_base="/orders?" console=false /> }.into_any(),
+                    Ok(page) => view! { <OrdersTable page lang href_base="/orders" pager_base="/orders?".to_owned() console=false /> }.into_any(),
                     Err(err) => view! { <p class="error" role="alert">{lang.t(err.key())}</p> }.into_any(),
                 }
             })}
@@ -85,8 +85,9 @@ pub fn OrdersTable(
                     <td class="channel">{channel}</td>
                 }
             });
+            let (data_number, data_status) = (o.number.clone(), o.status.clone());
             view! {
-                <tr class="order-row" data-number=o.number.clone() data-status=o.status.clone()>
+                <tr class="order-row" data-number=data_number data-status=data_status>
                     <td><a href=href class="order-link">{o.number}</a></td>
                     <td><time datetime=o.placed_at.clone()>{format_time(&o.placed_at)}</time></td>
                     {extra}
@@ -161,8 +162,9 @@ fn CustomerOrder(order: Order, lang: Lang) -> impl IntoView {
     let can_cancel = order.can("CANCEL");
     let cancel_action = format!("/orders/{}/cancel", url_encode(&order.number));
     let number = order.number.clone();
+    let (data_number, data_status) = (order.number.clone(), order.status.clone());
     view! {
-        <article class="order" id="order" data-number=number.clone() data-status=order.status.clone()>
+        <article class="order" id="order" data-number=data_number data-status=data_status>
             {just_placed.then(|| view! {
                 <p class="notice" role="status" id="order-placed">{lang.t(Key::OrderPlacedThanks)}</p>
             })}

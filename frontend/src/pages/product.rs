@@ -2,6 +2,8 @@
 
 use crate::api;
 use crate::i18n::{Key, t, use_lang};
+use crate::components::url_encode;
+use crate::pages::cart::AddToCart;
 use crate::pages::set_status;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -30,7 +32,7 @@ pub fn ProductPage() -> impl IntoView {
                                 <h1 class="product-name">{p.name}</h1>
                                 <dl class="facts">
                                     <dt>{lang.t(Key::Sku)}</dt>
-                                    <dd class="sku">{p.sku}</dd>
+                                    <dd class="sku">{p.sku.clone()}</dd>
                                     <dt>{lang.t(Key::Price)}</dt>
                                     <dd class="price">{p.price.to_string()}</dd>
                                     <dt>{lang.t(Key::Available)}</dt>
@@ -42,6 +44,7 @@ pub fn ProductPage() -> impl IntoView {
                                     </dd>
                                 </dl>
                                 <p class="description">{p.description}</p>
+                                <AddToCart sku=p.sku.clone() available=p.available lang next=format!("/products/{}", url_encode(&p.sku)) />
                             </article>
                         }
                             .into_any()

@@ -6,6 +6,7 @@
 
 use crate::api::{self, types::ProductSummary};
 use crate::components::url_encode;
+use crate::pages::cart::AddToCart;
 use crate::i18n::{Key, Lang, t, use_lang};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -70,6 +71,12 @@ pub fn ProductsPage() -> impl IntoView {
                                 format!("/?q={}&after={}", url_encode(&search()), url_encode(&cursor))
                             });
                         let first = after().map(|_| format!("/?q={}", url_encode(&search())));
+                        // Where "add to cart" comes back to: this very list.
+                        let here = match after() {
+                            Some(a) => format!("/?q={}&after={}", url_encode(&search()), url_encode(&a)),
+                            None if search().is_empty() => "/".to_owned(),
+                            None => format!("/?q={}", url_encode(&search())),
+                        };
                         view! {
                             <p class="muted" id="product-count">
                                 {lang.t(Key::ProductsCount)}
@@ -84,7 +91,7 @@ pub fn ProductsPage() -> impl IntoView {
                                 {page
                                     .edges
                                     .into_iter()
-                                    .map(|edge| view! { <ProductItem product=edge.node lang /> })
+                                    .map(|edge| view! { <ProductItem product=edge.node lang next=here.clone() /> })
                                     .collect_view()}
                             </ul>
                             <nav class="pager">
@@ -102,7 +109,7 @@ pub fn ProductsPage() -> impl IntoView {
 }
 
 #[component]
-fn ProductItem(product: ProductSummary, lang: Lang) -> impl IntoView {
+fn ProductItem(product: ProductSummary, lang: Lang, next: String) -> impl IntoView {
     let stock = if product.available > 0 {
         Key::InStock
     } else {
@@ -115,11 +122,12 @@ fn ProductItem(product: ProductSummary, lang: Lang) -> impl IntoView {
             <a href=href class="product-name">
                 {product.name}
             </a>
-            <span class="sku">{product.sku}</span>
+            <span class="sku">{product.sku.clone()}</span>
             <span class="price">{product.price.to_string()}</span>
             <span class="stock" class:out=product.available <= 0>
                 {lang.t(stock)}
             </span>
+            <AddToCart sku=product.sku.clone() available=product.available lang next />
         </li>
     }
 }

@@ -152,7 +152,7 @@ async fn move_stock(
     o: &order::Model,
     how: StockMove,
 ) -> AppResult<Vec<DomainEvent>> {
-    let held = net_allocations(db, &[o.number.clone()]).await?;
+    let held = net_allocations(db, std::slice::from_ref(&o.number)).await?;
     let held: Vec<_> = held.into_iter().map(|a| NetAllocation { quantity: a.held, ..a }).collect();
     let now = Utc::now();
     let mut events = Vec::new();

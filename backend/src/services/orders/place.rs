@@ -319,7 +319,7 @@ async fn load_stock(db: &impl ConnectionTrait, skus: &[String]) -> AppResult<Vec
 }
 
 enum Attempt {
-    Placed(order::Model, Vec<DomainEvent>),
+    Placed(Box<order::Model>, Vec<DomainEvent>),
     /// A concurrent order took the stock we planned on: plan again.
     Raced,
     /// The same idempotency key or external id was already used.
@@ -336,7 +336,7 @@ pub async fn place_order(state: &AppState, p: &Principal, input: PlaceOrder) -> 
                 for e in events {
                     state.bus.publish(e);
                 }
-                return Ok(o);
+                return Ok(*o);
             }
             Attempt::Raced => continue,
             Attempt::Duplicate => return existing(state, &v).await,
@@ -642,5 +642,5 @@ async fn attempt(state: &AppState, p: &Principal, v: &Valid) -> AppResult<Attemp
         placed_at: now,
         updated_at: now,
     };
-    Ok(Attempt::Placed(order, events))
+    Ok(Attempt::Placed(Box::new(order), events))
 }
