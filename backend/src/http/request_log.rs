@@ -51,7 +51,15 @@ pub async fn request_log(
 async fn refresh_portal_session(
     req: &ServiceRequest,
 ) -> Option<[actix_web::cookie::Cookie<'static>; 2]> {
+    // Only page navigations: parallel sub-resource requests (favicon,
+    // bundle) would present the same refresh token twice, and reuse revokes.
+    let navigation = req
+        .headers()
+        .get(actix_web::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
     if req.method() != actix_web::http::Method::GET
+        || !navigation
         || req.path().starts_with("/pkg")
         || req.path().starts_with("/graphql")
     {
