@@ -134,7 +134,9 @@ async fn wait_for_js(
         }
         if tokio::time::Instant::now() >= deadline {
             let html = client.source().await.unwrap_or_default();
-            panic!("timed out waiting for {what}; last value {value}\npage:\n{html}");
+            let body = html.find("<body").map_or(html.as_str(), |i| &html[i..]);
+            let body: String = body.chars().take(3000).collect();
+            panic!("timed out waiting for {what}; last value {value}\npage body (start):\n{body}");
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
