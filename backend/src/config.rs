@@ -69,12 +69,12 @@ impl Config {
                 path: path.clone(),
                 reason: e.to_string(),
             })?;
-            let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-                ConfigError::File {
-                    path: path.clone(),
-                    reason: e.message().to_string(),
-                }
-            })?;
+            let table: toml::Table =
+                text.parse()
+                    .map_err(|e: toml::de::Error| ConfigError::File {
+                        path: path.clone(),
+                        reason: e.message().to_string(),
+                    })?;
             for (k, v) in table {
                 let value = match v {
                     toml::Value::String(s) => s,
@@ -98,7 +98,12 @@ impl Config {
         for (k, v) in vars {
             merged.insert(k.clone(), v.clone());
         }
-        let get = |k: &str| merged.get(k).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let get = |k: &str| {
+            merged
+                .get(k)
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+        };
 
         let env = match get("OMS_ENV").as_deref() {
             None | Some("development") | Some("dev") => Environment::Development,
@@ -140,7 +145,10 @@ impl Config {
                 return Err(invalid("OMS_JWT_SECRET", "must be at least 32 characters"));
             }
             (None, Environment::Production) => {
-                return Err(invalid("OMS_JWT_SECRET", "is required when OMS_ENV=production"));
+                return Err(invalid(
+                    "OMS_JWT_SECRET",
+                    "is required when OMS_ENV=production",
+                ));
             }
             _ => {}
         }
@@ -148,7 +156,10 @@ impl Config {
         if let Some(url) = &smtp_url
             && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
         {
-            return Err(invalid("OMS_SMTP_URL", "expected smtp://host:port or smtps://host:port"));
+            return Err(invalid(
+                "OMS_SMTP_URL",
+                "expected smtp://host:port or smtps://host:port",
+            ));
         }
         Ok(Config {
             env,
@@ -157,7 +168,9 @@ impl Config {
             database_url,
             jwt_secret,
             seed_demo: parse_bool(&get("OMS_SEED_DEMO"), "OMS_SEED_DEMO", true)?,
-            site_root: PathBuf::from(get("OMS_SITE_ROOT").unwrap_or_else(|| "./target/site".into())),
+            site_root: PathBuf::from(
+                get("OMS_SITE_ROOT").unwrap_or_else(|| "./target/site".into()),
+            ),
             log: get("OMS_LOG").unwrap_or_else(|| "info".into()),
             max_body_bytes: parse_num(&get("OMS_MAX_BODY_BYTES"), "OMS_MAX_BODY_BYTES", 65_536)?,
             login_max_failures: parse_num(
@@ -175,7 +188,11 @@ impl Config {
                 "OMS_GRAPHQL_INTROSPECTION",
                 env == Environment::Development,
             )?,
-            graphql_max_depth: parse_num(&get("OMS_GRAPHQL_MAX_DEPTH"), "OMS_GRAPHQL_MAX_DEPTH", 10)?,
+            graphql_max_depth: parse_num(
+                &get("OMS_GRAPHQL_MAX_DEPTH"),
+                "OMS_GRAPHQL_MAX_DEPTH",
+                10,
+            )?,
             graphql_max_complexity: parse_num(
                 &get("OMS_GRAPHQL_MAX_COMPLEXITY"),
                 "OMS_GRAPHQL_MAX_COMPLEXITY",
@@ -201,7 +218,10 @@ fn parse_bool(v: &Option<String>, key: &'static str, default: bool) -> Result<bo
         None => Ok(default),
         Some("1" | "true" | "yes" | "on") => Ok(true),
         Some("0" | "false" | "no" | "off") => Ok(false),
-        Some(other) => Err(invalid(key, format!("expected true or false, got {other:?}"))),
+        Some(other) => Err(invalid(
+            key,
+            format!("expected true or false, got {other:?}"),
+        )),
     }
 }
 
@@ -223,7 +243,10 @@ mod tests {
     use super::*;
 
     fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]

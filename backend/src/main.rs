@@ -6,7 +6,11 @@ use backend::config::Config;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "oms", version, about = "Order management system: server and admin commands")]
+#[command(
+    name = "oms",
+    version,
+    about = "Order management system: server and admin commands"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -100,12 +104,19 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::User {
-            command: UserCommand::Create { email, password, role, name },
+            command:
+                UserCommand::Create {
+                    email,
+                    password,
+                    role,
+                    name,
+                },
         } => {
             let Some(role) = backend::domain::auth::Role::parse(&role) else {
                 anyhow::bail!("--role: expected customer, support, warehouse, finance or admin");
             };
-            let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or("user").to_string());
+            let name =
+                name.unwrap_or_else(|| email.split('@').next().unwrap_or("user").to_string());
             let state = startup::build_state(config).await?;
             let user = backend::services::users::create_user_unchecked(
                 &state, &email, &password, &name, role, false,

@@ -273,6 +273,7 @@ keys! {
     EventPlaced => ("Placed", "下单"),
     EventStatusChanged => ("Status changed", "状态变更"),
     EventCancelled => ("Cancelled", "已取消"),
+    EventImported => ("Imported from the channel", "从渠道导入"),
     EventOther => ("Update", "更新"),
     // Console: orders
     PageTitleConsoleOrders => ("Orders", "订单管理"),
@@ -323,6 +324,7 @@ keys! {
     ErrInvalidWarehouse => ("Unknown warehouse.", "未知的仓库。"),
     ErrInvalidQuantity => ("Please enter a valid quantity.", "请输入有效的数量。"),
     ErrCartFull => ("Your cart is full.", "购物车已满。"),
+    ErrReasonRequired => ("Please give a reason.", "请填写原因。"),
     ErrExpiredForm => ("This form has expired. Please try again.", "表单已过期，请重试。"),
 }
 
@@ -366,6 +368,8 @@ pub fn order_error_key(code: &str, field: Option<&str>) -> Key {
                 Key::ErrInvalidChannel
             } else if field == "idempotencyKey" {
                 Key::ErrExpiredForm
+            } else if field == "reason" {
+                Key::ErrReasonRequired
             } else if field == "warehouseCode" {
                 Key::ErrInvalidWarehouse
             } else if last == "sku" || field.ends_with("].sku") {
@@ -421,6 +425,7 @@ pub fn event_key(kind: &str) -> Key {
     match kind.to_ascii_lowercase().as_str() {
         "placed" | "order_placed" | "created" => Key::EventPlaced,
         "cancelled" | "canceled" | "order_cancelled" => Key::EventCancelled,
+        "imported" => Key::EventImported,
         "status_changed" | "transition" | "advanced" => Key::EventStatusChanged,
         other => {
             // An action name as the type (`SHIP_ALL`, `ship_all`).
@@ -505,19 +510,37 @@ mod tests {
             order_error_key("INVALID_INPUT", Some("lines[0].quantity")),
             Key::ErrInvalidQuantity
         );
-        assert_eq!(order_error_key("INVALID_INPUT", Some("lines")), Key::ErrInvalidLines);
+        assert_eq!(
+            order_error_key("INVALID_INPUT", Some("lines")),
+            Key::ErrInvalidLines
+        );
         assert_eq!(order_error_key("CONFLICT", None), Key::ErrOrderConflict);
         assert_eq!(order_error_key("RATE_LIMITED", None), Key::ErrRateLimited);
     }
 
     #[test]
     fn statuses_actions_and_events_are_translated() {
-        for s in ["PENDING_PAYMENT", "CONFIRMED", "PROCESSING", "PARTIALLY_SHIPPED", "SHIPPED",
-            "DELIVERED", "COMPLETED", "CANCELLED"] {
+        for s in [
+            "PENDING_PAYMENT",
+            "CONFIRMED",
+            "PROCESSING",
+            "PARTIALLY_SHIPPED",
+            "SHIPPED",
+            "DELIVERED",
+            "COMPLETED",
+            "CANCELLED",
+        ] {
             assert_ne!(status_key(s), Key::StatusUnknown, "{s}");
         }
-        for a in ["CONFIRM_PAYMENT", "START_PROCESSING", "SHIP_PARTIALLY", "SHIP_ALL", "DELIVER",
-            "COMPLETE", "CANCEL"] {
+        for a in [
+            "CONFIRM_PAYMENT",
+            "START_PROCESSING",
+            "SHIP_PARTIALLY",
+            "SHIP_ALL",
+            "DELIVER",
+            "COMPLETE",
+            "CANCEL",
+        ] {
             assert_ne!(action_key(a), Key::ActionOther, "{a}");
         }
         assert_eq!(event_key("placed"), Key::EventPlaced);

@@ -18,7 +18,10 @@ fn text_null(col: impl IntoIden) -> ColumnDef {
     ColumnDef::new(col).string().null().take()
 }
 fn ts(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).timestamp_with_time_zone().not_null().take()
+    ColumnDef::new(col)
+        .timestamp_with_time_zone()
+        .not_null()
+        .take()
 }
 fn ts_null(col: impl IntoIden) -> ColumnDef {
     ColumnDef::new(col).timestamp_with_time_zone().null().take()
@@ -218,9 +221,7 @@ impl MigrationTrait for Migration {
                 .col(big(StockLevels::ReorderPoint))
                 .col(ts(StockLevels::UpdatedAt))
                 .check(Expr::col(StockLevels::Allocated).gte(0))
-                .check(
-                    Expr::col(StockLevels::Allocated).lte(Expr::col(StockLevels::OnHand)),
-                )
+                .check(Expr::col(StockLevels::Allocated).lte(Expr::col(StockLevels::OnHand)))
                 .foreign_key(
                     ForeignKey::create()
                         .from(StockLevels::Table, StockLevels::ProductId)

@@ -17,7 +17,10 @@ fn big(col: impl IntoIden) -> ColumnDef {
     ColumnDef::new(col).big_integer().not_null().take()
 }
 fn ts(col: impl IntoIden) -> ColumnDef {
-    ColumnDef::new(col).timestamp_with_time_zone().not_null().take()
+    ColumnDef::new(col)
+        .timestamp_with_time_zone()
+        .not_null()
+        .take()
 }
 
 #[async_trait::async_trait]
@@ -68,12 +71,32 @@ impl MigrationTrait for Migration {
         )
         .await?;
         for (name, cols, unique) in [
-            ("ux_orders_channel_external", vec![Orders::ChannelId, Orders::ExternalId], true),
-            ("ux_orders_idempotency", vec![Orders::IdempotencyScope, Orders::IdempotencyKey], true),
-            ("idx_orders_customer", vec![Orders::CustomerId, Orders::PlacedAt], false),
-            ("idx_orders_status_placed", vec![Orders::Status, Orders::PlacedAt], false),
+            (
+                "ux_orders_channel_external",
+                vec![Orders::ChannelId, Orders::ExternalId],
+                true,
+            ),
+            (
+                "ux_orders_idempotency",
+                vec![Orders::IdempotencyScope, Orders::IdempotencyKey],
+                true,
+            ),
+            (
+                "idx_orders_customer",
+                vec![Orders::CustomerId, Orders::PlacedAt],
+                false,
+            ),
+            (
+                "idx_orders_status_placed",
+                vec![Orders::Status, Orders::PlacedAt],
+                false,
+            ),
             ("idx_orders_placed", vec![Orders::PlacedAt], false),
-            ("idx_orders_customer_email", vec![Orders::CustomerEmail], false),
+            (
+                "idx_orders_customer_email",
+                vec![Orders::CustomerEmail],
+                false,
+            ),
         ] {
             let mut idx = Index::create().name(name).table(Orders::Table).to_owned();
             for c in cols {
@@ -88,7 +111,12 @@ impl MigrationTrait for Migration {
         m.create_table(
             Table::create()
                 .table(OrderLines::Table)
-                .col(ColumnDef::new(OrderLines::Id).uuid().not_null().primary_key())
+                .col(
+                    ColumnDef::new(OrderLines::Id)
+                        .uuid()
+                        .not_null()
+                        .primary_key(),
+                )
                 .col(ColumnDef::new(OrderLines::OrderId).uuid().not_null())
                 .col(ColumnDef::new(OrderLines::LineNo).integer().not_null())
                 .col(ColumnDef::new(OrderLines::ProductId).uuid().not_null())
@@ -167,7 +195,11 @@ impl MigrationTrait for Migration {
                 .col(text(ApiKeys::KeyHash).unique_key())
                 .col(text(ApiKeys::CreatedBy))
                 .col(ts(ApiKeys::CreatedAt))
-                .col(ColumnDef::new(ApiKeys::RevokedAt).timestamp_with_time_zone().null())
+                .col(
+                    ColumnDef::new(ApiKeys::RevokedAt)
+                        .timestamp_with_time_zone()
+                        .null(),
+                )
                 .foreign_key(
                     ForeignKey::create()
                         .from(ApiKeys::Table, ApiKeys::ChannelId)

@@ -63,7 +63,10 @@ pub enum Principal {
         name: String,
     },
     /// An integration's API key, bound to one sales channel.
-    Integration { key_id: Uuid, channel_id: Uuid },
+    Integration {
+        key_id: Uuid,
+        channel_id: Uuid,
+    },
     /// Internal callers: the CLI and start-up seeding.
     System,
 }
@@ -155,12 +158,42 @@ pub const PASSWORD_MAX: usize = 128;
 
 /// The most common passwords (from public breach top lists); refused outright.
 const COMMON_PASSWORDS: &[&str] = &[
-    "password", "password1", "password12", "password123", "12345678", "123456789",
-    "1234567890", "qwerty123", "qwertyuiop", "11111111", "00000000", "iloveyou",
-    "sunshine1", "princess1", "football1", "baseball1", "welcome1", "abc12345",
-    "admin123", "letmein1", "monkey123", "dragon123", "passw0rd", "p@ssw0rd",
-    "qwerty12", "1q2w3e4r", "1qaz2wsx", "zaq12wsx", "trustno1", "superman1",
-    "87654321", "88888888", "12341234", "11223344", "asdfghjk", "changeme",
+    "password",
+    "password1",
+    "password12",
+    "password123",
+    "12345678",
+    "123456789",
+    "1234567890",
+    "qwerty123",
+    "qwertyuiop",
+    "11111111",
+    "00000000",
+    "iloveyou",
+    "sunshine1",
+    "princess1",
+    "football1",
+    "baseball1",
+    "welcome1",
+    "abc12345",
+    "admin123",
+    "letmein1",
+    "monkey123",
+    "dragon123",
+    "passw0rd",
+    "p@ssw0rd",
+    "qwerty12",
+    "1q2w3e4r",
+    "1qaz2wsx",
+    "zaq12wsx",
+    "trustno1",
+    "superman1",
+    "87654321",
+    "88888888",
+    "12341234",
+    "11223344",
+    "asdfghjk",
+    "changeme",
 ];
 
 /// Why a password is refused; the message is shown to the user.
@@ -195,7 +228,10 @@ mod tests {
     #[test]
     fn password_policy() {
         assert!(check_password("short").is_err());
-        assert!(check_password("Password123").is_err(), "common, case-insensitive");
+        assert!(
+            check_password("Password123").is_err(),
+            "common, case-insensitive"
+        );
         assert!(check_password(&"x".repeat(129)).is_err());
         assert!(check_password(&"x".repeat(64)).is_ok());
         assert!(check_password("correct horse battery").is_ok());
@@ -203,8 +239,19 @@ mod tests {
 
     #[test]
     fn emails_are_normalized() {
-        assert_eq!(Email::parse(" Ann@Example.COM ").unwrap().as_str(), "ann@example.com");
-        for bad in ["", "ann", "ann@", "@x.com", "ann@localhost", "a b@x.com", "a@b@c.com"] {
+        assert_eq!(
+            Email::parse(" Ann@Example.COM ").unwrap().as_str(),
+            "ann@example.com"
+        );
+        for bad in [
+            "",
+            "ann",
+            "ann@",
+            "@x.com",
+            "ann@localhost",
+            "a b@x.com",
+            "a@b@c.com",
+        ] {
             assert!(Email::parse(bad).is_none(), "{bad}");
         }
     }
@@ -212,7 +259,10 @@ mod tests {
     #[test]
     fn roles_gate_by_default_deny() {
         let cust = Principal::user(Uuid::nil(), Role::Customer);
-        assert_eq!(require_role(&Principal::Anonymous, STAFF), Err(Denied::Unauthenticated));
+        assert_eq!(
+            require_role(&Principal::Anonymous, STAFF),
+            Err(Denied::Unauthenticated)
+        );
         assert_eq!(require_role(&cust, STAFF), Err(Denied::Forbidden));
         assert_eq!(require_role(&Principal::System, ADMINS), Ok(()));
         for r in Role::ALL {

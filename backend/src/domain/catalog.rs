@@ -9,8 +9,7 @@ impl Sku {
         let s = raw.trim().to_ascii_uppercase();
         let ok = !s.is_empty()
             && s.len() <= 64
-            && s
-                .bytes()
+            && s.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
         ok.then_some(Sku(s))
     }

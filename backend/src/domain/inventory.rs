@@ -29,10 +29,7 @@ pub struct Allocation {
 
 /// Plans allocations for `(product_id, quantity)` demands, or returns the
 /// products that cannot be covered.
-pub fn plan(
-    demands: &[(Uuid, i64)],
-    stock: &[Availability],
-) -> Result<Vec<Allocation>, Vec<Uuid>> {
+pub fn plan(demands: &[(Uuid, i64)], stock: &[Availability]) -> Result<Vec<Allocation>, Vec<Uuid>> {
     let mut by_wh: HashMap<Uuid, (i32, HashMap<Uuid, i64>)> = HashMap::new();
     for s in stock {
         by_wh
@@ -88,7 +85,11 @@ pub fn plan(
             out.extend(mine);
         }
     }
-    if short.is_empty() { Ok(out) } else { Err(short) }
+    if short.is_empty() {
+        Ok(out)
+    } else {
+        Err(short)
+    }
 }
 
 #[cfg(test)]
@@ -122,8 +123,16 @@ mod tests {
         assert_eq!(
             plan,
             vec![
-                Allocation { product_id: id(1), warehouse_id: id(10), quantity: 3 },
-                Allocation { product_id: id(1), warehouse_id: id(20), quantity: 3 },
+                Allocation {
+                    product_id: id(1),
+                    warehouse_id: id(10),
+                    quantity: 3
+                },
+                Allocation {
+                    product_id: id(1),
+                    warehouse_id: id(20),
+                    quantity: 3
+                },
             ]
         );
     }
@@ -131,7 +140,10 @@ mod tests {
     #[test]
     fn names_every_short_product() {
         let stock = [av(1, 10, 1, 3), av(2, 10, 1, 1)];
-        assert_eq!(plan(&[(id(1), 4), (id(2), 2)], &stock), Err(vec![id(1), id(2)]));
+        assert_eq!(
+            plan(&[(id(1), 4), (id(2), 2)], &stock),
+            Err(vec![id(1), id(2)])
+        );
         assert_eq!(plan(&[(id(3), 1)], &stock), Err(vec![id(3)]));
     }
 }

@@ -89,7 +89,10 @@ mod tests {
         assert_eq!(cny(12900).amount(), "129.00");
         assert_eq!(cny(5).amount(), "0.05");
         assert_eq!(cny(-250).amount(), "-2.50");
-        assert_eq!(Money::new(500, Currency::parse("JPY").unwrap()).amount(), "500");
+        assert_eq!(
+            Money::new(500, Currency::parse("JPY").unwrap()).amount(),
+            "500"
+        );
     }
 
     #[test]

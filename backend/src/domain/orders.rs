@@ -173,7 +173,11 @@ pub fn refusal(p: &Principal, status: OrderStatus, action: OrderAction) -> Optio
         None => return Some("sign in first".into()),
     };
     if !action.roles().contains(&role) {
-        return Some(format!("the {} role may not {}", role.as_str(), action.as_str()));
+        return Some(format!(
+            "the {} role may not {}",
+            role.as_str(),
+            action.as_str()
+        ));
     }
     if role == Role::Customer
         && action == OrderAction::Cancel
@@ -245,7 +249,10 @@ mod tests {
         let mut checked = 0;
         for s in OrderStatus::ALL {
             for a in OrderAction::ALL {
-                let expected = allowed.iter().find(|(f, x, _)| *f == s && *x == a).map(|t| t.2);
+                let expected = allowed
+                    .iter()
+                    .find(|(f, x, _)| *f == s && *x == a)
+                    .map(|t| t.2);
                 match expected {
                     Some(to) => assert_eq!(s.next(a), Ok(to), "{s:?} --{a:?}-->"),
                     None => assert_eq!(s.next(a), Err(TransitionError { from: s, action: a })),
@@ -269,13 +276,33 @@ mod tests {
         let customer = Principal::user(Uuid::nil(), Role::Customer);
         let warehouse = Principal::user(Uuid::nil(), Role::Warehouse);
         let support = Principal::user(Uuid::nil(), Role::Support);
-        assert_eq!(refusal(&customer, OrderStatus::PendingPayment, OrderAction::Cancel), None);
+        assert_eq!(
+            refusal(&customer, OrderStatus::PendingPayment, OrderAction::Cancel),
+            None
+        );
         assert!(refusal(&customer, OrderStatus::Processing, OrderAction::Cancel).is_some());
-        assert_eq!(refusal(&support, OrderStatus::Processing, OrderAction::Cancel), None);
+        assert_eq!(
+            refusal(&support, OrderStatus::Processing, OrderAction::Cancel),
+            None
+        );
         assert!(refusal(&warehouse, OrderStatus::Confirmed, OrderAction::Cancel).is_some());
         assert!(refusal(&support, OrderStatus::Shipped, OrderAction::Cancel).is_some());
-        assert!(refusal(&Principal::Anonymous, OrderStatus::PendingPayment, OrderAction::Cancel).is_some());
-        assert_eq!(refusal(&warehouse, OrderStatus::Confirmed, OrderAction::StartProcessing), None);
+        assert!(
+            refusal(
+                &Principal::Anonymous,
+                OrderStatus::PendingPayment,
+                OrderAction::Cancel
+            )
+            .is_some()
+        );
+        assert_eq!(
+            refusal(
+                &warehouse,
+                OrderStatus::Confirmed,
+                OrderAction::StartProcessing
+            ),
+            None
+        );
     }
 
     #[test]

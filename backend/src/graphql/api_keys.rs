@@ -29,7 +29,12 @@ impl ApiKey {
             .by_id(&st.db.conn, self.0.channel_id)
             .await?
             .map(Channel::from)
-            .ok_or_else(|| async_graphql::Error::new("channel missing"))
+            .ok_or_else(|| {
+                async_graphql::Error::from(crate::error::AppError::Internal(anyhow::anyhow!(
+                    "channel {} missing",
+                    self.0.channel_id
+                )))
+            })
     }
     /// The first characters of the key, to recognise it.
     async fn prefix(&self) -> &str {
@@ -77,7 +82,12 @@ pub struct ApiKeysMutation;
 impl ApiKeysMutation {
     /// Creates an API key bound to one channel (admin only).
     #[graphql(guard = "RoleGuard(ADMINS)")]
-    async fn create_api_key(&self, ctx: &Context<'_>, name: String, channel: String) -> Result<CreatedApiKey> {
+    async fn create_api_key(
+        &self,
+        ctx: &Context<'_>,
+        name: String,
+        channel: String,
+    ) -> Result<CreatedApiKey> {
         let created = svc::create(state(ctx), principal(ctx), &name, &channel).await?;
         Ok(CreatedApiKey {
             key: created.key,

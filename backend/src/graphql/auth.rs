@@ -64,14 +64,21 @@ pub struct AuthMutation;
 impl AuthMutation {
     /// Creates a customer account and signs it in.
     async fn register(&self, ctx: &Context<'_>, input: RegisterInput) -> Result<AuthPayload> {
-        Ok(svc::register(state(ctx), &input.email, &input.password, &input.name)
-            .await?
-            .into())
+        Ok(
+            svc::register(state(ctx), &input.email, &input.password, &input.name)
+                .await?
+                .into(),
+        )
     }
 
     /// Signs in with email and password. Five failures in fifteen minutes
     /// for one email (or many from one address) answer RATE_LIMITED.
-    async fn login(&self, ctx: &Context<'_>, email: String, password: String) -> Result<AuthPayload> {
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        password: String,
+    ) -> Result<AuthPayload> {
         Ok(svc::login(state(ctx), &email, &password, &client_ip(ctx))
             .await?
             .into())

@@ -73,7 +73,8 @@ impl CatalogQuery {
         #[graphql(desc = "Page size, 1 to 100.", default = 20)] first: i64,
         #[graphql(desc = "Cursor of the item after which the page starts.")] after: Option<String>,
     ) -> Result<ProductConnection> {
-        let page = svc::search_products(state(ctx), search.as_deref(), first, after.as_deref()).await?;
+        let page =
+            svc::search_products(state(ctx), search.as_deref(), first, after.as_deref()).await?;
         let edges: Vec<ProductEdge> = page
             .items
             .into_iter()
@@ -108,4 +109,3 @@ impl CatalogQuery {
         Ok(svc::find_by_sku(state(ctx), &sku).await?.map(Product))
     }
 }
-

@@ -206,7 +206,13 @@ impl InventoryQuery {
         #[graphql(desc = "Cursor after which the page starts.")] after: Option<String>,
     ) -> Result<InventoryConnection> {
         let st = state(ctx);
-        let page = crate::services::catalog::search_products(st, search.as_deref(), first, after.as_deref()).await?;
+        let page = crate::services::catalog::search_products(
+            st,
+            search.as_deref(),
+            first,
+            after.as_deref(),
+        )
+        .await?;
         let ids: Vec<_> = page.items.iter().map(|p| p.id).collect();
         let mut levels = svc::levels_for(st, &ids).await?;
         let edges: Vec<InventoryEdge> = page
@@ -294,7 +300,11 @@ impl InventoryMutation {
 
     /// Receives a delivery into a warehouse (warehouse staff and admins).
     #[graphql(guard = "RoleGuard(STOCK_KEEPERS)")]
-    async fn receive_stock(&self, ctx: &Context<'_>, input: ReceiveStockInput) -> Result<StockLevel> {
+    async fn receive_stock(
+        &self,
+        ctx: &Context<'_>,
+        input: ReceiveStockInput,
+    ) -> Result<StockLevel> {
         Ok(svc::receive_stock(
             state(ctx),
             principal(ctx),
@@ -316,11 +326,15 @@ impl InventoryMutation {
         warehouse_code: String,
         reorder_point: i64,
     ) -> Result<StockLevel> {
-        Ok(
-            svc::set_reorder_point(state(ctx), principal(ctx), &sku, &warehouse_code, reorder_point)
-                .await?
-                .into(),
+        Ok(svc::set_reorder_point(
+            state(ctx),
+            principal(ctx),
+            &sku,
+            &warehouse_code,
+            reorder_point,
         )
+        .await?
+        .into())
     }
 }
 

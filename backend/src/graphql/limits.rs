@@ -5,7 +5,9 @@
 use std::sync::Arc;
 
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
-use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, Selection, SelectionSet};
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, Selection, SelectionSet,
+};
 use async_graphql::{ErrorExtensionValues, ServerError, ServerResult, Value, Variables};
 
 pub struct AliasLimit(pub usize);
@@ -71,5 +73,38 @@ impl Extension for AliasLimitExtension {
             return Err(err);
         }
         Ok(doc)
+    }
+}
+
+/// Gives every error a stable `extensions.code`. Errors from our services
+/// already carry one; what is left comes from parsing, validation, input
+/// coercion and the shape limits, which are all the client's input.
+pub struct ErrorCodes;
+
+impl ExtensionFactory for ErrorCodes {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(ErrorCodesExtension)
+    }
+}
+
+struct ErrorCodesExtension;
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for ErrorCodesExtension {
+    async fn request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: async_graphql::extensions::NextRequest<'_>,
+    ) -> async_graphql::Response {
+        let mut resp = next.run(ctx).await;
+        for err in &mut resp.errors {
+            let ext = err
+                .extensions
+                .get_or_insert_with(ErrorExtensionValues::default);
+            if ext.get("code").is_none() {
+                ext.set("code", Value::from("INVALID_INPUT"));
+            }
+        }
+        resp
     }
 }

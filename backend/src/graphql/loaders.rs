@@ -77,19 +77,37 @@ impl Loader<Uuid> for WarehouseLoader {
 /// Attaches every per-request loader to a GraphQL request's data.
 pub fn attach(req: async_graphql::Request, state: &AppState) -> async_graphql::Request {
     use async_graphql::dataloader::DataLoader;
-    req.data(DataLoader::new(AvailabilityLoader(state.clone()), tokio::spawn))
-        .data(DataLoader::new(LinesLoader(state.clone()), tokio::spawn))
-        .data(DataLoader::new(EventsLoader(state.clone()), tokio::spawn))
-        .data(DataLoader::new(AllocationsLoader(state.clone()), tokio::spawn))
-        .data(DataLoader::new(WarehouseLoader(state.clone()), tokio::spawn))
+    req.data(DataLoader::new(
+        AvailabilityLoader(state.clone()),
+        tokio::spawn,
+    ))
+    .data(DataLoader::new(LinesLoader(state.clone()), tokio::spawn))
+    .data(DataLoader::new(EventsLoader(state.clone()), tokio::spawn))
+    .data(DataLoader::new(
+        AllocationsLoader(state.clone()),
+        tokio::spawn,
+    ))
+    .data(DataLoader::new(
+        WarehouseLoader(state.clone()),
+        tokio::spawn,
+    ))
 }
 
 /// The same loaders for a subscription connection's data.
 pub fn attach_data(data: &mut async_graphql::Data, state: &AppState) {
     use async_graphql::dataloader::DataLoader;
-    data.insert(DataLoader::new(AvailabilityLoader(state.clone()), tokio::spawn));
+    data.insert(DataLoader::new(
+        AvailabilityLoader(state.clone()),
+        tokio::spawn,
+    ));
     data.insert(DataLoader::new(LinesLoader(state.clone()), tokio::spawn));
     data.insert(DataLoader::new(EventsLoader(state.clone()), tokio::spawn));
-    data.insert(DataLoader::new(AllocationsLoader(state.clone()), tokio::spawn));
-    data.insert(DataLoader::new(WarehouseLoader(state.clone()), tokio::spawn));
+    data.insert(DataLoader::new(
+        AllocationsLoader(state.clone()),
+        tokio::spawn,
+    ));
+    data.insert(DataLoader::new(
+        WarehouseLoader(state.clone()),
+        tokio::spawn,
+    ));
 }

@@ -73,8 +73,33 @@ macro_rules! map_enum {
         impl From<$b> for $a { fn from(x: $b) -> $a { match x { $(<$b>::$v => <$a>::$v,)* } } }
     };
 }
-map_enum!(OrderStatus, DStatus, [PendingPayment, Confirmed, Processing, PartiallyShipped, Shipped, Delivered, Completed, Cancelled]);
-map_enum!(OrderAction, DAction, [ConfirmPayment, StartProcessing, ShipPartially, ShipAll, Deliver, Complete, Cancel]);
+map_enum!(
+    OrderStatus,
+    DStatus,
+    [
+        PendingPayment,
+        Confirmed,
+        Processing,
+        PartiallyShipped,
+        Shipped,
+        Delivered,
+        Completed,
+        Cancelled
+    ]
+);
+map_enum!(
+    OrderAction,
+    DAction,
+    [
+        ConfirmPayment,
+        StartProcessing,
+        ShipPartially,
+        ShipAll,
+        Deliver,
+        Complete,
+        Cancel
+    ]
+);
 
 impl From<OrderSort> for svc::OrderSort {
     fn from(s: OrderSort) -> Self {
@@ -156,7 +181,10 @@ impl From<PlaceOrderInput> for svc::PlaceOrder {
             lines: i
                 .lines
                 .into_iter()
-                .map(|l| svc::LineIn { sku: l.sku, quantity: l.quantity })
+                .map(|l| svc::LineIn {
+                    sku: l.sku,
+                    quantity: l.quantity,
+                })
                 .collect(),
             address: svc::AddressIn {
                 name: a.name,
@@ -308,7 +336,12 @@ impl Order {
             .channels
             .by_id(&st.db.conn, self.0.channel_id)
             .await?
-            .ok_or_else(|| async_graphql::Error::new("channel missing"))?;
+            .ok_or_else(|| {
+                async_graphql::Error::from(crate::error::AppError::Internal(anyhow::anyhow!(
+                    "channel {} missing",
+                    self.0.channel_id
+                )))
+            })?;
         Ok(Channel::from(c))
     }
     /// Who it is for.
@@ -493,7 +526,9 @@ impl OrdersQuery {
     /// One order by number, for its customer, staff, or an integration of
     /// its channel. Anyone else gets NOT_FOUND.
     async fn order(&self, ctx: &Context<'_>, number: String) -> Result<Order> {
-        Ok(Order(svc::find_visible(state(ctx), principal(ctx), &number).await?))
+        Ok(Order(
+            svc::find_visible(state(ctx), principal(ctx), &number).await?,
+        ))
     }
 
     /// The signed-in user's own orders, newest first.
@@ -503,9 +538,11 @@ impl OrdersQuery {
         #[graphql(desc = "Page size, 1 to 100.", default = 20)] first: i64,
         #[graphql(desc = "Cursor after which the page starts.")] after: Option<String>,
     ) -> Result<OrderConnection> {
-        Ok(svc::my_orders(state(ctx), principal(ctx), first, after.as_deref())
-            .await?
-            .into())
+        Ok(
+            svc::my_orders(state(ctx), principal(ctx), first, after.as_deref())
+                .await?
+                .into(),
+        )
     }
 
     /// The order queue (staff: every order; integrations: their channel's).
@@ -526,9 +563,16 @@ impl OrdersQuery {
             placed_from: f.placed_from,
             placed_to: f.placed_to,
         };
-        Ok(svc::list_orders(state(ctx), principal(ctx), filter, sort.into(), first, after.as_deref())
-            .await?
-            .into())
+        Ok(svc::list_orders(
+            state(ctx),
+            principal(ctx),
+            filter,
+            sort.into(),
+            first,
+            after.as_deref(),
+        )
+        .await?
+        .into())
     }
 
     /// Shipping methods and their fees.
@@ -552,12 +596,19 @@ impl OrdersMutation {
     /// integrations importing from their channel). Every line is priced from
     /// the catalog and allocated from stock, or nothing is written.
     async fn place_order(&self, ctx: &Context<'_>, input: PlaceOrderInput) -> Result<Order> {
-        Ok(Order(svc::place_order(state(ctx), principal(ctx), input.into()).await?))
+        Ok(Order(
+            svc::place_order(state(ctx), principal(ctx), input.into()).await?,
+        ))
     }
 
     /// Cancels an order before it ships and releases its stock. Staff must
     /// give a reason. Cancelling twice is CONFLICT.
-    async fn cancel_order(&self, ctx: &Context<'_>, number: String, reason: Option<String>) -> Result<Order> {
+    async fn cancel_order(
+        &self,
+        ctx: &Context<'_>,
+        number: String,
+        reason: Option<String>,
+    ) -> Result<Order> {
         Ok(Order(
             svc::cancel_order(state(ctx), principal(ctx), &number, reason.as_deref()).await?,
         ))
@@ -572,8 +623,14 @@ impl OrdersMutation {
         note: Option<String>,
     ) -> Result<Order> {
         Ok(Order(
-            svc::advance_order(state(ctx), principal(ctx), &number, action.into(), note.as_deref())
-                .await?,
+            svc::advance_order(
+                state(ctx),
+                principal(ctx),
+                &number,
+                action.into(),
+                note.as_deref(),
+            )
+            .await?,
         ))
     }
 }

@@ -7,7 +7,7 @@ use super::api_keys::{ApiKeysMutation, ApiKeysQuery};
 use super::auth::{AuthMutation, AuthQuery};
 use super::catalog::CatalogQuery;
 use super::inventory::{InventoryMutation, InventoryQuery, InventorySubscription};
-use super::limits::AliasLimit;
+use super::limits::{AliasLimit, ErrorCodes};
 use super::orders::{OrdersMutation, OrdersQuery};
 use super::users::{UsersMutation, UsersQuery};
 use crate::config::Config;
@@ -16,13 +16,22 @@ use crate::config::Config;
 #[derive(MergedObject, Default)]
 pub struct Query(
     ApiKeysQuery,
-    AuthQuery, CatalogQuery, InventoryQuery, OrdersQuery, UsersQuery);
+    AuthQuery,
+    CatalogQuery,
+    InventoryQuery,
+    OrdersQuery,
+    UsersQuery,
+);
 
 /// Commands: sign-in and accounts, orders, stock.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     ApiKeysMutation,
-    AuthMutation, InventoryMutation, OrdersMutation, UsersMutation);
+    AuthMutation,
+    InventoryMutation,
+    OrdersMutation,
+    UsersMutation,
+);
 
 /// Live feeds over WebSocket (graphql-transport-ws).
 #[derive(MergedSubscription, Default)]
@@ -33,11 +42,16 @@ pub type OmsSchema = Schema<Query, Mutation, Subscription>;
 /// Builds the schema with the configured limits. Request data (caller,
 /// state, loaders) is attached per request by the HTTP layer.
 pub fn build_schema(config: &Config) -> OmsSchema {
-    let mut b = Schema::build(Query::default(), Mutation::default(), Subscription::default())
-        .limit_depth(config.graphql_max_depth)
-        .limit_complexity(config.graphql_max_complexity)
-        .limit_recursive_depth(32)
-        .extension(AliasLimit(config.graphql_max_aliases));
+    let mut b = Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .limit_depth(config.graphql_max_depth)
+    .limit_complexity(config.graphql_max_complexity)
+    .limit_recursive_depth(32)
+    .extension(AliasLimit(config.graphql_max_aliases))
+    .extension(ErrorCodes);
     if !config.graphql_introspection {
         b = b.disable_introspection().disable_suggestions();
     }
@@ -87,9 +101,13 @@ mod tests {
     /// renamed field breaks this test rather than a page.
     #[tokio::test]
     async fn every_frontend_document_validates_against_the_schema() {
-        let schema = Schema::build(Query::default(), Mutation::default(), Subscription::default())
-            .extension(ValidateOnly)
-            .finish();
+        let schema = Schema::build(
+            Query::default(),
+            Mutation::default(),
+            Subscription::default(),
+        )
+        .extension(ValidateOnly)
+        .finish();
         assert!(!frontend::api::queries::ALL.is_empty());
         for (name, doc) in frontend::api::queries::ALL {
             let resp = schema.execute(*doc).await;
@@ -100,10 +118,16 @@ mod tests {
 
     #[tokio::test]
     async fn a_wrong_document_is_caught() {
-        let schema = Schema::build(Query::default(), Mutation::default(), Subscription::default())
-            .extension(ValidateOnly)
-            .finish();
-        let resp = schema.execute("query { products { edges { node { nope } } } }").await;
+        let schema = Schema::build(
+            Query::default(),
+            Mutation::default(),
+            Subscription::default(),
+        )
+        .extension(ValidateOnly)
+        .finish();
+        let resp = schema
+            .execute("query { products { edges { node { nope } } } }")
+            .await;
         assert!(!resp.errors.is_empty());
     }
 }

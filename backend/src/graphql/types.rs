@@ -90,7 +90,9 @@ impl From<entity::user::Model> for User {
             id: ID(u.id.to_string()),
             email: u.email,
             name: u.name,
-            role: DomainRole::parse(&u.role).unwrap_or(DomainRole::Customer).into(),
+            role: DomainRole::parse(&u.role)
+                .unwrap_or(DomainRole::Customer)
+                .into(),
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Staff accounts and user lists (admin).
 
-use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 
 use super::context::{RoleGuard, principal, state};
 use super::types::{Role, User};
@@ -52,11 +52,13 @@ impl UsersQuery {
     /// All users, optionally of one role (admin only).
     #[graphql(guard = "RoleGuard(ADMINS)")]
     async fn users(&self, ctx: &Context<'_>, role: Option<Role>) -> Result<Vec<User>> {
-        Ok(svc::list_users(state(ctx), principal(ctx), role.map(Into::into))
-            .await?
-            .into_iter()
-            .map(User::from)
-            .collect())
+        Ok(
+            svc::list_users(state(ctx), principal(ctx), role.map(Into::into))
+                .await?
+                .into_iter()
+                .map(User::from)
+                .collect(),
+        )
     }
 
     /// Sales channels (staff only).
@@ -77,7 +79,11 @@ pub struct UsersMutation;
 impl UsersMutation {
     /// Creates a staff account (admin only).
     #[graphql(guard = "RoleGuard(ADMINS)")]
-    async fn create_staff_user(&self, ctx: &Context<'_>, input: CreateStaffUserInput) -> Result<User> {
+    async fn create_staff_user(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateStaffUserInput,
+    ) -> Result<User> {
         Ok(svc::create_staff_user(
             state(ctx),
             principal(ctx),

@@ -69,7 +69,14 @@ pub async fn login(
         return forbidden_origin();
     }
     let next = safe_next(form.next.as_deref());
-    match auth::login(&state, &form.email, &form.password, &identity::client_ip(&http)).await {
+    match auth::login(
+        &state,
+        &form.email,
+        &form.password,
+        &identity::client_ip(&http),
+    )
+    .await
+    {
         Ok(tokens) => signed_in(&state, tokens, &next),
         Err(e) => see_other(&format!(
             "/login?error={}&next={}",
@@ -155,7 +162,9 @@ pub async fn set_lang(path: web::Path<String>, q: web::Query<NextQuery>) -> Http
         .same_site(actix_web::cookie::SameSite::Lax)
         .max_age(actix_web::cookie::time::Duration::days(365))
         .finish();
-    see_other(&safe_next(q.next.as_deref())).cookie(cookie).finish()
+    see_other(&safe_next(q.next.as_deref()))
+        .cookie(cookie)
+        .finish()
 }
 
 #[cfg(test)]

@@ -1,12 +1,12 @@
 //! `/graphql`: POST (JSON), GET (queries only), GraphiQL for browsers, and
 //! subscriptions over WebSocket (graphql-transport-ws) on the same path.
 
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{Data, ErrorExtensionValues, ServerError, Value};
 use async_graphql_actix_web::GraphQLSubscription;
-use actix_web::http::{StatusCode, header};
-use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::identity::{self, Credential};
 use crate::domain::auth::Principal;

@@ -1,9 +1,9 @@
 //! Who is calling: a Bearer token (API clients), or the portal's HttpOnly
 //! cookies. Cookie-authenticated writes must come from our own origin.
 
-use actix_web::{HttpMessage, HttpRequest};
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::http::header;
+use actix_web::{HttpMessage, HttpRequest};
 
 use crate::domain::auth::Principal;
 use crate::error::AppResult;
@@ -30,7 +30,10 @@ pub struct FreshAccess(pub String);
 pub fn credential(req: &HttpRequest) -> Credential {
     if let Some(v) = req.headers().get(header::AUTHORIZATION) {
         let raw = v.to_str().unwrap_or_default();
-        return match raw.strip_prefix("Bearer ").or_else(|| raw.strip_prefix("bearer ")) {
+        return match raw
+            .strip_prefix("Bearer ")
+            .or_else(|| raw.strip_prefix("bearer "))
+        {
             Some(t) => Credential::Bearer(t.trim().to_string()),
             None => Credential::Bearer(String::new()),
         };
@@ -65,7 +68,11 @@ pub fn client_ip(req: &HttpRequest) -> String {
 
 /// The request's `Origin` (or, failing that, `Referer`) names this host.
 pub fn same_origin(req: &HttpRequest) -> bool {
-    let host = match req.headers().get(header::HOST).and_then(|h| h.to_str().ok()) {
+    let host = match req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+    {
         Some(h) => h.to_ascii_lowercase(),
         None => return false,
     };
@@ -81,12 +88,21 @@ pub fn same_origin(req: &HttpRequest) -> bool {
         .strip_prefix("http://")
         .or_else(|| source.strip_prefix("https://"));
     match rest {
-        Some(r) => r.split('/').next().unwrap_or_default().eq_ignore_ascii_case(&host),
+        Some(r) => r
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .eq_ignore_ascii_case(&host),
         None => false,
     }
 }
 
-fn cookie(name: &'static str, value: String, max_age: CookieDuration, secure: bool) -> Cookie<'static> {
+fn cookie(
+    name: &'static str,
+    value: String,
+    max_age: CookieDuration,
+    secure: bool,
+) -> Cookie<'static> {
     Cookie::build(name, value)
         .path("/")
         .http_only(true)

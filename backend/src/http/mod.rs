@@ -22,9 +22,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: AppState, schema: OmsSchem
     cfg.app_data(web::Data::new(state.clone()))
         .app_data(web::Data::new(schema))
         .app_data(web::PayloadConfig::new(state.config.max_body_bytes))
-        .app_data(
-            web::FormConfig::default().limit(state.config.max_body_bytes),
-        )
+        .app_data(web::FormConfig::default().limit(state.config.max_body_bytes))
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
         .route("/metrics", web::get().to(health::metrics))

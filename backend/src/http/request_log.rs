@@ -33,7 +33,8 @@ pub async fn request_log(
     let refreshed = refresh_portal_session(&req).instrument(span.clone()).await;
     let mut res = next.call(req).instrument(span.clone()).await?;
     if let Ok(v) = HeaderValue::from_str(&id) {
-        res.headers_mut().insert(HeaderName::from_static("x-request-id"), v);
+        res.headers_mut()
+            .insert(HeaderName::from_static("x-request-id"), v);
     }
     if let Some(cookies) = refreshed {
         for c in cookies {
@@ -77,7 +78,9 @@ async fn refresh_portal_session(
     {
         return None;
     }
-    let tokens = crate::services::auth::refresh(&state, &refresh).await.ok()?;
+    let tokens = crate::services::auth::refresh(&state, &refresh)
+        .await
+        .ok()?;
     req.extensions_mut()
         .insert(FreshAccess(tokens.access_token.clone()));
     Some(session_cookies(

@@ -25,12 +25,18 @@ pub fn spawn(state: AppState) {
 async fn sweep(state: &AppState) -> Result<(), sea_orm::DbErr> {
     let tx = state.db.begin_write().await?;
     login_attempt::Entity::delete_many()
-        .filter(login_attempt::Column::At.lt(Utc::now() - chrono::Duration::minutes(THROTTLE_WINDOW_MINUTES)))
+        .filter(
+            login_attempt::Column::At
+                .lt(Utc::now() - chrono::Duration::minutes(THROTTLE_WINDOW_MINUTES)),
+        )
         .exec(&*tx)
         .await?;
     // Idempotency keys live 24 hours; after that the key may be reused.
     order::Entity::update_many()
-        .col_expr(order::Column::IdempotencyKey, sea_orm::sea_query::Expr::value(Option::<String>::None))
+        .col_expr(
+            order::Column::IdempotencyKey,
+            sea_orm::sea_query::Expr::value(Option::<String>::None),
+        )
         .filter(order::Column::IdempotencyKey.is_not_null())
         .filter(order::Column::PlacedAt.lt(Utc::now() - chrono::Duration::hours(24)))
         .exec(&*tx)

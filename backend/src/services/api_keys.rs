@@ -22,7 +22,12 @@ pub struct CreatedKey {
     pub model: api_key::Model,
 }
 
-pub async fn create(state: &AppState, p: &Principal, name: &str, channel_code: &str) -> AppResult<CreatedKey> {
+pub async fn create(
+    state: &AppState,
+    p: &Principal,
+    name: &str,
+    channel_code: &str,
+) -> AppResult<CreatedKey> {
     authorize(p, ADMINS)?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
@@ -87,6 +92,8 @@ pub(crate) async fn principal_from_key(state: &AppState, key: &str) -> AppResult
             key_id: k.id,
             channel_id: k.channel_id,
         }),
-        None => Err(AppError::Unauthenticated("invalid or revoked API key".into())),
+        None => Err(AppError::Unauthenticated(
+            "invalid or revoked API key".into(),
+        )),
     }
 }

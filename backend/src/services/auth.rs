@@ -138,7 +138,11 @@ pub async fn hash_password(pw: String) -> AppResult<String> {
 async fn verify_password(pw: String, phc: String) -> AppResult<bool> {
     tokio::task::spawn_blocking(move || {
         let parsed = PasswordHash::new(&phc).map_err(|e| anyhow::anyhow!("bad hash: {e}"))?;
-        Ok::<_, anyhow::Error>(Argon2::default().verify_password(pw.as_bytes(), &parsed).is_ok())
+        Ok::<_, anyhow::Error>(
+            Argon2::default()
+                .verify_password(pw.as_bytes(), &parsed)
+                .is_ok(),
+        )
     })
     .await
     .context("password verification task")?
@@ -188,7 +192,12 @@ pub async fn register(
 }
 
 /// Password login, throttled per email and per client IP.
-pub async fn login(state: &AppState, email: &str, password: &str, ip: &str) -> AppResult<AuthTokens> {
+pub async fn login(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    ip: &str,
+) -> AppResult<AuthTokens> {
     let key = email.trim().to_lowercase();
     let since = Utc::now() - Duration::minutes(THROTTLE_WINDOW_MINUTES);
     let by_email = login_attempt::Entity::find()
@@ -201,7 +210,8 @@ pub async fn login(state: &AppState, email: &str, password: &str, ip: &str) -> A
         .filter(login_attempt::Column::At.gt(since))
         .count(&state.db.conn)
         .await?;
-    if by_email >= state.config.login_max_failures || by_ip >= state.config.login_max_failures_per_ip
+    if by_email >= state.config.login_max_failures
+        || by_ip >= state.config.login_max_failures_per_ip
     {
         return Err(AppError::RateLimited(
             "too many failed sign-in attempts; try again in 15 minutes".into(),
@@ -292,7 +302,11 @@ async fn insert_refresh(
     Ok(())
 }
 
-async fn revoke_session(db: &impl ConnectionTrait, session_id: Uuid, reason: &str) -> AppResult<()> {
+async fn revoke_session(
+    db: &impl ConnectionTrait,
+    session_id: Uuid,
+    reason: &str,
+) -> AppResult<()> {
     session::Entity::update_many()
         .col_expr(session::Column::RevokedAt, Expr::value(Utc::now()))
         .col_expr(session::Column::RevokedReason, Expr::value(reason))
@@ -351,7 +365,11 @@ pub async fn refresh(state: &AppState, token: &str) -> AppResult<AuthTokens> {
 }
 
 /// Ends the caller's session, and the session of `refresh_token` if given.
-pub async fn logout(state: &AppState, p: &Principal, refresh_token: Option<&str>) -> AppResult<bool> {
+pub async fn logout(
+    state: &AppState,
+    p: &Principal,
+    refresh_token: Option<&str>,
+) -> AppResult<bool> {
     let tx = state.db.begin_write().await?;
     let mut any = false;
     if let Principal::User { session_id, .. } = p {
@@ -385,11 +403,17 @@ pub async fn change_password(
     let Some(user_id) = p.user_id() else {
         return Err(AppError::Unauthenticated("sign in first".into()));
     };
-    let Some(user) = user::Entity::find_by_id(user_id).one(&state.db.conn).await? else {
+    let Some(user) = user::Entity::find_by_id(user_id)
+        .one(&state.db.conn)
+        .await?
+    else {
         return Err(AppError::Unauthenticated("sign in first".into()));
     };
     if !verify_password(current.to_string(), user.password_hash.clone()).await? {
-        return Err(AppError::invalid("currentPassword", "is not your current password"));
+        return Err(AppError::invalid(
+            "currentPassword",
+            "is not your current password",
+        ));
     }
     validate_password(new)?;
     let hash = hash_password(new.to_string()).await?;
@@ -400,7 +424,10 @@ pub async fn change_password(
     let user = am.update(&*tx).await?;
     session::Entity::update_many()
         .col_expr(session::Column::RevokedAt, Expr::value(Utc::now()))
-        .col_expr(session::Column::RevokedReason, Expr::value("password changed"))
+        .col_expr(
+            session::Column::RevokedReason,
+            Expr::value("password changed"),
+        )
         .filter(session::Column::UserId.eq(user.id))
         .filter(session::Column::RevokedAt.is_null())
         .exec(&*tx)

@@ -7,8 +7,7 @@ use base64::Engine;
 use entity::{channel, product, stock_level};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
-    ColumnTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -53,7 +52,10 @@ pub async fn search_products(
     let mut q = product::Entity::find().filter(product::Column::Active.eq(true));
     if let Some(s) = search.map(str::trim).filter(|s| !s.is_empty()) {
         if s.chars().count() > 100 {
-            return Err(AppError::invalid("search", "must be at most 100 characters"));
+            return Err(AppError::invalid(
+                "search",
+                "must be at most 100 characters",
+            ));
         }
         let escaped = s
             .to_lowercase()
@@ -138,7 +140,10 @@ pub async fn availability(state: &AppState, ids: &[Uuid]) -> AppResult<HashMap<U
         .into_model::<AvailableRow>()
         .all(&state.db.conn)
         .await?;
-    Ok(rows.into_iter().map(|r| (r.product_id, r.available)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.product_id, r.available))
+        .collect())
 }
 
 /// Sales channels (staff only).

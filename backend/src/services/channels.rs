@@ -29,7 +29,11 @@ impl ChannelCache {
         Ok(())
     }
 
-    pub async fn by_code(&self, db: &DatabaseConnection, code: &str) -> AppResult<Option<channel::Model>> {
+    pub async fn by_code(
+        &self,
+        db: &DatabaseConnection,
+        code: &str,
+    ) -> AppResult<Option<channel::Model>> {
         let code = code.trim().to_ascii_lowercase();
         if let Some(c) = self.find(|c| c.code == code) {
             return Ok(Some(c));
@@ -38,7 +42,11 @@ impl ChannelCache {
         Ok(self.find(|c| c.code == code))
     }
 
-    pub async fn by_id(&self, db: &DatabaseConnection, id: Uuid) -> AppResult<Option<channel::Model>> {
+    pub async fn by_id(
+        &self,
+        db: &DatabaseConnection,
+        id: Uuid,
+    ) -> AppResult<Option<channel::Model>> {
         if let Some(c) = self.find(|c| c.id == id) {
             return Ok(Some(c));
         }

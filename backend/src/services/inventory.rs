@@ -60,7 +60,10 @@ pub async fn stock_levels(state: &AppState, p: &Principal, sku: &str) -> AppResu
     let mut out: Vec<StockView> = rows
         .into_iter()
         .filter_map(|level| {
-            let w = warehouses.iter().find(|w| w.id == level.warehouse_id)?.clone();
+            let w = warehouses
+                .iter()
+                .find(|w| w.id == level.warehouse_id)?
+                .clone();
             Some(StockView {
                 sku: product.sku.clone(),
                 level,
@@ -88,7 +91,10 @@ pub async fn adjust_stock(
         return Err(AppError::invalid("reason", "must be 1 to 200 characters"));
     }
     if delta == 0 || delta.abs() > 1_000_000 {
-        return Err(AppError::invalid("delta", "must be non-zero and at most 1000000 in size"));
+        return Err(AppError::invalid(
+            "delta",
+            "must be non-zero and at most 1000000 in size",
+        ));
     }
     let tx = state.db.begin_write().await?;
     let product = product_by_sku(&*tx, sku).await?;
@@ -188,11 +194,17 @@ pub async fn receive_stock(
 ) -> AppResult<StockView> {
     authorize(p, STOCK_KEEPERS)?;
     if !(1..=1_000_000).contains(&quantity) {
-        return Err(AppError::invalid("quantity", "must be between 1 and 1000000"));
+        return Err(AppError::invalid(
+            "quantity",
+            "must be between 1 and 1000000",
+        ));
     }
     let reference = reference.map(str::trim).filter(|s| !s.is_empty());
     if reference.is_some_and(|r| r.chars().count() > 100) {
-        return Err(AppError::invalid("reference", "must be at most 100 characters"));
+        return Err(AppError::invalid(
+            "reference",
+            "must be at most 100 characters",
+        ));
     }
     let tx = state.db.begin_write().await?;
     let product = product_by_sku(&*tx, sku).await?;
@@ -244,13 +256,19 @@ pub async fn set_reorder_point(
 ) -> AppResult<StockView> {
     authorize(p, STOCK_KEEPERS)?;
     if !(0..=1_000_000).contains(&reorder_point) {
-        return Err(AppError::invalid("reorderPoint", "must be between 0 and 1000000"));
+        return Err(AppError::invalid(
+            "reorderPoint",
+            "must be between 0 and 1000000",
+        ));
     }
     let tx = state.db.begin_write().await?;
     let product = product_by_sku(&*tx, sku).await?;
     let wh = warehouse_by_code(&*tx, warehouse_code).await?;
     let updated = stock_level::Entity::update_many()
-        .col_expr(stock_level::Column::ReorderPoint, Expr::value(reorder_point))
+        .col_expr(
+            stock_level::Column::ReorderPoint,
+            Expr::value(reorder_point),
+        )
         .filter(stock_level::Column::ProductId.eq(product.id))
         .filter(stock_level::Column::WarehouseId.eq(wh.id))
         .exec(&*tx)
@@ -350,7 +368,10 @@ struct LedgerSum {
 
 /// Recomputes every balance from the append-only ledger and reports any
 /// difference from the stock levels (there must never be one).
-pub async fn inventory_check(state: &AppState, p: &Principal) -> AppResult<(usize, Vec<Difference>)> {
+pub async fn inventory_check(
+    state: &AppState,
+    p: &Principal,
+) -> AppResult<(usize, Vec<Difference>)> {
     authorize(p, STAFF)?;
     use sea_orm::QuerySelect;
     let sums = stock_movement::Entity::find()
@@ -358,7 +379,10 @@ pub async fn inventory_check(state: &AppState, p: &Principal) -> AppResult<(usiz
         .column(stock_movement::Column::ProductId)
         .column(stock_movement::Column::WarehouseId)
         .column_as(Expr::cust("CAST(SUM(delta_on_hand) AS BIGINT)"), "on_hand")
-        .column_as(Expr::cust("CAST(SUM(delta_allocated) AS BIGINT)"), "allocated")
+        .column_as(
+            Expr::cust("CAST(SUM(delta_allocated) AS BIGINT)"),
+            "allocated",
+        )
         .group_by(stock_movement::Column::ProductId)
         .group_by(stock_movement::Column::WarehouseId)
         .into_model::<LedgerSum>()
@@ -393,7 +417,9 @@ pub async fn inventory_check(state: &AppState, p: &Principal) -> AppResult<(usiz
         .map(|v| {
             let (lo, la) = sums
                 .iter()
-                .find(|s| s.product_id == v.level.product_id && s.warehouse_id == v.level.warehouse_id)
+                .find(|s| {
+                    s.product_id == v.level.product_id && s.warehouse_id == v.level.warehouse_id
+                })
                 .map(|s| (s.on_hand, s.allocated))
                 .unwrap_or((0, 0));
             Difference {

@@ -14,11 +14,36 @@ use crate::state::AppState;
 
 /// (email, password, role, name): the README lists these.
 pub const DEMO_ACCOUNTS: &[(&str, &str, Role, &str)] = &[
-    ("customer@example.com", "customer-demo-2026", Role::Customer, "Chen Jing"),
-    ("support@example.com", "support-demo-2026", Role::Support, "Sam Support"),
-    ("warehouse@example.com", "warehouse-demo-2026", Role::Warehouse, "Wang Wei"),
-    ("finance@example.com", "finance-demo-2026", Role::Finance, "Fiona Finance"),
-    ("admin@example.com", "admin-demo-2026", Role::Admin, "Ada Admin"),
+    (
+        "customer@example.com",
+        "customer-demo-2026",
+        Role::Customer,
+        "Chen Jing",
+    ),
+    (
+        "support@example.com",
+        "support-demo-2026",
+        Role::Support,
+        "Sam Support",
+    ),
+    (
+        "warehouse@example.com",
+        "warehouse-demo-2026",
+        Role::Warehouse,
+        "Wang Wei",
+    ),
+    (
+        "finance@example.com",
+        "finance-demo-2026",
+        Role::Finance,
+        "Fiona Finance",
+    ),
+    (
+        "admin@example.com",
+        "admin-demo-2026",
+        Role::Admin,
+        "Ada Admin",
+    ),
 ];
 
 const CHANNELS: &[(&str, &str, &str)] = &[
@@ -29,9 +54,27 @@ const CHANNELS: &[(&str, &str, &str)] = &[
 
 /// (code, name, region, pickup point, priority)
 const WAREHOUSES: &[(&str, &str, &str, bool, i32)] = &[
-    ("SHA", "Shanghai distribution centre", "East China", false, 1),
-    ("CAN", "Guangzhou distribution centre", "South China", false, 2),
-    ("PEK-PICKUP", "Beijing store pickup point", "North China", true, 3),
+    (
+        "SHA",
+        "Shanghai distribution centre",
+        "East China",
+        false,
+        1,
+    ),
+    (
+        "CAN",
+        "Guangzhou distribution centre",
+        "South China",
+        false,
+        2,
+    ),
+    (
+        "PEK-PICKUP",
+        "Beijing store pickup point",
+        "North China",
+        true,
+        3,
+    ),
 ];
 
 /// (sku, name, price in fen)
@@ -152,7 +195,11 @@ pub async fn seed_demo(state: &AppState) -> AppResult<()> {
         // most in the second, some at the pickup point.
         let quantities = [
             20 + (i as i64 * 7) % 40,
-            if i % 4 == 3 { 0 } else { 5 + (i as i64 * 3) % 20 },
+            if i % 4 == 3 {
+                0
+            } else {
+                5 + (i as i64 * 3) % 20
+            },
             if i % 3 == 0 { 3 } else { 0 },
         ];
         for (w, qty) in warehouses.iter().zip(quantities) {

@@ -113,7 +113,10 @@ pub(crate) async fn find_or_create_customer(
         .await?
     {
         if u.role != Role::Customer.as_str() {
-            return Err(AppError::invalid("customerEmail", "belongs to a staff account"));
+            return Err(AppError::invalid(
+                "customerEmail",
+                "belongs to a staff account",
+            ));
         }
         return Ok(u);
     }

@@ -432,6 +432,10 @@ mod tests {
                 {"action": "SHIP_ALL", "allowed": false, "reason": "staff only"}]
         }}});
         let order = decode::<OrderData>(resp).map(|d| d.order);
-        assert!(order.is_ok_and(|o| o.can("CANCEL") && !o.can("SHIP_ALL") && o.events[0].kind == "placed"));
+        assert!(
+            order.is_ok_and(|o| o.can("CANCEL")
+                && !o.can("SHIP_ALL")
+                && o.events[0].kind == "placed")
+        );
     }
 }

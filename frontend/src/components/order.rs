@@ -190,7 +190,10 @@ mod tests {
     #[test]
     fn times_read_as_date_and_minutes() {
         assert_eq!(format_time("2026-11-25T18:00:00Z"), "2026-11-25 18:00 UTC");
-        assert_eq!(format_time("2026-11-25T18:00:00.123+00:00"), "2026-11-25 18:00 UTC");
+        assert_eq!(
+            format_time("2026-11-25T18:00:00.123+00:00"),
+            "2026-11-25 18:00 UTC"
+        );
         assert_eq!(format_time("2026-11-25T18:00:00+08:00"), "2026-11-25 18:00");
         assert_eq!(format_time("nonsense"), "nonsense");
     }

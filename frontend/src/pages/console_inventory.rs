@@ -71,10 +71,19 @@ pub fn InventoryPage() -> impl IntoView {
 }
 
 #[component]
-fn Inventory(data: InventoryData, params: InventoryQuery, can_change: bool, lang: Lang) -> impl IntoView {
+fn Inventory(
+    data: InventoryData,
+    params: InventoryQuery,
+    can_change: bool,
+    lang: Lang,
+) -> impl IntoView {
     let q = params.q.clone();
     let pick = move |sku: &str| {
-        format!("/console/inventory?q={}&sku={}#stock-forms", url_encode(&q), url_encode(sku))
+        format!(
+            "/console/inventory?q={}&sku={}#stock-forms",
+            url_encode(&q),
+            url_encode(sku)
+        )
     };
     let next = data
         .inventory
@@ -82,7 +91,13 @@ fn Inventory(data: InventoryData, params: InventoryQuery, can_change: bool, lang
         .end_cursor
         .clone()
         .filter(|_| data.inventory.page_info.has_next_page)
-        .map(|c| format!("/console/inventory?q={}&after={}", url_encode(&params.q), url_encode(&c)));
+        .map(|c| {
+            format!(
+                "/console/inventory?q={}&after={}",
+                url_encode(&params.q),
+                url_encode(&c)
+            )
+        });
     let low = data
         .low_stock
         .iter()
@@ -162,7 +177,11 @@ fn Inventory(data: InventoryData, params: InventoryQuery, can_change: bool, lang
 }
 
 #[component]
-fn InventoryRow(product: ProductStock, warehouses: Vec<WarehouseRef>, href: String) -> impl IntoView {
+fn InventoryRow(
+    product: ProductStock,
+    warehouses: Vec<WarehouseRef>,
+    href: String,
+) -> impl IntoView {
     let cells = warehouses
         .iter()
         .map(|w| {

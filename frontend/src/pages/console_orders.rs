@@ -226,7 +226,11 @@ fn StaffOrder(order: Order, lang: Lang) -> impl IntoView {
         .available_transitions
         .iter()
         .map(|tr| {
-            let class = if tr.action == "CANCEL" { "danger action" } else { "action" };
+            let class = if tr.action == "CANCEL" {
+                "danger action"
+            } else {
+                "action"
+            };
             let reason = tr.reason.clone().unwrap_or_default();
             view! {
                 <button

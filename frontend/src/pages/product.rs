@@ -1,8 +1,8 @@
 //! `/products/{sku}`: one product.
 
 use crate::api;
-use crate::i18n::{Key, t, use_lang};
 use crate::components::url_encode;
+use crate::i18n::{Key, t, use_lang};
 use crate::pages::cart::AddToCart;
 use crate::pages::set_status;
 use leptos::prelude::*;

@@ -6,8 +6,8 @@
 
 use crate::api::{self, types::ProductSummary};
 use crate::components::url_encode;
-use crate::pages::cart::AddToCart;
 use crate::i18n::{Key, Lang, t, use_lang};
+use crate::pages::cart::AddToCart;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

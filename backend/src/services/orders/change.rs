@@ -34,7 +34,10 @@ pub async fn cancel_order(
 ) -> AppResult<order::Model> {
     let reason = check_note(reason, "reason")?;
     if p.is_staff() && reason.is_none() {
-        return Err(AppError::invalid("reason", "staff must give a reason to cancel"));
+        return Err(AppError::invalid(
+            "reason",
+            "staff must give a reason to cancel",
+        ));
     }
     transition(state, p, number, OrderAction::Cancel, reason).await
 }
@@ -153,7 +156,13 @@ async fn move_stock(
     how: StockMove,
 ) -> AppResult<Vec<DomainEvent>> {
     let held = net_allocations(db, std::slice::from_ref(&o.number)).await?;
-    let held: Vec<_> = held.into_iter().map(|a| NetAllocation { quantity: a.held, ..a }).collect();
+    let held: Vec<_> = held
+        .into_iter()
+        .map(|a| NetAllocation {
+            quantity: a.held,
+            ..a
+        })
+        .collect();
     let now = Utc::now();
     let mut events = Vec::new();
     for a in held.into_iter().filter(|a| a.quantity > 0) {

@@ -87,7 +87,10 @@ fn field(name: &str, text: &str, max: usize, required: bool) -> AppResult<Option
         };
     }
     if t.chars().count() > max {
-        return Err(AppError::invalid(name, format!("must be at most {max} characters")));
+        return Err(AppError::invalid(
+            name,
+            format!("must be at most {max} characters"),
+        ));
     }
     Ok(Some(t.to_string()))
 }
@@ -101,9 +104,19 @@ fn validate_address(a: &AddressIn) -> AppResult<AddressIn> {
         name: req("shippingAddress.name", &a.name, 100)?,
         phone: req("shippingAddress.phone", &a.phone, 40)?,
         line1: req("shippingAddress.line1", &a.line1, 200)?,
-        line2: field("shippingAddress.line2", a.line2.as_deref().unwrap_or(""), 200, false)?,
+        line2: field(
+            "shippingAddress.line2",
+            a.line2.as_deref().unwrap_or(""),
+            200,
+            false,
+        )?,
         city: req("shippingAddress.city", &a.city, 100)?,
-        region: field("shippingAddress.region", a.region.as_deref().unwrap_or(""), 100, false)?,
+        region: field(
+            "shippingAddress.region",
+            a.region.as_deref().unwrap_or(""),
+            100,
+            false,
+        )?,
         postal_code: req("shippingAddress.postalCode", &a.postal_code, 20)?,
         country: req("shippingAddress.country", &a.country, 56)?,
     })
@@ -113,30 +126,54 @@ async fn validate(state: &AppState, p: &Principal, input: &PlaceOrder) -> AppRes
     // Who is placing it, for whom, through which channel.
     let staff_may_enter = [Role::Support, Role::Admin];
     let (scope, channel_code, customer_id, email, name, initial) = match p {
-        Principal::Anonymous => return Err(AppError::Unauthenticated("sign in to place an order".into())),
-        Principal::User { id, role: Role::Customer, email, name, .. } => {
+        Principal::Anonymous => {
+            return Err(AppError::Unauthenticated(
+                "sign in to place an order".into(),
+            ));
+        }
+        Principal::User {
+            id,
+            role: Role::Customer,
+            email,
+            name,
+            ..
+        } => {
             for (f, v) in [
                 ("channel", &input.channel),
                 ("customerEmail", &input.customer_email),
                 ("externalId", &input.external_id),
             ] {
                 if v.is_some() {
-                    return Err(AppError::invalid(f, "only staff or integrations may set this"));
+                    return Err(AppError::invalid(
+                        f,
+                        "only staff or integrations may set this",
+                    ));
                 }
             }
-            (id.to_string(), "web".to_string(), Some(*id), email.clone(), name.clone(), OrderStatus::PendingPayment)
+            (
+                id.to_string(),
+                "web".to_string(),
+                Some(*id),
+                email.clone(),
+                name.clone(),
+                OrderStatus::PendingPayment,
+            )
         }
         Principal::User { id, role, .. } if staff_may_enter.contains(role) => {
             if input.external_id.is_some() {
-                return Err(AppError::invalid("externalId", "only integrations import external orders"));
+                return Err(AppError::invalid(
+                    "externalId",
+                    "only integrations import external orders",
+                ));
             }
-            let email = input
-                .customer_email
-                .as_deref()
-                .ok_or_else(|| AppError::invalid("customerEmail", "is required for staff-entered orders"))?;
+            let email = input.customer_email.as_deref().ok_or_else(|| {
+                AppError::invalid("customerEmail", "is required for staff-entered orders")
+            })?;
             let email = crate::services::auth::parse_email(email)
                 .map_err(|_| AppError::invalid("customerEmail", "is not a valid email address"))?;
-            let customer = crate::services::users::find_or_create_customer(state, &email, &input.address.name).await?;
+            let customer =
+                crate::services::users::find_or_create_customer(state, &email, &input.address.name)
+                    .await?;
             (
                 id.to_string(),
                 input.channel.clone().unwrap_or_else(|| "web".into()),
@@ -148,21 +185,28 @@ async fn validate(state: &AppState, p: &Principal, input: &PlaceOrder) -> AppRes
         }
         Principal::Integration { key_id, channel_id } => {
             if input.channel.is_some() {
-                return Err(AppError::invalid("channel", "an integration key is bound to its channel"));
+                return Err(AppError::invalid(
+                    "channel",
+                    "an integration key is bound to its channel",
+                ));
             }
             let ext = input
                 .external_id
                 .as_deref()
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
-                .ok_or_else(|| AppError::invalid("externalId", "is required for imported orders"))?;
+                .ok_or_else(|| {
+                    AppError::invalid("externalId", "is required for imported orders")
+                })?;
             if ext.chars().count() > 100 {
-                return Err(AppError::invalid("externalId", "must be at most 100 characters"));
+                return Err(AppError::invalid(
+                    "externalId",
+                    "must be at most 100 characters",
+                ));
             }
-            let email = input
-                .customer_email
-                .as_deref()
-                .ok_or_else(|| AppError::invalid("customerEmail", "is required for imported orders"))?;
+            let email = input.customer_email.as_deref().ok_or_else(|| {
+                AppError::invalid("customerEmail", "is required for imported orders")
+            })?;
             let email = crate::services::auth::parse_email(email)
                 .map_err(|_| AppError::invalid("customerEmail", "is not a valid email address"))?;
             let ch = state
@@ -194,7 +238,9 @@ async fn validate(state: &AppState, p: &Principal, input: &PlaceOrder) -> AppRes
     let key = input.idempotency_key.trim();
     if key.len() < 8
         || key.len() > 100
-        || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_:.".contains(&b))
+        || !key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_:.".contains(&b))
     {
         return Err(AppError::invalid(
             "idempotencyKey",
@@ -202,10 +248,16 @@ async fn validate(state: &AppState, p: &Principal, input: &PlaceOrder) -> AppRes
         ));
     }
     if input.lines.is_empty() {
-        return Err(AppError::invalid("lines", "an order needs at least one line"));
+        return Err(AppError::invalid(
+            "lines",
+            "an order needs at least one line",
+        ));
     }
     if input.lines.len() > MAX_LINES {
-        return Err(AppError::invalid("lines", format!("at most {MAX_LINES} lines")));
+        return Err(AppError::invalid(
+            "lines",
+            format!("at most {MAX_LINES} lines"),
+        ));
     }
     let mut raw = Vec::with_capacity(input.lines.len());
     for (i, l) in input.lines.iter().enumerate() {
@@ -227,21 +279,35 @@ async fn validate(state: &AppState, p: &Principal, input: &PlaceOrder) -> AppRes
                 format!("{sku}: at most {MAX_LINE_QUANTITY} units in one order"),
             ));
         }
-        lines.push((Sku::parse(&sku).ok_or_else(|| AppError::invalid("lines", "bad SKU"))?, q));
+        lines.push((
+            Sku::parse(&sku).ok_or_else(|| AppError::invalid("lines", "bad SKU"))?,
+            q,
+        ));
     }
     let address = validate_address(&input.address)?;
     let method = input.shipping_method.trim().to_ascii_lowercase();
     let fee = shipping_fee(&method)
         .ok_or_else(|| AppError::invalid("shippingMethod", "unknown shipping method"))?;
-    let note = match input.note.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let note = match input
+        .note
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(n) if n.chars().count() > MAX_NOTE_CHARS => {
-            return Err(AppError::invalid("note", format!("must be at most {MAX_NOTE_CHARS} characters")));
+            return Err(AppError::invalid(
+                "note",
+                format!("must be at most {MAX_NOTE_CHARS} characters"),
+            ));
         }
         other => other.map(str::to_string),
     };
     let external_id = input.external_id.as_deref().map(|s| s.trim().to_string());
     // What makes two requests "the same order" for idempotency.
-    let mut canon: Vec<String> = lines.iter().map(|(s, q)| format!("{}x{q}", s.as_str())).collect();
+    let mut canon: Vec<String> = lines
+        .iter()
+        .map(|(s, q)| format!("{}x{q}", s.as_str()))
+        .collect();
     canon.sort();
     let hash = sha256_hex(&format!(
         "{}|{}|{:?}|{}|{:?}|{:?}|{:?}",
@@ -249,8 +315,19 @@ async fn validate(state: &AppState, p: &Principal, input: &PlaceOrder) -> AppRes
         email,
         external_id,
         canon.join(","),
-        (&address.name, &address.phone, &address.line1, &address.line2, &address.city),
-        (&address.region, &address.postal_code, &address.country, &method),
+        (
+            &address.name,
+            &address.phone,
+            &address.line1,
+            &address.line2,
+            &address.city
+        ),
+        (
+            &address.region,
+            &address.postal_code,
+            &address.country,
+            &method
+        ),
         note
     ));
     Ok(Valid {
@@ -259,7 +336,11 @@ async fn validate(state: &AppState, p: &Principal, input: &PlaceOrder) -> AppRes
         channel_id: channel.id,
         customer_id,
         customer_email: email,
-        customer_name: if name.is_empty() { address.name.clone() } else { name },
+        customer_name: if name.is_empty() {
+            address.name.clone()
+        } else {
+            name
+        },
         external_id,
         lines,
         address,
@@ -289,14 +370,23 @@ struct StockRow {
 /// Products and their per-warehouse availability, in one statement.
 async fn load_stock(db: &impl ConnectionTrait, skus: &[String]) -> AppResult<Vec<StockRow>> {
     let q = Query::select()
-        .expr_as(Expr::col((product::Entity, product::Column::Id)), Alias::new("product_id"))
+        .expr_as(
+            Expr::col((product::Entity, product::Column::Id)),
+            Alias::new("product_id"),
+        )
         .column((product::Entity, product::Column::Sku))
         .column((product::Entity, product::Column::Name))
         .column((product::Entity, product::Column::PriceMinor))
         .column((product::Entity, product::Column::Currency))
         .column((product::Entity, product::Column::Active))
-        .expr_as(Expr::col((warehouse::Entity, warehouse::Column::Id)), Alias::new("warehouse_id"))
-        .expr_as(Expr::col((warehouse::Entity, warehouse::Column::Code)), Alias::new("warehouse_code"))
+        .expr_as(
+            Expr::col((warehouse::Entity, warehouse::Column::Id)),
+            Alias::new("warehouse_id"),
+        )
+        .expr_as(
+            Expr::col((warehouse::Entity, warehouse::Column::Code)),
+            Alias::new("warehouse_code"),
+        )
         .column((warehouse::Entity, warehouse::Column::Priority))
         .column((stock_level::Entity, stock_level::Column::OnHand))
         .column((stock_level::Entity, stock_level::Column::Allocated))
@@ -328,7 +418,11 @@ enum Attempt {
 
 /// Places an order for the caller. Same key + same payload from the same
 /// caller returns the first order, also when the two requests race.
-pub async fn place_order(state: &AppState, p: &Principal, input: PlaceOrder) -> AppResult<order::Model> {
+pub async fn place_order(
+    state: &AppState,
+    p: &Principal,
+    input: PlaceOrder,
+) -> AppResult<order::Model> {
     let v = validate(state, p, &input).await?;
     for _ in 0..5 {
         match attempt(state, p, &v).await? {
@@ -343,7 +437,11 @@ pub async fn place_order(state: &AppState, p: &Principal, input: PlaceOrder) -> 
         }
     }
     Err(AppError::OutOfStock {
-        skus: v.lines.iter().map(|(s, _)| s.as_str().to_string()).collect(),
+        skus: v
+            .lines
+            .iter()
+            .map(|(s, _)| s.as_str().to_string())
+            .collect(),
     })
 }
 
@@ -364,7 +462,9 @@ async fn existing(state: &AppState, v: &Valid) -> AppResult<order::Model> {
         .filter(order::Column::IdempotencyKey.eq(v.key.clone()))
         .one(&state.db.conn)
         .await?
-        .ok_or_else(|| AppError::Conflict("a concurrent duplicate could not be resolved; retry".into()))?;
+        .ok_or_else(|| {
+            AppError::Conflict("a concurrent duplicate could not be resolved; retry".into())
+        })?;
     if found.request_hash.as_deref() != Some(v.hash.as_str()) {
         return Err(AppError::Conflict(
             "this idempotency key was already used for a different order".into(),
@@ -378,7 +478,11 @@ fn is_unique_violation(e: &DbErr) -> bool {
 }
 
 async fn attempt(state: &AppState, p: &Principal, v: &Valid) -> AppResult<Attempt> {
-    let skus: Vec<String> = v.lines.iter().map(|(s, _)| s.as_str().to_string()).collect();
+    let skus: Vec<String> = v
+        .lines
+        .iter()
+        .map(|(s, _)| s.as_str().to_string())
+        .collect();
     let tx = state.db.begin_write().await?;
     let rows = load_stock(&*tx, &skus).await?;
 
@@ -400,7 +504,10 @@ async fn attempt(state: &AppState, p: &Principal, v: &Valid) -> AppResult<Attemp
         match currency {
             None => currency = Some(prod.currency.as_str()),
             Some(c) if c != prod.currency => {
-                return Err(AppError::invalid("lines", "all lines must share one currency"));
+                return Err(AppError::invalid(
+                    "lines",
+                    "all lines must share one currency",
+                ));
             }
             Some(_) => {}
         }
@@ -435,7 +542,11 @@ async fn attempt(state: &AppState, p: &Principal, v: &Valid) -> AppResult<Attemp
         Err(short) => {
             let skus = short
                 .iter()
-                .filter_map(|id| rows.iter().find(|r| r.product_id == *id).map(|r| r.sku.clone()))
+                .filter_map(|id| {
+                    rows.iter()
+                        .find(|r| r.product_id == *id)
+                        .map(|r| r.sku.clone())
+                })
                 .collect();
             return Err(AppError::OutOfStock { skus });
         }
@@ -522,7 +633,11 @@ async fn attempt(state: &AppState, p: &Principal, v: &Valid) -> AppResult<Attemp
         .to_owned();
     let number: String = match tx.query_one(&insert).await {
         Ok(Some(row)) => row.try_get("", "number")?,
-        Ok(None) => return Err(AppError::Internal(anyhow::anyhow!("order insert returned no row"))),
+        Ok(None) => {
+            return Err(AppError::Internal(anyhow::anyhow!(
+                "order insert returned no row"
+            )));
+        }
         Err(e) if is_unique_violation(&e) => return Ok(Attempt::Duplicate),
         Err(e) => return Err(e.into()),
     };
@@ -583,7 +698,11 @@ async fn attempt(state: &AppState, p: &Principal, v: &Valid) -> AppResult<Attemp
     order_line::Entity::insert_many(line_models)
         .exec_without_returning(&*tx)
         .await?;
-    let kind = if v.external_id.is_some() { event_kind::IMPORTED } else { event_kind::PLACED };
+    let kind = if v.external_id.is_some() {
+        event_kind::IMPORTED
+    } else {
+        event_kind::PLACED
+    };
     order_event::Entity::insert(order_event::ActiveModel {
         id: NotSet,
         order_id: Set(order_id),

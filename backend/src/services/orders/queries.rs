@@ -27,7 +27,11 @@ fn not_found(number: &str) -> AppError {
 
 /// The order with this number, if the caller may see it. Someone else's
 /// order is NOT_FOUND, exactly like a missing one, so existence never leaks.
-pub async fn find_visible(state: &AppState, p: &Principal, number: &str) -> AppResult<order::Model> {
+pub async fn find_visible(
+    state: &AppState,
+    p: &Principal,
+    number: &str,
+) -> AppResult<order::Model> {
     if p.role().is_none() {
         return Err(AppError::Unauthenticated("sign in to see orders".into()));
     }
@@ -136,7 +140,9 @@ pub async fn my_orders(
     after: Option<&str>,
 ) -> AppResult<OrderPage> {
     let Some(id) = p.user_id() else {
-        return Err(AppError::Unauthenticated("sign in to see your orders".into()));
+        return Err(AppError::Unauthenticated(
+            "sign in to see your orders".into(),
+        ));
     };
     let q = order::Entity::find().filter(order::Column::CustomerId.eq(id));
     page(state, q, OrderSort::PlacedAtDesc, first, after).await
@@ -158,7 +164,9 @@ pub async fn list_orders(
         }
         _ if p.is_staff() || *p == Principal::System => {}
         _ if p.role() == Some(Role::Customer) => {
-            return Err(AppError::Forbidden("customers see their orders with myOrders".into()));
+            return Err(AppError::Forbidden(
+                "customers see their orders with myOrders".into(),
+            ));
         }
         _ => return Err(AppError::Unauthenticated("sign in first".into())),
     }
@@ -171,11 +179,16 @@ pub async fn list_orders(
             None => return Err(AppError::invalid("filter.channel", "no such channel")),
         }
     }
-    if let Some(email) = filter.customer_email.as_deref().filter(|s| !s.trim().is_empty()) {
+    if let Some(email) = filter
+        .customer_email
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+    {
         q = q.filter(order::Column::CustomerEmail.eq(email.trim().to_lowercase()));
     }
     if let Some(sku) = filter.sku.as_deref().filter(|s| !s.trim().is_empty()) {
-        let sku = Sku::parse(sku).ok_or_else(|| AppError::invalid("filter.sku", "is not a valid SKU"))?;
+        let sku =
+            Sku::parse(sku).ok_or_else(|| AppError::invalid("filter.sku", "is not a valid SKU"))?;
         q = q.filter(
             order::Column::Id.in_subquery(
                 Query::select()
@@ -196,7 +209,10 @@ pub async fn list_orders(
 }
 
 /// Lines of many orders in one statement.
-pub async fn lines_for(state: &AppState, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Vec<order_line::Model>>> {
+pub async fn lines_for(
+    state: &AppState,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, Vec<order_line::Model>>> {
     let rows = order_line::Entity::find()
         .filter(order_line::Column::OrderId.is_in(ids.to_vec()))
         .order_by_asc(order_line::Column::LineNo)
@@ -210,7 +226,10 @@ pub async fn lines_for(state: &AppState, ids: &[Uuid]) -> AppResult<HashMap<Uuid
 }
 
 /// Timelines of many orders in one statement, oldest event first.
-pub async fn events_for(state: &AppState, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Vec<order_event::Model>>> {
+pub async fn events_for(
+    state: &AppState,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, Vec<order_event::Model>>> {
     let rows = order_event::Entity::find()
         .filter(order_event::Column::OrderId.is_in(ids.to_vec()))
         .order_by_asc(order_event::Column::Id)
