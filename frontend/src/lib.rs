@@ -61,6 +61,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     leptos::mount::hydrate_body(App);
+    // A marker that the page is live (browser tests wait for it).
+    if let Some(body) = leptos::prelude::document().body() {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
 }
 
 /// The seam with the backend: how SSR runs GraphQL in-process.
