@@ -13,3 +13,10 @@ mod graphql_limits;
 mod portal;
 mod schema;
 mod subscriptions;
+
+mod order_helpers;
+
+mod integrations;
+mod inventory;
+mod orders;
+mod race;

@@ -74,6 +74,24 @@ impl Loader<Uuid> for WarehouseLoader {
     }
 }
 
+/// Products by id.
+pub struct ProductLoader(pub AppState);
+
+impl Loader<Uuid> for ProductLoader {
+    type Value = entity::product::Model;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let rows = entity::product::Entity::find()
+            .filter(entity::product::Column::Id.is_in(keys.to_vec()))
+            .all(&self.0.db.conn)
+            .await
+            .map_err(crate::error::AppError::from)?;
+        Ok(rows.into_iter().map(|p| (p.id, p)).collect())
+    }
+}
+
 /// Attaches every per-request loader to a GraphQL request's data.
 pub fn attach(req: async_graphql::Request, state: &AppState) -> async_graphql::Request {
     use async_graphql::dataloader::DataLoader;

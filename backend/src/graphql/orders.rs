@@ -2,12 +2,13 @@
 //! Relation fields load through per-request DataLoaders.
 
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
+use super::catalog::Product;
 use super::context::{principal, state};
 use super::inventory::Warehouse;
-use super::loaders::{AllocationsLoader, EventsLoader, LinesLoader, WarehouseLoader};
+use super::loaders::{AllocationsLoader, EventsLoader, LinesLoader, ProductLoader, WarehouseLoader};
 use super::types::{Money, PageInfo};
 use super::users::Channel;
 use crate::domain::orders::{self as rules, OrderAction as DAction, OrderStatus as DStatus};
@@ -251,7 +252,10 @@ pub struct Address {
 
 /// One line of a placed order, priced from the catalog at placement.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct OrderLine {
+    #[graphql(skip)]
+    pub product_id: uuid::Uuid,
     /// Product SKU.
     pub sku: String,
     /// Product name at placement.
@@ -262,6 +266,19 @@ pub struct OrderLine {
     pub unit_price: Money,
     /// Quantity times unit price.
     pub line_total: Money,
+}
+
+#[ComplexObject]
+impl OrderLine {
+    /// The catalog product as it is now (name and price may have changed
+    /// since the order was placed; the line keeps the values it was sold at).
+    async fn product(&self, ctx: &Context<'_>) -> Result<Option<Product>> {
+        Ok(ctx
+            .data_unchecked::<DataLoader<ProductLoader>>()
+            .load_one(self.product_id)
+            .await?
+            .map(Product))
+    }
 }
 
 /// One entry of the order's timeline.
@@ -365,6 +382,7 @@ impl Order {
         Ok(lines
             .into_iter()
             .map(|l| OrderLine {
+                product_id: l.product_id,
                 unit_price: Money::from_minor(l.unit_price_minor, &self.0.currency),
                 line_total: Money::from_minor(l.line_total_minor, &self.0.currency),
                 sku: l.sku,

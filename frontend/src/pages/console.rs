@@ -1,4 +1,5 @@
-//! `/console`: the staff console shell (placeholder sections for now).
+//! `/console`: the staff console's home: links to its sections (orders,
+//! inventory; the rest are placeholders for now).
 //! Staff roles see it; anonymous visitors get a sign-in prompt and other
 //! roles a "not allowed" notice. The GraphQL API enforces the real rules.
 
@@ -7,12 +8,13 @@ use crate::i18n::{Key, role_key, t, use_lang};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-const SECTIONS: &[(&str, Key)] = &[
-    ("orders", Key::ConsoleOrders),
-    ("inventory", Key::ConsoleInventory),
-    ("payments", Key::ConsolePayments),
-    ("service", Key::ConsoleService),
-    ("reports", Key::ConsoleReports),
+/// `(id, title, page)`; sections without a page yet say "coming soon".
+const SECTIONS: &[(&str, Key, Option<&str>)] = &[
+    ("orders", Key::ConsoleOrders, Some("/console/orders")),
+    ("inventory", Key::ConsoleInventory, Some("/console/inventory")),
+    ("payments", Key::ConsolePayments, None),
+    ("service", Key::ConsoleService, None),
+    ("reports", Key::ConsoleReports, None),
 ];
 
 #[component]
@@ -36,11 +38,21 @@ pub fn ConsolePage() -> impl IntoView {
                                 <ul class="console-grid">
                                     {SECTIONS
                                         .iter()
-                                        .map(|(id, key)| {
-                                            view! {
-                                                <li class="card console-section" id=format!("console-{id}")>
+                                        .map(|(id, key, href)| {
+                                            let body = match href {
+                                                Some(href) => view! {
+                                                    <h2><a href=*href>{lang.t(*key)}</a></h2>
+                                                }
+                                                    .into_any(),
+                                                None => view! {
                                                     <h2>{lang.t(*key)}</h2>
                                                     <p class="muted">{lang.t(Key::ComingSoon)}</p>
+                                                }
+                                                    .into_any(),
+                                            };
+                                            view! {
+                                                <li class="card console-section" id=format!("console-{id}")>
+                                                    {body}
                                                 </li>
                                             }
                                         })
