@@ -39,7 +39,16 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
 
 /// `oms serve`.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
-    let state = build_state(config).await?;
+    let mut state = build_state(config).await?;
+    if !state.config.is_sqlite() {
+        let conn = state.db.conn.clone();
+        let url = state.config.database_url.clone();
+        state
+            .bus
+            .relay_through_postgres(conn, &url)
+            .await
+            .context("listening for events from other instances")?;
+    }
     if state.config.seed_demo
         && crate::services::seed::seed_if_empty(&state)
             .await

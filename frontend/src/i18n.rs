@@ -174,7 +174,7 @@ keys! {
     ErrNotFound => ("Not found.", "未找到。"),
     ErrInternal => ("Something went wrong. Please try again.", "出错了，请重试。"),
     ErrNetwork => ("Could not reach the server. Please try again.", "无法连接服务器，请重试。"),
-    ConsoleIntro => ("Staff tools will appear here.", "员工工具将显示在这里。"),
+    ConsoleIntro => ("Choose a section.", "请选择一个栏目。"),
     ConsoleOrders => ("Orders", "订单"),
     ConsoleInventory => ("Inventory", "库存"),
     ConsolePayments => ("Payments", "支付"),

@@ -322,6 +322,11 @@ impl TestApp {
             .expect("build http client")
     }
 
+    /// The PostgreSQL URL of this server's database (None on SQLite).
+    pub fn database_url(&self) -> Option<&str> {
+        self.pg.as_ref().map(|pg| pg.url.as_str())
+    }
+
     /// Everything the server wrote to stderr so far.
     pub fn stderr(&self) -> String {
         self.stderr.lock().map(|b| b.clone()).unwrap_or_default()

@@ -80,10 +80,19 @@ async fn an_integration_key_sees_only_orders_of_its_own_channel() {
     let store = create_api_key(&app, "store").await;
     let customer = app.login_as(Role::Customer).await;
 
-    let web_order =
-        place_order_ok(&app, &customer.access_token, order_input(&new_key(), &[(TEA, 1)])).await;
+    let web_order = place_order_ok(
+        &app,
+        &customer.access_token,
+        order_input(&new_key(), &[(TEA, 1)]),
+    )
+    .await;
     let web_number = web_order["number"].as_str().unwrap_or_default();
-    let store_order = place_order_ok(&app, &store, import("POS-1", "walkin@example.net", &[(TEA, 1)])).await;
+    let store_order = place_order_ok(
+        &app,
+        &store,
+        import("POS-1", "walkin@example.net", &[(TEA, 1)]),
+    )
+    .await;
     let store_number = store_order["number"].as_str().unwrap_or_default();
     let mine = place_order_ok(
         &app,

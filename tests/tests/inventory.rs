@@ -75,7 +75,10 @@ async fn low_stock_lists_a_level_once_its_reorder_point_is_above_what_is_availab
             .filter(|l| l["sku"] == TEA)
             .map(|l| {
                 (
-                    l["warehouse"]["code"].as_str().unwrap_or_default().to_owned(),
+                    l["warehouse"]["code"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned(),
                     l["available"].as_i64().unwrap_or(-1),
                     l["reorderPoint"].as_i64().unwrap_or(-1),
                 )

@@ -18,5 +18,6 @@ mod order_helpers;
 
 mod integrations;
 mod inventory;
+mod live;
 mod orders;
 mod race;

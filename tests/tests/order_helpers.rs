@@ -152,7 +152,10 @@ pub async fn stock_levels(app: &TestApp, staff_token: &str, sku: &str) -> BTreeM
         .unwrap_or_else(|| panic!("no stockLevels in {resp}"))
         .iter()
         .map(|l| {
-            let code = l["warehouse"]["code"].as_str().unwrap_or_default().to_owned();
+            let code = l["warehouse"]["code"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
             let level = Level {
                 warehouse: code.clone(),
                 on_hand: l["onHand"].as_i64().unwrap_or(-1),
@@ -303,9 +306,7 @@ pub fn minor(amount: &Value) -> i64 {
     let (whole, frac) = s.split_once('.').unwrap_or((s, "0"));
     let frac = format!("{frac:0<2}");
     assert_eq!(frac.len(), 2, "money amount with more than 2 decimals: {s}");
-    let whole: i64 = whole
-        .parse()
-        .unwrap_or_else(|_| panic!("bad amount {s}"));
+    let whole: i64 = whole.parse().unwrap_or_else(|_| panic!("bad amount {s}"));
     let frac: i64 = frac.parse().unwrap_or_else(|_| panic!("bad amount {s}"));
     whole * 100 + frac
 }
@@ -344,8 +345,13 @@ pub fn allocations_by_warehouse(order: &Value, sku: &str) -> BTreeMap<String, i6
     let mut out = BTreeMap::new();
     for a in order["allocations"].as_array().into_iter().flatten() {
         if a["sku"] == sku {
-            *out.entry(a["warehouse"]["code"].as_str().unwrap_or_default().to_owned())
-                .or_insert(0) += a["quantity"].as_i64().unwrap_or(0);
+            *out.entry(
+                a["warehouse"]["code"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            )
+            .or_insert(0) += a["quantity"].as_i64().unwrap_or(0);
         }
     }
     out

@@ -49,7 +49,11 @@ async fn a_customer_order_is_priced_from_the_catalog_and_allocated_from_stock() 
     assert_eq!(minor(&lines[1]["lineTotal"]["amount"]), tea_price * 3);
     let subtotal = aud_price * 2 + tea_price * 3;
     assert_eq!(minor(&order["subtotal"]["amount"]), subtotal);
-    assert_eq!(minor(&order["shippingFee"]["amount"]), 2500, "express costs 25.00");
+    assert_eq!(
+        minor(&order["shippingFee"]["amount"]),
+        2500,
+        "express costs 25.00"
+    );
     assert_eq!(minor(&order["total"]["amount"]), subtotal + 2500);
     assert_eq!(order["total"]["currencyCode"], "CNY");
     assert_eq!(order["shippingMethod"], "express");
@@ -95,7 +99,9 @@ async fn staff_place_an_order_for_a_customer_through_a_chosen_channel() {
     input["customerEmail"] = json!(buyer_email);
     input["shippingMethod"] = json!("pickup");
     let order = place_order_ok(&app, &support.access_token, input).await;
-    assert!(is_order_number(order["number"].as_str().unwrap_or_default()));
+    assert!(is_order_number(
+        order["number"].as_str().unwrap_or_default()
+    ));
     assert_eq!(order["channel"]["code"], "store", "{order}");
     assert_eq!(order["customer"]["email"], buyer_email.as_str());
     assert_eq!(order["status"], "PENDING_PAYMENT");
@@ -216,7 +222,11 @@ async fn an_order_for_more_than_is_in_stock_is_out_of_stock_and_writes_nothing()
     );
     assert_eq!(my_orders_count(&app, &customer.access_token).await, 0);
     assert_eq!(available(&app, TEA).await, 4);
-    assert_eq!(available(&app, MUG).await, mug_before, "no partial allocation");
+    assert_eq!(
+        available(&app, MUG).await,
+        mug_before,
+        "no partial allocation"
+    );
     assert_ledger_balanced(&app).await;
 }
 
@@ -323,10 +333,9 @@ async fn a_retry_and_racing_duplicates_with_one_idempotency_key_give_one_order()
     let available_before = available(&app, MUG).await;
     let input = order_input(&new_key(), &[(MUG, 2)]);
 
-    let responses = join_all(
-        (0..10).map(|_| place_order_raw(&app, &customer.access_token, input.clone())),
-    )
-    .await;
+    let responses =
+        join_all((0..10).map(|_| place_order_raw(&app, &customer.access_token, input.clone())))
+            .await;
     let numbers: Vec<String> = responses
         .iter()
         .map(|r| {
@@ -389,7 +398,12 @@ async fn a_customer_cannot_read_or_cancel_someone_elses_order() {
     let app = TestApp::spawn().await;
     let owner = app.login_as(Role::Customer).await;
     let stranger = new_customer(&app).await;
-    let order = place_order_ok(&app, &owner.access_token, order_input(&new_key(), &[(TEA, 1)])).await;
+    let order = place_order_ok(
+        &app,
+        &owner.access_token,
+        order_input(&new_key(), &[(TEA, 1)]),
+    )
+    .await;
     let number = order["number"].as_str().unwrap_or_default();
     let before = available(&app, TEA).await;
 
@@ -403,9 +417,16 @@ async fn a_customer_cannot_read_or_cancel_someone_elses_order() {
     assert_eq!(my_orders_count(&app, &stranger.access_token).await, 0);
     // Customers have no access to the staff queue either.
     let queue = app
-        .gql_as(&stranger.access_token, "{ orders { totalCount } }", json!({}))
+        .gql_as(
+            &stranger.access_token,
+            "{ orders { totalCount } }",
+            json!({}),
+        )
         .await;
-    assert!(error_code(&queue).is_some(), "orders() is staff only: {queue}");
+    assert!(
+        error_code(&queue).is_some(),
+        "orders() is staff only: {queue}"
+    );
 
     let mine = order_raw(&app, &owner.access_token, number).await;
     assert_eq!(assert_ok(&mine)["order"]["status"], "PENDING_PAYMENT");
@@ -433,7 +454,11 @@ async fn every_bad_input_is_invalid_input_naming_the_field_and_writes_nothing() 
     }
     let mut c = base();
     c["lines"][1]["quantity"] = json!(0);
-    cases.push(("quantity 0 on the second line".into(), c, "lines[1].quantity"));
+    cases.push((
+        "quantity 0 on the second line".into(),
+        c,
+        "lines[1].quantity",
+    ));
     let mut c = base();
     c["lines"][1]["sku"] = json!("NOPE-404");
     cases.push(("unknown SKU".into(), c, "lines[1].sku"));
@@ -544,7 +569,10 @@ async fn staff_walk_an_order_from_payment_to_completion_and_shipping_takes_stock
     assert_error_code(&resp, "FORBIDDEN");
     // An action the state machine does not allow yet.
     let resp = advance_raw(&app, &keeper.access_token, &number, "SHIP_ALL").await;
-    assert!(error_code(&resp).is_some(), "SHIP_ALL before payment: {resp}");
+    assert!(
+        error_code(&resp).is_some(),
+        "SHIP_ALL before payment: {resp}"
+    );
 
     let step = |token: String, action: &'static str, to: &'static str| {
         let app = &app;
@@ -557,7 +585,12 @@ async fn staff_walk_an_order_from_payment_to_completion_and_shipping_takes_stock
         }
     };
     step(finance.access_token.clone(), "CONFIRM_PAYMENT", "CONFIRMED").await;
-    let processing = step(keeper.access_token.clone(), "START_PROCESSING", "PROCESSING").await;
+    let processing = step(
+        keeper.access_token.clone(),
+        "START_PROCESSING",
+        "PROCESSING",
+    )
+    .await;
     assert_eq!(transition(&processing, "SHIP_ALL")["allowed"], true);
 
     let admin = app.login_as(Role::Admin).await;
@@ -585,7 +618,12 @@ async fn staff_walk_an_order_from_payment_to_completion_and_shipping_takes_stock
         .as_array()
         .expect("events")
         .iter()
-        .map(|e| (e["type"].as_str().unwrap_or(""), e["to"].as_str().unwrap_or("")))
+        .map(|e| {
+            (
+                e["type"].as_str().unwrap_or(""),
+                e["to"].as_str().unwrap_or(""),
+            )
+        })
         .collect();
     assert_eq!(
         kinds,
@@ -691,17 +729,27 @@ async fn listing_fifty_orders_runs_as_many_statements_as_listing_five() {
     assert_ok(&adjust_stock_raw(&app, &keeper.access_token, MUG, "SHA", 500).await);
     assert_ok(&adjust_stock_raw(&app, &keeper.access_token, TEA, "CAN", 500).await);
     let customer = app.login_as(Role::Customer).await;
-    let placed = join_all((0..55).map(|i| {
-        let lines: &[(&str, i64)] = if i % 2 == 0 {
-            &[(MUG, 1), (TEA, 1)]
-        } else {
-            &[(MUG, 2)]
-        };
-        place_order_raw(&app, &customer.access_token, order_input(&new_key(), lines))
+    // 50 orders of two SKUs, placed concurrently, then the 5 newest with one
+    // line each: the two pages differ in size and in shape, not in the
+    // number of statements they may take.
+    let placed = join_all((0..50).map(|_| {
+        place_order_raw(
+            &app,
+            &customer.access_token,
+            order_input(&new_key(), &[(MUG, 1), (TEA, 1)]),
+        )
     }))
     .await;
     for r in &placed {
         assert_ok(r);
+    }
+    for _ in 0..5 {
+        place_order_ok(
+            &app,
+            &customer.access_token,
+            order_input(&new_key(), &[(MUG, 1)]),
+        )
+        .await;
     }
 
     let admin = app.login_as(Role::Admin).await;
@@ -722,7 +770,7 @@ async fn listing_fifty_orders_runs_as_many_statements_as_listing_five() {
     assert!(five > 0, "the statement counter does not move");
     assert_eq!(
         fifty, five,
-        "orders(first: 50) ran {fifty} statements, orders(first: 5) ran {five}: relations are loaded per order (N+1)"
+        "orders(first: 50) ran {fifty} statements, orders(first: 5) ran {five}: the number of statements must not depend on the page (N+1)"
     );
     assert_ledger_balanced(&app).await;
 }

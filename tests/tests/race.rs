@@ -30,9 +30,7 @@ async fn two_hundred_concurrent_buyers_of_the_last_ten_units_get_exactly_ten_ord
 
     // Every request is its own task on a multi-threaded runtime, released
     // together by a barrier.
-    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(
-        CUSTOMERS * REQUESTS_PER_CUSTOMER,
-    ));
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(CUSTOMERS * REQUESTS_PER_CUSTOMER));
     let url = app.url("/graphql");
     let query = "mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { number lines { sku quantity } } }";
     let mut tasks = Vec::new();

@@ -2,7 +2,10 @@
 //! Relation fields load through per-request DataLoaders.
 
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, Result, SimpleObject};
+use async_graphql::{
+    ComplexObject, Context, Enum, InputObject, Object, Result, SimpleObject, Subscription,
+};
+use futures_util::Stream;
 use chrono::{DateTime, Utc};
 
 use super::catalog::Product;
@@ -11,6 +14,7 @@ use super::inventory::Warehouse;
 use super::loaders::{AllocationsLoader, EventsLoader, LinesLoader, ProductLoader, WarehouseLoader};
 use super::types::{Money, PageInfo};
 use super::users::Channel;
+use crate::events::DomainEvent;
 use crate::domain::orders::{self as rules, OrderAction as DAction, OrderStatus as DStatus};
 use crate::services::orders::{self as svc, OrderPage};
 
@@ -649,6 +653,43 @@ impl OrdersMutation {
                 note.as_deref(),
             )
             .await?,
+        ))
+    }
+}
+
+#[derive(Default)]
+pub struct OrdersSubscription;
+
+#[Subscription]
+impl OrdersSubscription {
+    /// The order each time it changes, for whoever may see it (its
+    /// customer, staff, its channel's integration); others get NOT_FOUND.
+    async fn order_updated(
+        &self,
+        ctx: &Context<'_>,
+        number: String,
+    ) -> Result<impl Stream<Item = Order> + use<>> {
+        let st = state(ctx).clone();
+        let p = principal(ctx).clone();
+        let number = svc::find_visible(&st, &p, &number).await?.number;
+        let rx = st.bus.subscribe();
+        Ok(futures_util::stream::unfold(
+            (rx, st, p, number),
+            |(mut rx, st, p, number)| async move {
+                use tokio::sync::broadcast::error::RecvError;
+                loop {
+                    match rx.recv().await {
+                        Ok(DomainEvent::OrderChanged { number: n, .. }) if n == number => {
+                            return match svc::find_visible(&st, &p, &number).await {
+                                Ok(o) => Some((Order(o), (rx, st, p, number))),
+                                Err(_) => None,
+                            };
+                        }
+                        Ok(_) | Err(RecvError::Lagged(_)) => continue,
+                        Err(RecvError::Closed) => return None,
+                    }
+                }
+            },
         ))
     }
 }

@@ -8,7 +8,7 @@ use super::auth::{AuthMutation, AuthQuery};
 use super::catalog::CatalogQuery;
 use super::inventory::{InventoryMutation, InventoryQuery, InventorySubscription};
 use super::limits::{AliasLimit, ErrorCodes};
-use super::orders::{OrdersMutation, OrdersQuery};
+use super::orders::{OrdersMutation, OrdersQuery, OrdersSubscription};
 use super::users::{UsersMutation, UsersQuery};
 use crate::config::Config;
 
@@ -35,7 +35,7 @@ pub struct Mutation(
 
 /// Live feeds over WebSocket (graphql-transport-ws).
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(InventorySubscription);
+pub struct Subscription(InventorySubscription, OrdersSubscription);
 
 pub type OmsSchema = Schema<Query, Mutation, Subscription>;
 

@@ -6,6 +6,7 @@ pub mod graphql;
 pub mod health;
 pub mod identity;
 pub mod pages;
+pub mod portal_forms;
 pub mod request_log;
 
 use std::sync::Arc;
@@ -35,6 +36,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: AppState, schema: OmsSchem
         .route("/auth/register", web::post().to(forms::register))
         .route("/auth/logout", web::post().to(forms::logout))
         .route("/lang/{lang}", web::get().to(forms::set_lang));
+    portal_forms::configure(cfg);
     pages::configure(cfg, site_root, executor);
 }
 

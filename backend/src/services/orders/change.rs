@@ -132,6 +132,10 @@ async fn transition(
     for e in events {
         state.bus.publish(e);
     }
+    state.bus.publish(DomainEvent::OrderChanged {
+        number: current.number.clone(),
+        status: to.as_str().into(),
+    });
     Ok(order::Model {
         status: to.as_str().into(),
         updated_at: now,

@@ -430,6 +430,10 @@ pub async fn place_order(
                 for e in events {
                     state.bus.publish(e);
                 }
+                state.bus.publish(DomainEvent::OrderChanged {
+                    number: o.number.clone(),
+                    status: o.status.clone(),
+                });
                 return Ok(*o);
             }
             Attempt::Raced => continue,
