@@ -7,6 +7,7 @@
 mod helpers;
 
 mod auth;
+mod authz_matrix;
 mod browser;
 mod config;
 mod graphql_limits;
