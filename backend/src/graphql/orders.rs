@@ -5,17 +5,19 @@ use async_graphql::dataloader::DataLoader;
 use async_graphql::{
     ComplexObject, Context, Enum, InputObject, Object, Result, SimpleObject, Subscription,
 };
-use futures_util::Stream;
 use chrono::{DateTime, Utc};
+use futures_util::Stream;
 
 use super::catalog::Product;
 use super::context::{principal, state};
 use super::inventory::Warehouse;
-use super::loaders::{AllocationsLoader, EventsLoader, LinesLoader, ProductLoader, WarehouseLoader};
+use super::loaders::{
+    AllocationsLoader, EventsLoader, LinesLoader, ProductLoader, WarehouseLoader,
+};
 use super::types::{Money, PageInfo};
 use super::users::Channel;
-use crate::events::DomainEvent;
 use crate::domain::orders::{self as rules, OrderAction as DAction, OrderStatus as DStatus};
+use crate::events::DomainEvent;
 use crate::services::orders::{self as svc, OrderPage};
 
 /// Where an order is in its life.

@@ -34,9 +34,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/checkout", web::post().to(checkout))
         .route("/orders/{number}/cancel", web::post().to(cancel_order))
         .route("/console/orders/new", web::post().to(new_order))
-        .route("/console/orders/{number}/action", web::post().to(order_action))
+        .route(
+            "/console/orders/{number}/action",
+            web::post().to(order_action),
+        )
         .route("/console/inventory/adjust", web::post().to(adjust_stock))
-        .route("/console/inventory/reorder", web::post().to(set_reorder_point));
+        .route(
+            "/console/inventory/reorder",
+            web::post().to(set_reorder_point),
+        );
 }
 
 /// Every `OrderAction` a console form may post.
@@ -167,7 +173,12 @@ fn outcome(response: &Value, root: &str) -> Result<Value, Failure> {
         let skus = ext
             .and_then(|e| e.get("skus"))
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default();
         return Err(Failure {
             code: code.to_owned(),
@@ -233,14 +244,20 @@ async fn cart_add(http: HttpRequest, state: web::Data<AppState>, form: Fields) -
         raw => quantity(raw),
     };
     let Some(qty) = qty.filter(|q| (1..=i64::from(MAX_QTY)).contains(q)) else {
-        return see_other(&format!("/cart?{}", Failure::new("INVALID_INPUT", "quantity").query()))
-            .finish();
+        return see_other(&format!(
+            "/cart?{}",
+            Failure::new("INVALID_INPUT", "quantity").query()
+        ))
+        .finish();
     };
     let mut cart = request_cart(&http);
     let qty = u32::try_from(qty).unwrap_or(1);
     if !frontend::cart::valid_sku(sku) {
-        return see_other(&format!("/cart?{}", Failure::new("INVALID_INPUT", "sku").query()))
-            .finish();
+        return see_other(&format!(
+            "/cart?{}",
+            Failure::new("INVALID_INPUT", "sku").query()
+        ))
+        .finish();
     }
     if !cart.add(sku, qty) {
         return see_other(&format!("/cart?{}", Failure::new("CART_FULL", "").query())).finish();
@@ -260,13 +277,19 @@ async fn cart_update(http: HttpRequest, state: web::Data<AppState>, form: Fields
         .filter(|q| (0..=i64::from(MAX_QTY)).contains(q))
         .and_then(|q| u32::try_from(q).ok());
     let Some(qty) = qty else {
-        return see_other(&format!("/cart?{}", Failure::new("INVALID_INPUT", "quantity").query()))
-            .finish();
+        return see_other(&format!(
+            "/cart?{}",
+            Failure::new("INVALID_INPUT", "quantity").query()
+        ))
+        .finish();
     };
     let mut cart = request_cart(&http);
     if !cart.set(sku, qty) {
-        return see_other(&format!("/cart?{}", Failure::new("INVALID_INPUT", "sku").query()))
-            .finish();
+        return see_other(&format!(
+            "/cart?{}",
+            Failure::new("INVALID_INPUT", "sku").query()
+        ))
+        .finish();
     }
     see_other("/cart")
         .cookie(cart_cookie(&cart, secure(&state)))
@@ -339,8 +362,11 @@ async fn checkout(
             Some(number) => see_other(&format!("/orders/{}", enc(number)))
                 .cookie(cart_cookie(&Cart::default(), secure(&state)))
                 .finish(),
-            None => see_other(&format!("/checkout?{}", Failure::new("INTERNAL", "").query()))
-                .finish(),
+            None => see_other(&format!(
+                "/checkout?{}",
+                Failure::new("INTERNAL", "").query()
+            ))
+            .finish(),
         },
         Err(f) if f.code == "UNAUTHENTICATED" => login_then("/checkout"),
         Err(f) => see_other(&format!("/checkout?{}", f.query())).finish(),
@@ -365,7 +391,15 @@ async fn cancel_order(
         return login_then(&page);
     }
     let vars = json!({ "number": number, "reason": optional(&form, "reason") });
-    let resp = run(&http, &state, &schema, principal, queries::CANCEL_ORDER, vars).await;
+    let resp = run(
+        &http,
+        &state,
+        &schema,
+        principal,
+        queries::CANCEL_ORDER,
+        vars,
+    )
+    .await;
     match outcome(&resp, "cancelOrder") {
         Ok(_) => see_other(&format!("{page}?done=CANCEL")).finish(),
         Err(f) => see_other(&format!("{page}?{}", f.query())).finish(),
@@ -391,8 +425,11 @@ async fn order_action(
     }
     let action = field(&form, "action").to_ascii_uppercase();
     if !ORDER_ACTIONS.contains(&action.as_str()) {
-        return see_other(&format!("{page}?{}", Failure::new("INVALID_INPUT", "action").query()))
-            .finish();
+        return see_other(&format!(
+            "{page}?{}",
+            Failure::new("INVALID_INPUT", "action").query()
+        ))
+        .finish();
     }
     let note = optional(&form, "note");
     let (doc, root, vars) = if action == "CANCEL" {
@@ -419,7 +456,10 @@ async fn order_action(
 /// (rows without a SKU are skipped; a bad quantity is sent as 0 so the
 /// API names the line).
 fn order_lines(form: &[(String, String)]) -> Vec<Value> {
-    let skus = form.iter().filter(|(k, _)| k == "sku").map(|(_, v)| v.trim());
+    let skus = form
+        .iter()
+        .filter(|(k, _)| k == "sku")
+        .map(|(_, v)| v.trim());
     let qtys = form
         .iter()
         .filter(|(k, _)| k == "quantity")
@@ -557,7 +597,15 @@ async fn set_reorder_point(
         "warehouseCode": field(&form, "warehouseCode"),
         "reorderPoint": point,
     });
-    let resp = run(&http, &state, &schema, principal, queries::SET_REORDER_POINT, vars).await;
+    let resp = run(
+        &http,
+        &state,
+        &schema,
+        principal,
+        queries::SET_REORDER_POINT,
+        vars,
+    )
+    .await;
     match outcome(&resp, "setReorderPoint") {
         Ok(_) => see_other(&inventory_page(sku, "done=REORDER")).finish(),
         Err(f) => see_other(&inventory_page(sku, &f.query())).finish(),

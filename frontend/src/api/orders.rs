@@ -346,10 +346,15 @@ pub fn console_orders(
     filter: OrderFilterForm,
     after: Option<String>,
 ) -> impl Future<Output = Result<ConsoleOrdersData, ApiError>> + Send + 'static {
-    let sort = Some(filter.sort.clone()).filter(|s| !s.is_empty());
+    // Always sent: async-graphql reads an absent nullable variable as null,
+    // which a non-null argument refuses even when it has a default.
+    let sort = match filter.sort.as_str() {
+        "" => "PLACED_AT_DESC",
+        s => s,
+    };
     let vars = with_optional(
-        json!({ "filter": filter.to_filter(), "first": ORDERS_PAGE_SIZE }),
-        [("after", after), ("sort", sort)],
+        json!({ "filter": filter.to_filter(), "sort": sort, "first": ORDERS_PAGE_SIZE }),
+        [("after", after)],
     );
     request::<ConsoleOrdersData>(queries::CONSOLE_ORDERS, vars)
 }

@@ -7,6 +7,7 @@
 mod change;
 mod place;
 mod queries;
+mod validate;
 
 pub use change::{advance_order, cancel_order};
 pub use place::{AddressIn, LineIn, PlaceOrder, place_order};

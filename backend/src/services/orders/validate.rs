@@ -1,0 +1,344 @@
+//! Validating a request to place an order: who places it for whom through
+//! which channel, and every field, before anything touches stock. Turns the
+//! raw request into a [`Valid`] order or an INVALID_INPUT naming the field.
+
+use uuid::Uuid;
+
+use crate::domain::auth::{Principal, Role};
+use crate::domain::catalog::Sku;
+use crate::domain::orders::{
+    MAX_LINE_QUANTITY, MAX_LINES, MAX_NOTE_CHARS, OrderStatus, merge_lines, shipping_fee,
+};
+use crate::error::{AppError, AppResult};
+use crate::services::auth::sha256_hex;
+use crate::state::AppState;
+
+/// One requested line.
+#[derive(Clone, Debug)]
+pub struct LineIn {
+    pub sku: String,
+    pub quantity: i64,
+}
+
+/// A shipping address as entered.
+#[derive(Clone, Debug, Default)]
+pub struct AddressIn {
+    pub name: String,
+    pub phone: String,
+    pub line1: String,
+    pub line2: Option<String>,
+    pub city: String,
+    pub region: Option<String>,
+    pub postal_code: String,
+    pub country: String,
+}
+
+/// A request to place an order, from any entry path.
+#[derive(Clone, Debug)]
+pub struct PlaceOrder {
+    pub idempotency_key: String,
+    pub channel: Option<String>,
+    pub customer_email: Option<String>,
+    pub external_id: Option<String>,
+    pub lines: Vec<LineIn>,
+    pub address: AddressIn,
+    pub shipping_method: String,
+    pub note: Option<String>,
+}
+
+/// The request after validation: normalized, merged, and who it is for.
+pub(super) struct Valid {
+    pub(super) key: String,
+    pub(super) scope: String,
+    pub(super) channel_id: Uuid,
+    pub(super) customer_id: Option<Uuid>,
+    pub(super) customer_email: String,
+    pub(super) customer_name: String,
+    pub(super) external_id: Option<String>,
+    pub(super) lines: Vec<(Sku, i64)>,
+    pub(super) address: AddressIn,
+    pub(super) method: String,
+    pub(super) fee: i64,
+    pub(super) note: Option<String>,
+    pub(super) hash: String,
+    pub(super) initial: OrderStatus,
+}
+
+fn field(name: &str, text: &str, max: usize, required: bool) -> AppResult<Option<String>> {
+    let t = text.trim();
+    if t.is_empty() {
+        return if required {
+            Err(AppError::invalid(name, "is required"))
+        } else {
+            Ok(None)
+        };
+    }
+    if t.chars().count() > max {
+        return Err(AppError::invalid(
+            name,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    Ok(Some(t.to_string()))
+}
+
+fn req(name: &str, text: &str, max: usize) -> AppResult<String> {
+    Ok(field(name, text, max, true)?.unwrap_or_default())
+}
+
+fn validate_address(a: &AddressIn) -> AppResult<AddressIn> {
+    Ok(AddressIn {
+        name: req("shippingAddress.name", &a.name, 100)?,
+        phone: req("shippingAddress.phone", &a.phone, 40)?,
+        line1: req("shippingAddress.line1", &a.line1, 200)?,
+        line2: field(
+            "shippingAddress.line2",
+            a.line2.as_deref().unwrap_or(""),
+            200,
+            false,
+        )?,
+        city: req("shippingAddress.city", &a.city, 100)?,
+        region: field(
+            "shippingAddress.region",
+            a.region.as_deref().unwrap_or(""),
+            100,
+            false,
+        )?,
+        postal_code: req("shippingAddress.postalCode", &a.postal_code, 20)?,
+        country: req("shippingAddress.country", &a.country, 56)?,
+    })
+}
+
+pub(super) async fn validate(
+    state: &AppState,
+    p: &Principal,
+    input: &PlaceOrder,
+) -> AppResult<Valid> {
+    // Who is placing it, for whom, through which channel.
+    let staff_may_enter = [Role::Support, Role::Admin];
+    let (scope, channel_code, customer_id, email, name, initial) = match p {
+        Principal::Anonymous => {
+            return Err(AppError::Unauthenticated(
+                "sign in to place an order".into(),
+            ));
+        }
+        Principal::User {
+            id,
+            role: Role::Customer,
+            email,
+            name,
+            ..
+        } => {
+            for (f, v) in [
+                ("channel", &input.channel),
+                ("customerEmail", &input.customer_email),
+                ("externalId", &input.external_id),
+            ] {
+                if v.is_some() {
+                    return Err(AppError::invalid(
+                        f,
+                        "only staff or integrations may set this",
+                    ));
+                }
+            }
+            (
+                id.to_string(),
+                "web".to_string(),
+                Some(*id),
+                email.clone(),
+                name.clone(),
+                OrderStatus::PendingPayment,
+            )
+        }
+        Principal::User { id, role, .. } if staff_may_enter.contains(role) => {
+            if input.external_id.is_some() {
+                return Err(AppError::invalid(
+                    "externalId",
+                    "only integrations import external orders",
+                ));
+            }
+            let email = input.customer_email.as_deref().ok_or_else(|| {
+                AppError::invalid("customerEmail", "is required for staff-entered orders")
+            })?;
+            let email = crate::services::auth::parse_email(email)
+                .map_err(|_| AppError::invalid("customerEmail", "is not a valid email address"))?;
+            let customer =
+                crate::services::users::find_or_create_customer(state, &email, &input.address.name)
+                    .await?;
+            (
+                id.to_string(),
+                input.channel.clone().unwrap_or_else(|| "web".into()),
+                Some(customer.id),
+                customer.email,
+                customer.name,
+                OrderStatus::PendingPayment,
+            )
+        }
+        Principal::Integration { key_id, channel_id } => {
+            if input.channel.is_some() {
+                return Err(AppError::invalid(
+                    "channel",
+                    "an integration key is bound to its channel",
+                ));
+            }
+            let ext = input
+                .external_id
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .ok_or_else(|| {
+                    AppError::invalid("externalId", "is required for imported orders")
+                })?;
+            if ext.chars().count() > 100 {
+                return Err(AppError::invalid(
+                    "externalId",
+                    "must be at most 100 characters",
+                ));
+            }
+            let email = input.customer_email.as_deref().ok_or_else(|| {
+                AppError::invalid("customerEmail", "is required for imported orders")
+            })?;
+            let email = crate::services::auth::parse_email(email)
+                .map_err(|_| AppError::invalid("customerEmail", "is not a valid email address"))?;
+            let ch = state
+                .channels
+                .by_id(&state.db.conn, *channel_id)
+                .await?
+                .ok_or_else(|| AppError::Forbidden("the key's channel no longer exists".into()))?;
+            // Orders from a marketplace arrive paid on that marketplace.
+            (
+                format!("key:{key_id}"),
+                ch.code,
+                None,
+                email.as_str().to_string(),
+                input.address.name.trim().to_string(),
+                OrderStatus::Confirmed,
+            )
+        }
+        Principal::User { .. } | Principal::System => {
+            return Err(AppError::Forbidden("your role may not place orders".into()));
+        }
+    };
+    let channel = state
+        .channels
+        .by_code(&state.db.conn, &channel_code)
+        .await?
+        .filter(|c| c.active)
+        .ok_or_else(|| AppError::invalid("channel", "no such active channel"))?;
+
+    let key = input.idempotency_key.trim();
+    if key.len() < 8
+        || key.len() > 100
+        || !key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_:.".contains(&b))
+    {
+        return Err(AppError::invalid(
+            "idempotencyKey",
+            "must be 8 to 100 characters of letters, digits, - _ : .",
+        ));
+    }
+    if input.lines.is_empty() {
+        return Err(AppError::invalid(
+            "lines",
+            "an order needs at least one line",
+        ));
+    }
+    if input.lines.len() > MAX_LINES {
+        return Err(AppError::invalid(
+            "lines",
+            format!("at most {MAX_LINES} lines"),
+        ));
+    }
+    let mut raw = Vec::with_capacity(input.lines.len());
+    for (i, l) in input.lines.iter().enumerate() {
+        let sku = Sku::parse(&l.sku)
+            .ok_or_else(|| AppError::invalid(format!("lines[{i}].sku"), "is not a valid SKU"))?;
+        if l.quantity <= 0 || l.quantity > MAX_LINE_QUANTITY {
+            return Err(AppError::invalid(
+                format!("lines[{i}].quantity"),
+                format!("must be between 1 and {MAX_LINE_QUANTITY}"),
+            ));
+        }
+        raw.push((sku.as_str().to_string(), l.quantity));
+    }
+    let mut lines = Vec::new();
+    for (sku, q) in merge_lines(&raw) {
+        if q > MAX_LINE_QUANTITY {
+            return Err(AppError::invalid(
+                "lines",
+                format!("{sku}: at most {MAX_LINE_QUANTITY} units in one order"),
+            ));
+        }
+        lines.push((
+            Sku::parse(&sku).ok_or_else(|| AppError::invalid("lines", "bad SKU"))?,
+            q,
+        ));
+    }
+    let address = validate_address(&input.address)?;
+    let method = input.shipping_method.trim().to_ascii_lowercase();
+    let fee = shipping_fee(&method)
+        .ok_or_else(|| AppError::invalid("shippingMethod", "unknown shipping method"))?;
+    let note = match input
+        .note
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(n) if n.chars().count() > MAX_NOTE_CHARS => {
+            return Err(AppError::invalid(
+                "note",
+                format!("must be at most {MAX_NOTE_CHARS} characters"),
+            ));
+        }
+        other => other.map(str::to_string),
+    };
+    let external_id = input.external_id.as_deref().map(|s| s.trim().to_string());
+    // What makes two requests "the same order" for idempotency.
+    let mut canon: Vec<String> = lines
+        .iter()
+        .map(|(s, q)| format!("{}x{q}", s.as_str()))
+        .collect();
+    canon.sort();
+    let hash = sha256_hex(&format!(
+        "{}|{}|{:?}|{}|{:?}|{:?}|{:?}",
+        channel.code,
+        email,
+        external_id,
+        canon.join(","),
+        (
+            &address.name,
+            &address.phone,
+            &address.line1,
+            &address.line2,
+            &address.city
+        ),
+        (
+            &address.region,
+            &address.postal_code,
+            &address.country,
+            &method
+        ),
+        note
+    ));
+    Ok(Valid {
+        key: key.to_string(),
+        scope,
+        channel_id: channel.id,
+        customer_id,
+        customer_email: email,
+        customer_name: if name.is_empty() {
+            address.name.clone()
+        } else {
+            name
+        },
+        external_id,
+        lines,
+        address,
+        method,
+        fee,
+        note,
+        hash,
+        initial,
+    })
+}
