@@ -136,9 +136,10 @@ async fn a_line_carrying_a_unit_price_is_rejected_by_validation_and_creates_noth
     let mut input = order_input(&new_key(), &[(AUD, 1)]);
     input["lines"][0]["unitPrice"] = json!("0.01");
     let resp = place_order_raw(&app, &customer.access_token, input).await;
-    assert!(
-        resp["errors"].as_array().is_some_and(|e| !e.is_empty()),
-        "a line with unitPrice must be rejected: {resp}"
+    assert_eq!(
+        error_code(&resp),
+        Some("INVALID_INPUT"),
+        "a line with unitPrice must be rejected by validation: {resp}"
     );
     assert!(
         resp["data"].is_null() || resp["data"]["placeOrder"].is_null(),
@@ -152,9 +153,10 @@ async fn a_line_carrying_a_unit_price_is_rejected_by_validation_and_creates_noth
         new_key()
     );
     let resp = app.gql_as(&customer.access_token, &doc, json!({})).await;
-    assert!(
-        resp["errors"].as_array().is_some_and(|e| !e.is_empty()),
-        "an inline unitPrice must be rejected: {resp}"
+    assert_eq!(
+        error_code(&resp),
+        Some("INVALID_INPUT"),
+        "an inline unitPrice must be rejected by validation: {resp}"
     );
     assert!(resp["data"].is_null() || resp["data"]["placeOrder"].is_null());
 
@@ -772,5 +774,49 @@ async fn listing_fifty_orders_runs_as_many_statements_as_listing_five() {
         fifty, five,
         "orders(first: 50) ran {fifty} statements, orders(first: 5) ran {five}: the number of statements must not depend on the page (N+1)"
     );
+    assert_ledger_balanced(&app).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rejected_staff_order_for_a_new_customer_creates_no_account() {
+    let app = TestApp::spawn().await;
+    let support = app.login_as(Role::Support).await;
+    let admin = app.login_as(Role::Admin).await;
+    let emails = async |app: &TestApp| -> Vec<String> {
+        let resp = app
+            .gql_as(
+                &admin.access_token,
+                "{ users(role: CUSTOMER) { email } }",
+                json!({}),
+            )
+            .await;
+        assert_ok(&resp)["users"]
+            .as_array()
+            .expect("users")
+            .iter()
+            .filter_map(|u| u["email"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let before = emails(&app).await;
+
+    let ghost = "new-walk-in@example.org";
+    let mut bad = order_input(&new_key(), &[]);
+    bad["customerEmail"] = json!(ghost);
+    bad["channel"] = json!("store");
+    let resp = place_order_raw(&app, &support.access_token, bad).await;
+    assert_error_code(&resp, "INVALID_INPUT");
+    assert_eq!(error_field(&resp), Some("lines"));
+    let mut bad = order_input(&new_key(), &[(MUG, 1)]);
+    bad["customerEmail"] = json!(ghost);
+    bad["shippingMethod"] = json!("teleport");
+    let resp = place_order_raw(&app, &support.access_token, bad).await;
+    assert_error_code(&resp, "INVALID_INPUT");
+
+    let after = emails(&app).await;
+    assert!(
+        !after.iter().any(|e| e == ghost),
+        "a rejected order must write nothing, but created the customer account {ghost}"
+    );
+    assert_eq!(after.len(), before.len());
     assert_ledger_balanced(&app).await;
 }

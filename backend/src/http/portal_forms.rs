@@ -76,11 +76,23 @@ fn optional(fields: &[(String, String)], name: &str) -> Value {
     }
 }
 
-/// Percent-encodes one query-string value or path segment.
+/// Percent-encodes one query-string value (`/` is kept, as in `next=/checkout`).
 fn enc(s: &str) -> String {
+    encode(s, true)
+}
+
+/// Percent-encodes one path segment (an order number).
+fn enc_segment(s: &str) -> String {
+    encode(s, false)
+}
+
+fn encode(s: &str, keep_slash: bool) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+        if b.is_ascii_alphanumeric()
+            || matches!(b, b'-' | b'_' | b'.' | b'~')
+            || (keep_slash && b == b'/')
+        {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
@@ -359,7 +371,7 @@ async fn checkout(
     .await;
     match outcome(&resp, "placeOrder") {
         Ok(order) => match order.get("number").and_then(Value::as_str) {
-            Some(number) => see_other(&format!("/orders/{}", enc(number)))
+            Some(number) => see_other(&format!("/orders/{}", enc_segment(number)))
                 .cookie(cart_cookie(&Cart::default(), secure(&state)))
                 .finish(),
             None => see_other(&format!(
@@ -385,7 +397,7 @@ async fn cancel_order(
         return forbidden_origin();
     }
     let number = path.into_inner();
-    let page = format!("/orders/{}", enc(&number));
+    let page = format!("/orders/{}", enc_segment(&number));
     let principal = caller(&state, &http).await;
     if matches!(principal, Principal::Anonymous) {
         return login_then(&page);
@@ -418,7 +430,7 @@ async fn order_action(
         return forbidden_origin();
     }
     let number = path.into_inner();
-    let page = format!("/console/orders/{}", enc(&number));
+    let page = format!("/console/orders/{}", enc_segment(&number));
     let principal = caller(&state, &http).await;
     if matches!(principal, Principal::Anonymous) {
         return login_then(&page);
@@ -510,9 +522,11 @@ async fn new_order(
     .await;
     match outcome(&resp, "placeOrder") {
         Ok(order) => match order.get("number").and_then(Value::as_str) {
-            Some(number) => {
-                see_other(&format!("/console/orders/{}?done=PLACED", enc(number))).finish()
-            }
+            Some(number) => see_other(&format!(
+                "/console/orders/{}?done=PLACED",
+                enc_segment(number)
+            ))
+            .finish(),
             None => see_other(&format!(
                 "/console/orders/new?{}",
                 Failure::new("INTERNAL", "").query()
@@ -681,6 +695,7 @@ mod tests {
     fn added_marker_joins_the_query() {
         assert_eq!(with_added("/", "AUD-001"), "/?added=AUD-001");
         assert_eq!(with_added("/?q=tea", "TEA-001"), "/?q=tea&added=TEA-001");
-        assert_eq!(enc("SO-2026/1 x"), "SO-2026%2F1%20x");
+        assert_eq!(enc_segment("SO-2026/1 x"), "SO-2026%2F1%20x");
+        assert_eq!(enc("/checkout"), "/checkout");
     }
 }

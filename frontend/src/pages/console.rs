@@ -11,7 +11,11 @@ use leptos_meta::Title;
 /// `(id, title, page)`; sections without a page yet say "coming soon".
 const SECTIONS: &[(&str, Key, Option<&str>)] = &[
     ("orders", Key::ConsoleOrders, Some("/console/orders")),
-    ("inventory", Key::ConsoleInventory, Some("/console/inventory")),
+    (
+        "inventory",
+        Key::ConsoleInventory,
+        Some("/console/inventory"),
+    ),
     ("payments", Key::ConsolePayments, None),
     ("service", Key::ConsoleService, None),
     ("reports", Key::ConsoleReports, None),

@@ -231,7 +231,7 @@ fn StaffOrder(order: Order, lang: Lang) -> impl IntoView {
             } else {
                 "action"
             };
-            let reason = tr.reason.clone().unwrap_or_default();
+            let reason = tr.reason.clone().filter(|r| !r.is_empty());
             view! {
                 <button
                     type="submit"

@@ -34,7 +34,8 @@ use uuid::Uuid;
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 type Res<T> = Result<T, BoxError>;
 
-const USAGE: &str = "usage: loadgen [--clients N] [--orders M] [--database-url postgres://user@host:port/db]";
+const USAGE: &str =
+    "usage: loadgen [--clients N] [--orders M] [--database-url postgres://user@host:port/db]";
 
 struct Args {
     clients: usize,
@@ -372,7 +373,12 @@ fn address() -> Value {
 const PLACE_ORDER: &str =
     "mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { number total { amount } } }";
 
-async fn http_path(api: &Api, customers: &[Customer], skus: &[String], orders: usize) -> PathResult {
+async fn http_path(
+    api: &Api,
+    customers: &[Customer],
+    skus: &[String],
+    orders: usize,
+) -> PathResult {
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let mut tasks = Vec::new();
@@ -570,7 +576,7 @@ async fn direct_attempt(
     let mut params: Vec<SqlValue> = vec![true.into()];
     params.extend(skus.iter().map(|s| SqlValue::from(s.clone())));
     let rows = tx
-        .query_all(Statement::from_sql_and_values(b, sql, params))
+        .query_all_raw(Statement::from_sql_and_values(b, sql, params))
         .await?;
     let rows: Vec<StockRow> = rows
         .iter()
@@ -694,7 +700,7 @@ async fn direct_attempt(
             .join(", ")
     );
     let row = tx
-        .query_one(Statement::from_sql_and_values(b, sql, vals))
+        .query_one_raw(Statement::from_sql_and_values(b, sql, vals))
         .await?
         .ok_or("order insert returned no row")?;
     let number: String = row.try_get("", "number")?;
@@ -711,7 +717,7 @@ async fn direct_attempt(
             ph(b, 5)
         );
         let done = tx
-            .execute(Statement::from_sql_and_values(
+            .execute_raw(Statement::from_sql_and_values(
                 b,
                 sql,
                 vec![
@@ -750,7 +756,7 @@ async fn direct_attempt(
             now.into(),
         ]);
     }
-    tx.execute(Statement::from_sql_and_values(b, sql, vals))
+    tx.execute_raw(Statement::from_sql_and_values(b, sql, vals))
         .await?;
 
     // 5. lines, one statement
@@ -772,7 +778,7 @@ async fn direct_attempt(
             (p.price_minor * q).into(),
         ]);
     }
-    tx.execute(Statement::from_sql_and_values(b, sql, vals))
+    tx.execute_raw(Statement::from_sql_and_values(b, sql, vals))
         .await?;
 
     // 6. the first event
@@ -780,7 +786,7 @@ async fn direct_attempt(
         "INSERT INTO order_events (order_id, kind, from_status, to_status, actor, note, at) VALUES {}",
         values_list(b, 1, 7, 1)
     );
-    tx.execute(Statement::from_sql_and_values(
+    tx.execute_raw(Statement::from_sql_and_values(
         b,
         sql,
         vec![
@@ -942,7 +948,11 @@ async fn run_in(args: &Args, ws: &Workspace) -> Res<()> {
 
     // Stock: the first 8 SKUs of the catalog, plenty of units.
     let data = api
-        .gql_ok(None, "{ products(first: 8) { edges { node { sku } } } }", json!({}))
+        .gql_ok(
+            None,
+            "{ products(first: 8) { edges { node { sku } } } }",
+            json!({}),
+        )
         .await?;
     let skus: Vec<String> = data["products"]["edges"]
         .as_array()
@@ -1009,16 +1019,24 @@ async fn run_in(args: &Args, ws: &Workspace) -> Res<()> {
     // 2. The same transaction in SQL, same database.
     let db = connect_direct(ws, if ws.is_sqlite() { 8 } else { 32 }).await?;
     let channel = db
-        .query_one(Statement::from_string(
+        .query_one_raw(Statement::from_string(
             db.get_database_backend(),
             "SELECT id FROM channels WHERE code = 'web'",
         ))
         .await?
         .ok_or("no web channel")?;
     let channel_id: Uuid = channel.try_get("", "id")?;
-    let direct = direct_path(&db, ws.is_sqlite(), channel_id, customers, &skus, args.orders).await;
+    let direct = direct_path(
+        &db,
+        ws.is_sqlite(),
+        channel_id,
+        customers,
+        &skus,
+        args.orders,
+    )
+    .await;
     let oversold = db
-        .query_one(Statement::from_string(
+        .query_one_raw(Statement::from_string(
             db.get_database_backend(),
             "SELECT COUNT(*) AS n FROM stock_levels WHERE allocated > on_hand OR allocated < 0",
         ))
@@ -1046,9 +1064,7 @@ async fn run_in(args: &Args, ws: &Workspace) -> Res<()> {
         after.saturating_sub(before),
         requests
     );
-    println!(
-        "stock levels with allocated > on hand after both paths: {oversold}"
-    );
+    println!("stock levels with allocated > on hand after both paths: {oversold}");
     if http.errors > 0 || direct.errors > 0 || oversold > 0 {
         return Err("some orders failed or stock was oversold (see above)".into());
     }
