@@ -56,24 +56,6 @@ impl Loader<String> for AllocationsLoader {
     }
 }
 
-/// Warehouses by id.
-pub struct WarehouseLoader(pub AppState);
-
-impl Loader<Uuid> for WarehouseLoader {
-    type Value = entity::warehouse::Model;
-    type Error = async_graphql::Error;
-
-    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-        let rows = entity::warehouse::Entity::find()
-            .filter(entity::warehouse::Column::Id.is_in(keys.to_vec()))
-            .all(&self.0.db.conn)
-            .await
-            .map_err(crate::error::AppError::from)?;
-        Ok(rows.into_iter().map(|w| (w.id, w)).collect())
-    }
-}
-
 /// Products by id.
 pub struct ProductLoader(pub AppState);
 
@@ -105,10 +87,6 @@ pub fn attach(req: async_graphql::Request, state: &AppState) -> async_graphql::R
         AllocationsLoader(state.clone()),
         tokio::spawn,
     ))
-    .data(DataLoader::new(
-        WarehouseLoader(state.clone()),
-        tokio::spawn,
-    ))
 }
 
 /// The same loaders for a subscription connection's data.
@@ -122,10 +100,6 @@ pub fn attach_data(data: &mut async_graphql::Data, state: &AppState) {
     data.insert(DataLoader::new(EventsLoader(state.clone()), tokio::spawn));
     data.insert(DataLoader::new(
         AllocationsLoader(state.clone()),
-        tokio::spawn,
-    ));
-    data.insert(DataLoader::new(
-        WarehouseLoader(state.clone()),
         tokio::spawn,
     ));
 }

@@ -11,9 +11,7 @@ use futures_util::Stream;
 use super::catalog::Product;
 use super::context::{principal, state};
 use super::inventory::Warehouse;
-use super::loaders::{
-    AllocationsLoader, EventsLoader, LinesLoader, ProductLoader, WarehouseLoader,
-};
+use super::loaders::{AllocationsLoader, EventsLoader, LinesLoader, ProductLoader};
 use super::types::{Money, PageInfo};
 use super::users::Channel;
 use crate::domain::orders::{self as rules, OrderAction as DAction, OrderStatus as DStatus};
@@ -462,19 +460,24 @@ impl Order {
             .load_one(self.0.number.clone())
             .await?
             .unwrap_or_default();
-        let warehouses = ctx.data_unchecked::<DataLoader<WarehouseLoader>>();
-        let mut out = Vec::new();
-        for a in rows {
-            if let Some(w) = warehouses.load_one(a.warehouse_id).await? {
-                out.push(Allocation {
-                    sku: a.sku,
-                    warehouse: w.into(),
-                    quantity: a.quantity,
-                    held: a.held,
-                });
-            }
-        }
-        Ok(out)
+        // The warehouse comes with the allocation row: no second round trip,
+        // however many allocations an order has.
+        Ok(rows
+            .into_iter()
+            .map(|a| Allocation {
+                warehouse: Warehouse {
+                    id: async_graphql::ID(a.warehouse_id.to_string()),
+                    code: a.warehouse_code,
+                    name: a.warehouse_name,
+                    region: a.warehouse_region,
+                    is_pickup_point: a.warehouse_is_pickup_point,
+                    priority: a.warehouse_priority,
+                },
+                sku: a.sku,
+                quantity: a.quantity,
+                held: a.held,
+            })
+            .collect())
     }
     /// Every action, with whether the caller may take it now and why not.
     async fn available_transitions(&self, ctx: &Context<'_>) -> Vec<Transition> {

@@ -99,37 +99,21 @@ pub async fn find_user(state: &AppState, id: Uuid) -> AppResult<Option<user::Mod
     Ok(user::Entity::find_by_id(id).one(&state.db.conn).await?)
 }
 
-/// The customer account for an email, created (with an unusable random
-/// password, to be reset by the customer) when staff enter an order for
-/// someone who has never registered.
-pub(crate) async fn find_or_create_customer(
+/// The customer account with this email, if any; a staff account is not a
+/// customer and is refused.
+pub(crate) async fn find_customer(
     state: &AppState,
     email: &Email,
-    name: &str,
-) -> AppResult<user::Model> {
-    if let Some(u) = user::Entity::find()
+) -> AppResult<Option<user::Model>> {
+    match user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
         .one(&state.db.conn)
         .await?
     {
-        if u.role != Role::Customer.as_str() {
-            return Err(AppError::invalid(
-                "customerEmail",
-                "belongs to a staff account",
-            ));
-        }
-        return Ok(u);
-    }
-    let name = validate_name(name).unwrap_or_else(|_| email.as_str().to_string());
-    let password = crate::services::auth::random_token(24);
-    match insert_user(state, email, &name, &password, Role::Customer).await {
-        Ok(u) => Ok(u),
-        // Created concurrently: use that one.
-        Err(AppError::Conflict(_)) => user::Entity::find()
-            .filter(user::Column::Email.eq(email.as_str()))
-            .one(&state.db.conn)
-            .await?
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("customer vanished"))),
-        Err(e) => Err(e),
+        Some(u) if u.role != Role::Customer.as_str() => Err(AppError::invalid(
+            "customerEmail",
+            "belongs to a staff account",
+        )),
+        other => Ok(other),
     }
 }

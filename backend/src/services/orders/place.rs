@@ -6,7 +6,9 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, Utc};
-use entity::{order, order_event, order_line, product, stock_level, stock_movement, warehouse};
+use entity::{
+    order, order_event, order_line, product, stock_level, stock_movement, user, warehouse,
+};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait,
@@ -17,7 +19,7 @@ use uuid::Uuid;
 use super::event_kind;
 pub use super::validate::{AddressIn, LineIn, PlaceOrder};
 use super::validate::{Valid, validate};
-use crate::domain::auth::Principal;
+use crate::domain::auth::{Principal, Role};
 use crate::domain::inventory::{self as policy, Availability};
 use crate::error::{AppError, AppResult};
 use crate::events::DomainEvent;
@@ -226,6 +228,29 @@ async fn attempt(state: &AppState, p: &Principal, v: &Valid) -> AppResult<Attemp
             return Err(AppError::OutOfStock { skus });
         }
     };
+
+    if let Some(c) = &v.new_customer {
+        let inserted = user::Entity::insert(user::ActiveModel {
+            id: Set(c.id),
+            email: Set(c.email.clone()),
+            name: Set(c.name.clone()),
+            role: Set(Role::Customer.as_str().into()),
+            password_hash: Set(c.password_hash.clone()),
+            created_at: Set(Utc::now()),
+            password_changed_at: Set(Utc::now()),
+        })
+        .exec_without_returning(&*tx)
+        .await;
+        match inserted {
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e) => {
+                return Err(AppError::Conflict(
+                    "the customer's account was created at the same moment; retry".into(),
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
 
     // The order itself; its number comes from the database in the same statement.
     let now = Utc::now();

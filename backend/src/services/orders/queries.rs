@@ -250,6 +250,10 @@ pub struct NetAllocation {
     pub sku: String,
     pub warehouse_id: Uuid,
     pub warehouse_code: String,
+    pub warehouse_name: String,
+    pub warehouse_region: String,
+    pub warehouse_is_pickup_point: bool,
+    pub warehouse_priority: i32,
     /// Units allocated at placement.
     pub quantity: i64,
     /// Units still held (allocated, neither released nor shipped).
@@ -267,6 +271,13 @@ pub(crate) async fn net_allocations(
         .column((product::Entity, product::Column::Sku))
         .column((m.clone(), stock_movement::Column::WarehouseId))
         .expr_as(Expr::col((warehouse::Entity, warehouse::Column::Code)), Alias::new("warehouse_code"))
+        .expr_as(Expr::col((warehouse::Entity, warehouse::Column::Name)), Alias::new("warehouse_name"))
+        .expr_as(Expr::col((warehouse::Entity, warehouse::Column::Region)), Alias::new("warehouse_region"))
+        .expr_as(
+            Expr::col((warehouse::Entity, warehouse::Column::IsPickupPoint)),
+            Alias::new("warehouse_is_pickup_point"),
+        )
+        .expr_as(Expr::col((warehouse::Entity, warehouse::Column::Priority)), Alias::new("warehouse_priority"))
         .expr_as(
             Expr::cust("CAST(SUM(CASE WHEN m.kind = 'allocate' THEN m.delta_allocated ELSE 0 END) AS BIGINT)"),
             Alias::new("quantity"),
@@ -290,6 +301,10 @@ pub(crate) async fn net_allocations(
         ])
         .group_by_col((product::Entity, product::Column::Sku))
         .group_by_col((warehouse::Entity, warehouse::Column::Code))
+        .group_by_col((warehouse::Entity, warehouse::Column::Name))
+        .group_by_col((warehouse::Entity, warehouse::Column::Region))
+        .group_by_col((warehouse::Entity, warehouse::Column::IsPickupPoint))
+        .group_by_col((warehouse::Entity, warehouse::Column::Priority))
         .to_owned();
     let stmt = db.get_database_backend().build(&q);
     Ok(NetAllocation::find_by_statement(stmt).all(db).await?)

@@ -10,7 +10,7 @@ use crate::domain::orders::{
     MAX_LINE_QUANTITY, MAX_LINES, MAX_NOTE_CHARS, OrderStatus, merge_lines, shipping_fee,
 };
 use crate::error::{AppError, AppResult};
-use crate::services::auth::sha256_hex;
+use crate::services::auth::{hash_password, random_token, sha256_hex};
 use crate::state::AppState;
 
 /// One requested line.
@@ -47,7 +47,16 @@ pub struct PlaceOrder {
 }
 
 /// The request after validation: normalized, merged, and who it is for.
+/// A customer account to create with the order (staff-entered orders).
+pub(super) struct NewCustomer {
+    pub(super) id: Uuid,
+    pub(super) email: String,
+    pub(super) name: String,
+    pub(super) password_hash: String,
+}
+
 pub(super) struct Valid {
+    pub(super) new_customer: Option<NewCustomer>,
     pub(super) key: String,
     pub(super) scope: String,
     pub(super) channel_id: Uuid,
@@ -114,6 +123,7 @@ pub(super) async fn validate(
     p: &Principal,
     input: &PlaceOrder,
 ) -> AppResult<Valid> {
+    let mut pending_customer: Option<(Uuid, String, String)> = None;
     // Who is placing it, for whom, through which channel.
     let staff_may_enter = [Role::Support, Role::Admin];
     let (scope, channel_code, customer_id, email, name, initial) = match p {
@@ -162,15 +172,31 @@ pub(super) async fn validate(
             })?;
             let email = crate::services::auth::parse_email(email)
                 .map_err(|_| AppError::invalid("customerEmail", "is not a valid email address"))?;
-            let customer =
-                crate::services::users::find_or_create_customer(state, &email, &input.address.name)
-                    .await?;
+            let (customer_id, email, name) =
+                match crate::services::users::find_customer(state, &email).await? {
+                    Some(c) => (c.id, c.email, c.name),
+                    None => {
+                        // A walk-in or phone customer without an account: it is
+                        // created in the order's transaction, so a rejected
+                        // order leaves no account behind.
+                        let new_id = Uuid::now_v7();
+                        let name = input.address.name.trim();
+                        let name = if name.is_empty() {
+                            email.as_str()
+                        } else {
+                            name
+                        };
+                        pending_customer =
+                            Some((new_id, email.as_str().to_string(), name.to_string()));
+                        (new_id, email.as_str().to_string(), name.to_string())
+                    }
+                };
             (
                 id.to_string(),
                 input.channel.clone().unwrap_or_else(|| "web".into()),
-                Some(customer.id),
-                customer.email,
-                customer.name,
+                Some(customer_id),
+                email,
+                name,
                 OrderStatus::PendingPayment,
             )
         }
@@ -321,7 +347,18 @@ pub(super) async fn validate(
         ),
         note
     ));
+    let new_customer = match pending_customer {
+        Some((id, email, name)) => Some(NewCustomer {
+            id,
+            email,
+            name: name.chars().take(100).collect(),
+            // Unusable until the customer resets it.
+            password_hash: hash_password(random_token(24)).await?,
+        }),
+        None => None,
+    };
     Ok(Valid {
+        new_customer,
         key: key.to_string(),
         scope,
         channel_id: channel.id,
