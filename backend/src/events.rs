@@ -4,7 +4,7 @@
 //! delivers them to its own subscribers (no extra broker).
 
 use serde::{Deserialize, Serialize};
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::{broadcast, mpsc, watch};
 use uuid::Uuid;
 
 /// Something that happened, for live subscribers.
@@ -67,23 +67,31 @@ impl EventBus {
     }
 
     /// Relays events through PostgreSQL: NOTIFY what this instance
-    /// publishes, LISTEN for what the others publish.
+    /// publishes, LISTEN for what the others publish. Call
+    /// [`Relay::shutdown`] before the runtime ends.
     pub async fn relay_through_postgres(
         &mut self,
         conn: sea_orm::DatabaseConnection,
         url: &str,
-    ) -> anyhow::Result<()> {
-        use sea_orm::sqlx::postgres::PgListener;
+    ) -> anyhow::Result<Relay> {
+        use sea_orm::sqlx::postgres::{PgListener, PgPoolOptions};
         use sea_orm::{ConnectionTrait, Statement};
 
-        let mut listener = PgListener::connect(url).await?;
+        let pool = PgPoolOptions::new().max_connections(1).connect(url).await?;
+        let mut listener = PgListener::connect_with(&pool).await?;
         listener.listen(PG_CHANNEL).await?;
         let (out_tx, mut out_rx) = mpsc::unbounded_channel::<DomainEvent>();
         self.relay = Some(out_tx);
+        let (stop, mut stopped) = watch::channel(false);
         let me = self.instance;
         let backend = conn.get_database_backend();
-        actix_web::rt::spawn(async move {
-            while let Some(event) = out_rx.recv().await {
+        let mut stop_notify = stopped.clone();
+        let notify_task = actix_web::rt::spawn(async move {
+            loop {
+                let event = tokio::select! {
+                    _ = stop_notify.changed() => break,
+                    e = out_rx.recv() => match e { Some(e) => e, None => break },
+                };
                 let Ok(payload) = serde_json::to_string(&Envelope { from: me, event }) else {
                     continue;
                 };
@@ -98,9 +106,13 @@ impl EventBus {
             }
         });
         let local = self.tx.clone();
-        actix_web::rt::spawn(async move {
+        let listen_task = actix_web::rt::spawn(async move {
             loop {
-                match listener.recv().await {
+                let received = tokio::select! {
+                    _ = stopped.changed() => break,
+                    r = listener.recv() => r,
+                };
+                match received {
                     Ok(n) => match serde_json::from_str::<Envelope>(n.payload()) {
                         Ok(env) if env.from != me => {
                             let _ = local.send(env.event);
@@ -115,7 +127,31 @@ impl EventBus {
                     }
                 }
             }
+            let _ = listener.unlisten_all().await;
         });
-        Ok(())
+        Ok(Relay {
+            stop,
+            tasks: vec![notify_task, listen_task],
+            pool,
+        })
+    }
+}
+
+/// The running PostgreSQL relay.
+pub struct Relay {
+    stop: watch::Sender<bool>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+    pool: sea_orm::sqlx::PgPool,
+}
+
+impl Relay {
+    /// Stops relaying and releases the listening connection while the
+    /// runtime is still up (dropping it later would need a runtime).
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        for t in self.tasks {
+            let _ = t.await;
+        }
+        self.pool.close().await;
     }
 }

@@ -40,14 +40,17 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
 /// `oms serve`.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let mut state = build_state(config).await?;
+    let mut relay = None;
     if !state.config.is_sqlite() {
         let conn = state.db.conn.clone();
         let url = state.config.database_url.clone();
-        state
-            .bus
-            .relay_through_postgres(conn, &url)
-            .await
-            .context("listening for events from other instances")?;
+        relay = Some(
+            state
+                .bus
+                .relay_through_postgres(conn, &url)
+                .await
+                .context("listening for events from other instances")?,
+        );
     }
     if state.config.seed_demo
         && crate::services::seed::seed_if_empty(&state)
@@ -74,7 +77,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         println!("oms listening on http://{addr}");
     }
     let _ = std::io::stdout().flush();
-    server.run().await.context("serving HTTP")?;
+    let served = server.run().await.context("serving HTTP");
+    if let Some(relay) = relay {
+        relay.shutdown().await;
+    }
+    served?;
     tracing::info!("shut down cleanly");
     Ok(())
 }
