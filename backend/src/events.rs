@@ -69,22 +69,19 @@ impl EventBus {
     /// Relays events through PostgreSQL: NOTIFY what this instance
     /// publishes, LISTEN for what the others publish. Call
     /// [`Relay::shutdown`] before the runtime ends.
-    pub async fn relay_through_postgres(
-        &mut self,
-        conn: sea_orm::DatabaseConnection,
-        url: &str,
-    ) -> anyhow::Result<Relay> {
+    pub async fn relay_through_postgres(&mut self, url: &str) -> anyhow::Result<Relay> {
         use sea_orm::sqlx::postgres::{PgListener, PgPoolOptions};
-        use sea_orm::{ConnectionTrait, Statement};
 
-        let pool = PgPoolOptions::new().max_connections(1).connect(url).await?;
+        // Its own two connections (one listens, one notifies), apart from
+        // the pool that serves requests and from its statement count.
+        let pool = PgPoolOptions::new().max_connections(2).connect(url).await?;
         let mut listener = PgListener::connect_with(&pool).await?;
         listener.listen(PG_CHANNEL).await?;
         let (out_tx, mut out_rx) = mpsc::unbounded_channel::<DomainEvent>();
         self.relay = Some(out_tx);
         let (stop, mut stopped) = watch::channel(false);
         let me = self.instance;
-        let backend = conn.get_database_backend();
+        let notify_pool = pool.clone();
         let mut stop_notify = stopped.clone();
         let notify_task = actix_web::rt::spawn(async move {
             loop {
@@ -95,12 +92,12 @@ impl EventBus {
                 let Ok(payload) = serde_json::to_string(&Envelope { from: me, event }) else {
                     continue;
                 };
-                let stmt = Statement::from_sql_and_values(
-                    backend,
-                    "SELECT pg_notify($1, $2)",
-                    [PG_CHANNEL.into(), payload.into()],
-                );
-                if let Err(e) = conn.execute_raw(stmt).await {
+                let sent = sea_orm::sqlx::query("SELECT pg_notify($1, $2)")
+                    .bind(PG_CHANNEL)
+                    .bind(payload)
+                    .execute(&notify_pool)
+                    .await;
+                if let Err(e) = sent {
                     tracing::warn!(error = %e, "could not relay an event to other instances");
                 }
             }

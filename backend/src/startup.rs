@@ -42,12 +42,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let mut state = build_state(config).await?;
     let mut relay = None;
     if !state.config.is_sqlite() {
-        let conn = state.db.conn.clone();
         let url = state.config.database_url.clone();
         relay = Some(
             state
                 .bus
-                .relay_through_postgres(conn, &url)
+                .relay_through_postgres(&url)
                 .await
                 .context("listening for events from other instances")?,
         );

@@ -820,3 +820,57 @@ async fn a_rejected_staff_order_for_a_new_customer_creates_no_account() {
     assert_eq!(after.len(), before.len());
     assert_ledger_balanced(&app).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_orders_naming_the_same_skus_in_opposite_order_all_succeed() {
+    let app = TestApp::spawn().await;
+    let keeper = app.login_as(Role::Warehouse).await;
+    // Both SKUs in one warehouse, so every order locks the same two rows.
+    set_available(&app, &keeper.access_token, MUG, &[("SHA", 500)]).await;
+    set_available(&app, &keeper.access_token, TEA, &[("SHA", 500)]).await;
+    let buyers = join_all((0..4).map(|_| new_customer(&app))).await;
+
+    let mut failures = Vec::new();
+    let mut placed = 0;
+    for _round in 0..3 {
+        let responses = join_all((0..24).map(|i| {
+            let lines: &[(&str, i64)] = if i % 2 == 0 {
+                &[(MUG, 1), (TEA, 1)]
+            } else {
+                &[(TEA, 1), (MUG, 1)]
+            };
+            place_order_raw(
+                &app,
+                &buyers[i % buyers.len()].access_token,
+                order_input(&new_key(), lines),
+            )
+        }))
+        .await;
+        for r in responses {
+            if error_code(&r).is_none() {
+                placed += 1;
+            } else {
+                failures.push(r);
+            }
+        }
+    }
+    let server_says: Vec<String> = app
+        .stderr()
+        .lines()
+        .filter(|l| l.contains("deadlock"))
+        .take(1)
+        .map(str::to_owned)
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of 72 orders failed (lock order: stock levels must be updated in one global order), e.g. {}\nserver log: {server_says:?}",
+        failures.len(),
+        failures[0]
+    );
+    assert_eq!(placed, 72);
+    let levels = stock_levels(&app, &keeper.access_token, MUG).await;
+    assert_eq!(levels["SHA"].allocated, 72);
+    let levels = stock_levels(&app, &keeper.access_token, TEA).await;
+    assert_eq!(levels["SHA"].allocated, 72);
+    assert_ledger_balanced(&app).await;
+}

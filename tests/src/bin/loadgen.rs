@@ -339,6 +339,8 @@ struct PathResult {
     latencies: Vec<Duration>,
     errors: usize,
     first_error: Option<String>,
+    /// Statements run by the committed transactions (direct path only).
+    statements: u64,
 }
 
 impl PathResult {
@@ -428,6 +430,7 @@ async fn http_path(
         latencies: Vec::new(),
         errors: 0,
         first_error: None,
+        statements: 0,
     };
     for t in tasks {
         match t.await {
@@ -546,7 +549,9 @@ fn plan(demands: &[(Uuid, i64)], rows: &[StockRow]) -> Option<Vec<Alloc>> {
 }
 
 enum Outcome {
-    Placed,
+    /// Committed, with the number of statements the transaction ran
+    /// (BEGIN/COMMIT not counted).
+    Placed(u64),
     Raced,
 }
 
@@ -801,7 +806,7 @@ async fn direct_attempt(
     ))
     .await?;
     tx.commit().await?;
-    Ok(Outcome::Placed)
+    Ok(Outcome::Placed(5 + plan.len() as u64))
 }
 
 async fn direct_path(
@@ -828,6 +833,7 @@ async fn direct_path(
             let mut lat = Vec::new();
             let mut errors = 0;
             let mut first_error = None;
+            let mut statements = 0u64;
             while next.fetch_add(1, Ordering::Relaxed) < orders {
                 let lines = random_lines(&mut rng, &skus);
                 let t = Instant::now();
@@ -839,7 +845,8 @@ async fn direct_path(
                         None
                     };
                     match direct_attempt(&db, channel_id, &c, &lines).await {
-                        Ok(Outcome::Placed) => {
+                        Ok(Outcome::Placed(n)) => {
+                            statements += n;
                             outcome = Ok(());
                             break;
                         }
@@ -859,7 +866,7 @@ async fn direct_path(
                     }
                 }
             }
-            (lat, errors, first_error)
+            (lat, errors, first_error, statements)
         }));
     }
     let mut result = PathResult {
@@ -867,10 +874,12 @@ async fn direct_path(
         latencies: Vec::new(),
         errors: 0,
         first_error: None,
+        statements: 0,
     };
     for t in tasks {
         match t.await {
-            Ok((lat, errors, first)) => {
+            Ok((lat, errors, first, statements)) => {
+                result.statements += statements;
                 result.latencies.extend(lat);
                 result.errors += errors;
                 if result.first_error.is_none() {
@@ -1063,6 +1072,10 @@ async fn run_in(args: &Args, ws: &Workspace) -> Res<()> {
         (delta - requests) / requests,
         after.saturating_sub(before),
         requests
+    );
+    println!(
+        "SQL statements per order, direct transaction: {:.2} (BEGIN/COMMIT not counted)",
+        direct.statements as f64 / direct.ok().max(1) as f64
     );
     println!("stock levels with allocated > on hand after both paths: {oversold}");
     if http.errors > 0 || direct.errors > 0 || oversold > 0 {

@@ -81,6 +81,9 @@ async fn load_stock(db: &impl ConnectionTrait, skus: &[String]) -> AppResult<Vec
     Ok(StockRow::find_by_statement(stmt).all(db).await?)
 }
 
+/// How often an order is re-planned after losing a race for stock.
+const MAX_ATTEMPTS: usize = 16;
+
 enum Attempt {
     Placed(Box<order::Model>, Vec<DomainEvent>),
     /// A concurrent order took the stock we planned on: plan again.
@@ -97,7 +100,10 @@ pub async fn place_order(
     input: PlaceOrder,
 ) -> AppResult<order::Model> {
     let v = validate(state, p, &input).await?;
-    for _ in 0..5 {
+    // A lost race means stock moved between our read and our update: read
+    // again. Each loss is another order's win, so this ends quickly; when
+    // the stock is gone the plan itself answers OUT_OF_STOCK.
+    for _ in 0..MAX_ATTEMPTS {
         match attempt(state, p, &v).await? {
             Attempt::Placed(o, events) => {
                 for e in events {
@@ -113,13 +119,9 @@ pub async fn place_order(
             Attempt::Duplicate => return existing(state, &v).await,
         }
     }
-    Err(AppError::OutOfStock {
-        skus: v
-            .lines
-            .iter()
-            .map(|(s, _)| s.as_str().to_string())
-            .collect(),
-    })
+    Err(AppError::Conflict(
+        "stock for these items is changing very fast; please retry".into(),
+    ))
 }
 
 /// The order a duplicate request refers to.
@@ -150,6 +152,19 @@ async fn existing(state: &AppState, v: &Valid) -> AppResult<order::Model> {
     Ok(found)
 }
 
+/// PostgreSQL gave up on this transaction to let another proceed
+/// (deadlock or serialization failure): running it again is safe.
+fn is_retryable(e: &DbErr) -> bool {
+    use sea_orm::RuntimeErr;
+    let (DbErr::Exec(RuntimeErr::SqlxError(err)) | DbErr::Query(RuntimeErr::SqlxError(err))) = e
+    else {
+        return false;
+    };
+    err.as_database_error()
+        .and_then(|d| d.code())
+        .is_some_and(|code| code == "40P01" || code == "40001")
+}
+
 fn is_unique_violation(e: &DbErr) -> bool {
     matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
 }
@@ -158,7 +173,7 @@ async fn attempt(state: &AppState, p: &Principal, v: &Valid) -> AppResult<Attemp
     let skus: Vec<String> = v
         .lines
         .iter()
-        .map(|(s, _)| s.as_str().to_string())
+        .map(|(s, _, _)| s.as_str().to_string())
         .collect();
     let tx = state.db.begin_write().await?;
     let rows = load_stock(&*tx, &skus).await?;
@@ -171,7 +186,7 @@ async fn attempt(state: &AppState, p: &Principal, v: &Valid) -> AppResult<Attemp
     let mut priced = Vec::with_capacity(v.lines.len());
     let mut currency: Option<&str> = None;
     let mut subtotal: i64 = 0;
-    for (i, (sku, q)) in v.lines.iter().enumerate() {
+    for (sku, q, i) in &v.lines {
         let Some(prod) = products.get(sku.as_str()).filter(|p| p.active) else {
             return Err(AppError::invalid(
                 format!("lines[{i}].sku"),
@@ -214,7 +229,7 @@ async fn attempt(state: &AppState, p: &Principal, v: &Valid) -> AppResult<Attemp
         })
         .collect();
     let demands: Vec<(Uuid, i64)> = priced.iter().map(|(p, q, _)| (p.product_id, *q)).collect();
-    let plan = match policy::plan(&demands, &stock) {
+    let mut plan = match policy::plan(&demands, &stock) {
         Ok(plan) => plan,
         Err(short) => {
             let skus = short
@@ -342,7 +357,10 @@ async fn attempt(state: &AppState, p: &Principal, v: &Valid) -> AppResult<Attemp
         Err(e) => return Err(e.into()),
     };
 
-    // Allocate: conditional updates, never read-then-write.
+    // Allocate: conditional updates, never read-then-write, always in one
+    // global order (product, warehouse) so that two orders naming the same
+    // SKUs in opposite order cannot deadlock on PostgreSQL's row locks.
+    plan.sort_by_key(|a| (a.product_id, a.warehouse_id));
     for alloc in &plan {
         let done = stock_level::Entity::update_many()
             .col_expr(
@@ -358,8 +376,12 @@ async fn attempt(state: &AppState, p: &Principal, v: &Valid) -> AppResult<Attemp
                     .gte(alloc.quantity),
             )
             .exec(&*tx)
-            .await?
-            .rows_affected;
+            .await;
+        let done = match done {
+            Ok(r) => r.rows_affected,
+            Err(e) if is_retryable(&e) => 0,
+            Err(e) => return Err(e.into()),
+        };
         if done == 0 {
             tx.rollback().await?;
             return Ok(Attempt::Raced);

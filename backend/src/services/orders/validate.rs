@@ -64,7 +64,8 @@ pub(super) struct Valid {
     pub(super) customer_email: String,
     pub(super) customer_name: String,
     pub(super) external_id: Option<String>,
-    pub(super) lines: Vec<(Sku, i64)>,
+    /// Merged lines: SKU, quantity, index of the client's first line of it.
+    pub(super) lines: Vec<(Sku, i64, usize)>,
     pub(super) address: AddressIn,
     pub(super) method: String,
     pub(super) fee: i64,
@@ -290,6 +291,8 @@ pub(super) async fn validate(
     }
     let mut lines = Vec::new();
     for (sku, q) in merge_lines(&raw) {
+        // Errors name the client's own line: the first one with this SKU.
+        let first = raw.iter().position(|(s, _)| *s == sku).unwrap_or(0);
         if q > MAX_LINE_QUANTITY {
             return Err(AppError::invalid(
                 "lines",
@@ -299,6 +302,7 @@ pub(super) async fn validate(
         lines.push((
             Sku::parse(&sku).ok_or_else(|| AppError::invalid("lines", "bad SKU"))?,
             q,
+            first,
         ));
     }
     let address = validate_address(&input.address)?;
@@ -323,7 +327,7 @@ pub(super) async fn validate(
     // What makes two requests "the same order" for idempotency.
     let mut canon: Vec<String> = lines
         .iter()
-        .map(|(s, q)| format!("{}x{q}", s.as_str()))
+        .map(|(s, q, _)| format!("{}x{q}", s.as_str()))
         .collect();
     canon.sort();
     let hash = sha256_hex(&format!(
