@@ -20,6 +20,12 @@ pub enum DomainEvent {
         number: String,
         status: String,
     },
+    /// Sessions were revoked (logout, password change, token reuse): every
+    /// instance drops them from its session cache at once.
+    SessionsRevoked {
+        session_ids: Vec<Uuid>,
+        user_id: Option<Uuid>,
+    },
 }
 
 /// The NOTIFY channel events travel on between instances.
@@ -28,7 +34,7 @@ pub const PG_CHANNEL: &str = "oms_events";
 #[derive(Serialize, Deserialize)]
 struct Envelope {
     from: Uuid,
-    event: DomainEvent,
+    events: Vec<DomainEvent>,
 }
 
 #[derive(Clone)]
@@ -85,11 +91,20 @@ impl EventBus {
         let mut stop_notify = stopped.clone();
         let notify_task = actix_web::rt::spawn(async move {
             loop {
-                let event = tokio::select! {
+                let first = tokio::select! {
                     _ = stop_notify.changed() => break,
                     e = out_rx.recv() => match e { Some(e) => e, None => break },
                 };
-                let Ok(payload) = serde_json::to_string(&Envelope { from: me, event }) else {
+                // Coalesce whatever else is queued into one NOTIFY (payloads
+                // stay well under PostgreSQL's 8000-byte limit).
+                let mut events = vec![first];
+                while events.len() < 20 {
+                    match out_rx.try_recv() {
+                        Ok(e) => events.push(e),
+                        Err(_) => break,
+                    }
+                }
+                let Ok(payload) = serde_json::to_string(&Envelope { from: me, events }) else {
                     continue;
                 };
                 let sent = sea_orm::sqlx::query("SELECT pg_notify($1, $2)")
@@ -98,7 +113,7 @@ impl EventBus {
                     .execute(&notify_pool)
                     .await;
                 if let Err(e) = sent {
-                    tracing::warn!(error = %e, "could not relay an event to other instances");
+                    tracing::warn!(error = %e, "could not relay events to other instances");
                 }
             }
         });
@@ -112,7 +127,9 @@ impl EventBus {
                 match received {
                     Ok(n) => match serde_json::from_str::<Envelope>(n.payload()) {
                         Ok(env) if env.from != me => {
-                            let _ = local.send(env.event);
+                            for e in env.events {
+                                let _ = local.send(e);
+                            }
                         }
                         Ok(_) => {}
                         Err(e) => tracing::warn!(error = %e, "unreadable relayed event"),

@@ -34,6 +34,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         keys: Arc::new(keys),
         bus: EventBus::new(),
         channels: Default::default(),
+        sessions: Default::default(),
     })
 }
 

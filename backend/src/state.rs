@@ -5,7 +5,7 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::db::Db;
 use crate::events::EventBus;
-use crate::services::auth::TokenKeys;
+use crate::services::auth::{SessionCache, TokenKeys};
 use crate::services::channels::ChannelCache;
 
 #[derive(Clone)]
@@ -15,4 +15,5 @@ pub struct AppState {
     pub keys: Arc<TokenKeys>,
     pub bus: EventBus,
     pub channels: ChannelCache,
+    pub sessions: Arc<SessionCache>,
 }

@@ -92,6 +92,11 @@ fn cases() -> Vec<Case> {
             allowed: STOCK,
         },
         Case {
+            op: "mutation { setProductActive(sku: \"BAG-001\", active: true) { sku } }",
+            vars: json!({}),
+            allowed: ADMIN,
+        },
+        Case {
             op: "mutation { createApiKey(name: \"matrix\", channel: \"marketplace\") { key } }",
             vars: json!({}),
             allowed: ADMIN,

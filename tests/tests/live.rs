@@ -139,3 +139,47 @@ async fn stock_events_cross_instances_sharing_postgres() {
         "the event never crossed to the other instance"
     );
 }
+
+/// Signing out through one instance ends the session on the other at once,
+/// although each instance caches verified sessions for a few seconds.
+#[tokio::test]
+async fn logout_on_one_instance_ends_the_session_on_the_other() {
+    // Instances of one deployment share the token secret.
+    let secret = "a-shared-secret-for-both-instances-0123456789";
+    let first = TestApp::builder().jwt_secret(secret).spawn().await;
+    let Some(url) = first.database_url().map(str::to_owned) else {
+        eprintln!("skipped: two instances need TEST_DATABASE_URL (PostgreSQL)");
+        return;
+    };
+    let second = TestApp::builder()
+        .jwt_secret(secret)
+        .env("DATABASE_URL", url)
+        .spawn()
+        .await;
+    let tokens = first.login_as(Role::Customer).await;
+    // Both instances have now verified (and cached) the session.
+    for app in [&first, &second] {
+        let me = app.me(&tokens.access_token).await;
+        assert_eq!(me["email"], "customer@example.com", "{me}");
+    }
+    let out = second
+        .gql_as(&tokens.access_token, "mutation { logout }", json!({}))
+        .await;
+    assert_eq!(assert_ok(&out)["logout"], true);
+    // The eviction travels by NOTIFY: poll briefly, well inside the cache TTL.
+    let mut rejected = false;
+    for _ in 0..40 {
+        let me = first
+            .gql_as(&tokens.access_token, "{ me { email } }", json!({}))
+            .await;
+        if me["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED" {
+            rejected = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        rejected,
+        "the first instance still accepts the logged-out token"
+    );
+}

@@ -874,3 +874,53 @@ async fn concurrent_orders_naming_the_same_skus_in_opposite_order_all_succeed() 
     assert_eq!(levels["SHA"].allocated, 72);
     assert_ledger_balanced(&app).await;
 }
+
+#[tokio::test]
+async fn an_inactive_sku_cannot_be_ordered_and_nothing_is_written() {
+    let app = TestApp::spawn().await;
+    let admin = app.login_as(Role::Admin).await;
+    let customer = new_customer(&app).await;
+    let before = available(&app, "MUG-002").await;
+
+    let off = app
+        .gql_as(
+            &admin.access_token,
+            "mutation { setProductActive(sku: \"MUG-002\", active: false) { sku } }",
+            json!({}),
+        )
+        .await;
+    assert_ok(&off);
+    let product = app
+        .gql("{ product(sku: \"MUG-002\") { sku } }", json!({}))
+        .await;
+    assert!(assert_ok(&product)["product"].is_null(), "{product}");
+
+    let resp = place_order_raw(
+        &app,
+        &customer.access_token,
+        order_input(&new_key(), &[("TEA-001", 1), ("MUG-002", 1)]),
+    )
+    .await;
+    assert_error_code(&resp, "INVALID_INPUT");
+    assert_eq!(error_field(&resp), Some("lines[1].sku"), "{resp}");
+    assert_eq!(my_orders_count(&app, &customer.access_token).await, 0);
+
+    // Back on sale: the same order goes through and takes the stock.
+    let on = app
+        .gql_as(
+            &admin.access_token,
+            "mutation { setProductActive(sku: \"MUG-002\", active: true) { sku } }",
+            json!({}),
+        )
+        .await;
+    assert_ok(&on);
+    assert_eq!(available(&app, "MUG-002").await, before);
+    place_order_ok(
+        &app,
+        &customer.access_token,
+        order_input(&new_key(), &[("TEA-001", 1), ("MUG-002", 1)]),
+    )
+    .await;
+    assert_eq!(available(&app, "MUG-002").await, before - 1);
+    assert_ledger_balanced(&app).await;
+}

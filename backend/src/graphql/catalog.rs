@@ -3,9 +3,10 @@
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 
-use super::context::state;
+use super::context::{RoleGuard, principal, state};
 use super::loaders::AvailabilityLoader;
 use super::types::{Money, PageInfo};
+use crate::domain::auth::ADMINS;
 use crate::services::catalog::{self as svc, encode_cursor};
 
 pub struct Product(pub entity::product::Model);
@@ -107,5 +108,25 @@ impl CatalogQuery {
     /// One active product by SKU, or null.
     async fn product(&self, ctx: &Context<'_>, sku: String) -> Result<Option<Product>> {
         Ok(svc::find_by_sku(state(ctx), &sku).await?.map(Product))
+    }
+}
+
+#[derive(Default)]
+pub struct CatalogMutation;
+
+#[Object]
+impl CatalogMutation {
+    /// Takes a product off sale or puts it back (admin only). Inactive
+    /// products are hidden from the catalog and cannot be ordered.
+    #[graphql(guard = "RoleGuard(ADMINS)")]
+    async fn set_product_active(
+        &self,
+        ctx: &Context<'_>,
+        sku: String,
+        active: bool,
+    ) -> Result<Product> {
+        Ok(Product(
+            svc::set_product_active(state(ctx), principal(ctx), &sku, active).await?,
+        ))
     }
 }

@@ -5,7 +5,7 @@ use async_graphql::{MergedObject, MergedSubscription, Schema};
 
 use super::api_keys::{ApiKeysMutation, ApiKeysQuery};
 use super::auth::{AuthMutation, AuthQuery};
-use super::catalog::CatalogQuery;
+use super::catalog::{CatalogMutation, CatalogQuery};
 use super::inventory::{InventoryMutation, InventoryQuery, InventorySubscription};
 use super::limits::{AliasLimit, ErrorCodes};
 use super::orders::{OrdersMutation, OrdersQuery, OrdersSubscription};
@@ -28,6 +28,7 @@ pub struct Query(
 pub struct Mutation(
     ApiKeysMutation,
     AuthMutation,
+    CatalogMutation,
     InventoryMutation,
     OrdersMutation,
     UsersMutation,

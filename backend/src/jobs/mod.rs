@@ -11,6 +11,7 @@ use crate::services::auth::THROTTLE_WINDOW_MINUTES;
 use crate::state::AppState;
 
 pub fn spawn(state: AppState) {
+    spawn_session_evictor(state.clone());
     actix_web::rt::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {
@@ -46,4 +47,26 @@ async fn sweep(state: &AppState) -> Result<(), sea_orm::DbErr> {
         .exec(&*tx)
         .await?;
     tx.commit().await
+}
+
+/// Drops sessions revoked on other instances from this one's cache.
+fn spawn_session_evictor(state: AppState) {
+    let mut rx = state.bus.subscribe();
+    actix_web::rt::spawn(async move {
+        use tokio::sync::broadcast::error::RecvError;
+        loop {
+            match rx.recv().await {
+                Ok(crate::events::DomainEvent::SessionsRevoked {
+                    session_ids,
+                    user_id,
+                }) => {
+                    state.sessions.evict(&session_ids, user_id);
+                }
+                Ok(_) => {}
+                // Missed some: forget everything rather than risk a stale entry.
+                Err(RecvError::Lagged(_)) => state.sessions.clear(),
+                Err(RecvError::Closed) => break,
+            }
+        }
+    });
 }

@@ -154,3 +154,36 @@ pub async fn list_channels(state: &AppState, p: &Principal) -> AppResult<Vec<cha
         .all(&state.db.conn)
         .await?)
 }
+
+/// Takes a product off sale (or back on). Inactive products are hidden from
+/// the catalog and cannot be ordered; placed orders keep their lines.
+pub async fn set_product_active(
+    state: &AppState,
+    p: &Principal,
+    sku: &str,
+    active: bool,
+) -> AppResult<product::Model> {
+    authorize(p, crate::domain::auth::ADMINS)?;
+    let sku = Sku::parse(sku).ok_or_else(|| AppError::invalid("sku", "is not a valid SKU"))?;
+    let tx = state.db.begin_write().await?;
+    let updated = product::Entity::update_many()
+        .col_expr(product::Column::Active, Expr::value(active))
+        .col_expr(product::Column::UpdatedAt, Expr::value(chrono::Utc::now()))
+        .filter(product::Column::Sku.eq(sku.as_str()))
+        .exec(&*tx)
+        .await?
+        .rows_affected;
+    if updated == 0 {
+        return Err(AppError::NotFound(format!(
+            "no product with SKU {}",
+            sku.as_str()
+        )));
+    }
+    let model = product::Entity::find()
+        .filter(product::Column::Sku.eq(sku.as_str()))
+        .one(&*tx)
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("product vanished")))?;
+    tx.commit().await?;
+    Ok(model)
+}

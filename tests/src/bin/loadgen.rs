@@ -618,10 +618,12 @@ async fn direct_attempt(
         .map(|(p, _)| p.currency.clone())
         .unwrap_or_else(|| "CNY".into());
     let demands: Vec<(Uuid, i64)> = priced.iter().map(|(p, q)| (p.product_id, *q)).collect();
-    let Some(plan) = plan(&demands, &rows) else {
+    let Some(mut plan) = plan(&demands, &rows) else {
         tx.rollback().await?;
         return Err("out of stock (give the SKUs more stock)".into());
     };
+    // Same global lock order as the service (no deadlocks on PostgreSQL).
+    plan.sort_by_key(|a| (a.product_id, a.warehouse_id));
 
     // 2. the order, numbered by the database
     let now = Utc::now();
