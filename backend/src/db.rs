@@ -23,25 +23,56 @@ pub struct Db {
 }
 
 /// A write transaction; on SQLite it also holds the write lock until it ends.
+///
+/// Dropped without `commit` or `rollback` (an early `?` return), it rolls
+/// back on a spawned task that keeps the write lock until the rollback has
+/// run: otherwise the next writer could meet a connection still holding
+/// SQLite's write lock and fail with SQLITE_BUSY.
 pub struct WriteTx {
-    pub txn: DatabaseTransaction,
-    _guard: Option<OwnedMutexGuard<()>>,
+    txn: Option<DatabaseTransaction>,
+    guard: Option<OwnedMutexGuard<()>>,
 }
 
 impl std::ops::Deref for WriteTx {
     type Target = DatabaseTransaction;
     fn deref(&self) -> &DatabaseTransaction {
-        &self.txn
+        match &self.txn {
+            Some(t) => t,
+            // `txn` is taken only by `commit`/`rollback`, which consume self.
+            None => unreachable!("write transaction used after it ended"),
+        }
     }
 }
 
 impl WriteTx {
-    pub async fn commit(self) -> Result<(), sea_orm::DbErr> {
-        self.txn.commit().await
+    pub async fn commit(mut self) -> Result<(), sea_orm::DbErr> {
+        match self.txn.take() {
+            Some(t) => t.commit().await,
+            None => Ok(()),
+        }
     }
 
-    pub async fn rollback(self) -> Result<(), sea_orm::DbErr> {
-        self.txn.rollback().await
+    pub async fn rollback(mut self) -> Result<(), sea_orm::DbErr> {
+        match self.txn.take() {
+            Some(t) => t.rollback().await,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for WriteTx {
+    fn drop(&mut self) {
+        let (Some(txn), guard) = (self.txn.take(), self.guard.take()) else {
+            return;
+        };
+        if let Ok(handle) = tokio::runtime::Handle::try_current() {
+            handle.spawn(async move {
+                if let Err(e) = txn.rollback().await {
+                    tracing::warn!(error = %e, "rolling back an abandoned transaction");
+                }
+                drop(guard);
+            });
+        }
     }
 }
 
@@ -96,7 +127,10 @@ impl Db {
             None => None,
         };
         let txn = self.conn.begin().await?;
-        Ok(WriteTx { txn, _guard: guard })
+        Ok(WriteTx {
+            txn: Some(txn),
+            guard,
+        })
     }
 
     /// SQL statements run since start.
