@@ -26,6 +26,8 @@ pub struct Config {
     pub seed_demo: bool,
     pub site_root: PathBuf,
     pub log: String,
+    /// HTTP worker threads; 0 means one per CPU core.
+    pub workers: usize,
     pub max_body_bytes: usize,
     pub login_max_failures: u64,
     pub login_max_failures_per_ip: u64,
@@ -172,6 +174,7 @@ impl Config {
                 get("OMS_SITE_ROOT").unwrap_or_else(|| "./target/site".into()),
             ),
             log: get("OMS_LOG").unwrap_or_else(|| "info".into()),
+            workers: parse_num(&get("OMS_WORKERS"), "OMS_WORKERS", 0)?,
             max_body_bytes: parse_num(&get("OMS_MAX_BODY_BYTES"), "OMS_MAX_BODY_BYTES", 65_536)?,
             login_max_failures: parse_num(
                 &get("OMS_LOGIN_MAX_FAILURES"),

@@ -34,14 +34,39 @@ pub const PG_CHANNEL: &str = "oms_events";
 #[derive(Serialize, Deserialize)]
 struct Envelope {
     from: Uuid,
+    #[serde(default)]
     events: Vec<DomainEvent>,
+    /// "I am here" (a starting instance, and every heartbeat); others reply
+    /// with `hello_reply` so both sides know at once.
+    #[serde(default)]
+    hello: bool,
+    #[serde(default)]
+    hello_reply: bool,
+}
+
+/// What the relay sends.
+enum Outgoing {
+    Event(DomainEvent),
+    Hello { reply: bool },
+}
+
+/// How long after the last sign of life another instance counts as present.
+const PEER_TIMEOUT_MS: i64 = 30_000;
+/// How often an instance says it is alive.
+const HEARTBEAT: std::time::Duration = std::time::Duration::from_secs(10);
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
 }
 
 #[derive(Clone)]
 pub struct EventBus {
     tx: broadcast::Sender<DomainEvent>,
     instance: Uuid,
-    relay: Option<mpsc::UnboundedSender<DomainEvent>>,
+    relay: Option<mpsc::UnboundedSender<Outgoing>>,
+    /// When another instance was last heard from (unix ms; 0 = never). A
+    /// lone instance sends no NOTIFY at all.
+    peer_seen: std::sync::Arc<std::sync::atomic::AtomicI64>,
 }
 
 impl Default for EventBus {
@@ -57,13 +82,17 @@ impl EventBus {
             tx,
             instance: Uuid::new_v4(),
             relay: None,
+            peer_seen: Default::default(),
         }
     }
 
     /// Publish after commit; no subscriber is not an error.
     pub fn publish(&self, e: DomainEvent) {
         if let Some(relay) = &self.relay {
-            let _ = relay.send(e.clone());
+            let seen = self.peer_seen.load(std::sync::atomic::Ordering::Relaxed);
+            if seen > 0 && now_ms() - seen < PEER_TIMEOUT_MS {
+                let _ = relay.send(Outgoing::Event(e.clone()));
+            }
         }
         let _ = self.tx.send(e);
     }
@@ -83,8 +112,8 @@ impl EventBus {
         let pool = PgPoolOptions::new().max_connections(2).connect(url).await?;
         let mut listener = PgListener::connect_with(&pool).await?;
         listener.listen(PG_CHANNEL).await?;
-        let (out_tx, mut out_rx) = mpsc::unbounded_channel::<DomainEvent>();
-        self.relay = Some(out_tx);
+        let (out_tx, mut out_rx) = mpsc::unbounded_channel::<Outgoing>();
+        self.relay = Some(out_tx.clone());
         let (stop, mut stopped) = watch::channel(false);
         let me = self.instance;
         let notify_pool = pool.clone();
@@ -95,16 +124,32 @@ impl EventBus {
                     _ = stop_notify.changed() => break,
                     e = out_rx.recv() => match e { Some(e) => e, None => break },
                 };
-                // Coalesce whatever else is queued into one NOTIFY (payloads
-                // stay well under PostgreSQL's 8000-byte limit).
-                let mut events = vec![first];
-                while events.len() < 20 {
-                    match out_rx.try_recv() {
-                        Ok(e) => events.push(e),
-                        Err(_) => break,
+                let envelope = match first {
+                    Outgoing::Hello { reply } => Envelope {
+                        from: me,
+                        events: Vec::new(),
+                        hello: !reply,
+                        hello_reply: reply,
+                    },
+                    Outgoing::Event(e) => {
+                        // Coalesce whatever else is queued into one NOTIFY
+                        // (payloads stay well under the 8000-byte limit).
+                        let mut events = vec![e];
+                        while events.len() < 20 {
+                            match out_rx.try_recv() {
+                                Ok(Outgoing::Event(e)) => events.push(e),
+                                Ok(Outgoing::Hello { .. }) | Err(_) => break,
+                            }
+                        }
+                        Envelope {
+                            from: me,
+                            events,
+                            hello: false,
+                            hello_reply: false,
+                        }
                     }
-                }
-                let Ok(payload) = serde_json::to_string(&Envelope { from: me, events }) else {
+                };
+                let Ok(payload) = serde_json::to_string(&envelope) else {
                     continue;
                 };
                 let sent = sea_orm::sqlx::query("SELECT pg_notify($1, $2)")
@@ -118,6 +163,8 @@ impl EventBus {
             }
         });
         let local = self.tx.clone();
+        let peer_seen = self.peer_seen.clone();
+        let replies = out_tx.clone();
         let listen_task = actix_web::rt::spawn(async move {
             loop {
                 let received = tokio::select! {
@@ -127,6 +174,10 @@ impl EventBus {
                 match received {
                     Ok(n) => match serde_json::from_str::<Envelope>(n.payload()) {
                         Ok(env) if env.from != me => {
+                            peer_seen.store(now_ms(), std::sync::atomic::Ordering::Relaxed);
+                            if env.hello {
+                                let _ = replies.send(Outgoing::Hello { reply: true });
+                            }
                             for e in env.events {
                                 let _ = local.send(e);
                             }
@@ -143,14 +194,35 @@ impl EventBus {
             }
             let _ = listener.unlisten_all().await;
         });
+        let mut stop_beat = stop.subscribe();
+        let heartbeat_task = actix_web::rt::spawn(async move {
+            let mut tick = tokio::time::interval(HEARTBEAT);
+            loop {
+                tokio::select! {
+                    _ = stop_beat.changed() => break,
+                    _ = tick.tick() => {
+                        if out_tx.send(Outgoing::Hello { reply: false }).is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        // The first heartbeat went out at once: give running instances a
+        // moment to answer, so events flow both ways from the first request.
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_millis(300);
+        while self.peer_seen.load(std::sync::atomic::Ordering::Relaxed) == 0
+            && tokio::time::Instant::now() < deadline
+        {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
         Ok(Relay {
             stop,
-            tasks: vec![notify_task, listen_task],
+            tasks: vec![notify_task, listen_task, heartbeat_task],
             pool,
         })
     }
 }
-
 /// The running PostgreSQL relay.
 pub struct Relay {
     stop: watch::Sender<bool>,

@@ -62,6 +62,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     crate::jobs::spawn(state.clone());
     let schema = build_schema(&state.config);
     let bind = state.config.bind;
+    let workers = state.config.workers;
     let app_state = state.clone();
     let server = HttpServer::new(move || {
         let st = app_state.clone();
@@ -70,9 +71,15 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             .wrap(from_fn(crate::http::request_log::request_log))
             .configure(move |cfg| crate::http::configure(cfg, st, sc))
     })
-    .shutdown_timeout(10)
-    .bind(bind)
-    .with_context(|| format!("binding {bind}"))?;
+    .shutdown_timeout(10);
+    let server = if workers > 0 {
+        server.workers(workers)
+    } else {
+        server
+    };
+    let server = server
+        .bind(bind)
+        .with_context(|| format!("binding {bind}"))?;
     for addr in server.addrs() {
         println!("oms listening on http://{addr}");
     }
