@@ -21,6 +21,6 @@ fi
 
 echo "==> building the server"
 cargo build -p backend --bin oms
-echo "==> running tests (${TEST_DATABASE_URL:+PostgreSQL}${TEST_DATABASE_URL:-SQLite})"
+if [[ -n "${TEST_DATABASE_URL:-}" ]]; then echo "==> running tests (PostgreSQL)"; else echo "==> running tests (SQLite)"; fi
 export OMS_SITE_ROOT="$PWD/target/site"
 cargo test --workspace "$@"

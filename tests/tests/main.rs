@@ -12,6 +12,7 @@ mod browser;
 mod config;
 mod graphql_limits;
 mod portal;
+mod portal_orders;
 mod schema;
 mod subscriptions;
 

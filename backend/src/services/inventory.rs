@@ -96,19 +96,51 @@ pub async fn adjust_stock(
             "must be non-zero and at most 1000000 in size",
         ));
     }
+    change_on_hand(
+        state,
+        p,
+        OnHandChange {
+            sku,
+            warehouse_code,
+            kind: movement::ADJUST,
+            delta,
+            reason,
+            reference: None,
+        },
+    )
+    .await
+}
+
+/// One stock movement that changes units on hand.
+struct OnHandChange<'a> {
+    sku: &'a str,
+    warehouse_code: &'a str,
+    kind: &'static str,
+    delta: i64,
+    reason: &'a str,
+    reference: Option<&'a str>,
+}
+
+/// Applies the change and its ledger row in one transaction, then tells
+/// live subscribers.
+async fn change_on_hand(
+    state: &AppState,
+    p: &Principal,
+    c: OnHandChange<'_>,
+) -> AppResult<StockView> {
     let tx = state.db.begin_write().await?;
-    let product = product_by_sku(&*tx, sku).await?;
-    let wh = warehouse_by_code(&*tx, warehouse_code).await?;
-    let level = apply_on_hand_delta(&*tx, &product, &wh, delta).await?;
+    let product = product_by_sku(&*tx, c.sku).await?;
+    let wh = warehouse_by_code(&*tx, c.warehouse_code).await?;
+    let level = apply_on_hand_delta(&*tx, &product, &wh, c.delta).await?;
     stock_movement::ActiveModel {
         product_id: Set(product.id),
         warehouse_id: Set(wh.id),
-        kind: Set(movement::ADJUST.into()),
-        delta_on_hand: Set(delta),
+        kind: Set(c.kind.into()),
+        delta_on_hand: Set(c.delta),
         delta_allocated: Set(0),
-        reason: Set(reason.to_string()),
+        reason: Set(c.reason.to_string()),
         actor: Set(p.actor()),
-        reference: Set(None),
+        reference: Set(c.reference.map(str::to_string)),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
@@ -206,36 +238,19 @@ pub async fn receive_stock(
             "must be at most 100 characters",
         ));
     }
-    let tx = state.db.begin_write().await?;
-    let product = product_by_sku(&*tx, sku).await?;
-    let wh = warehouse_by_code(&*tx, warehouse_code).await?;
-    let level = apply_on_hand_delta(&*tx, &product, &wh, quantity).await?;
-    stock_movement::ActiveModel {
-        product_id: Set(product.id),
-        warehouse_id: Set(wh.id),
-        kind: Set(movement::RECEIVE.into()),
-        delta_on_hand: Set(quantity),
-        delta_allocated: Set(0),
-        reason: Set("received".into()),
-        actor: Set(p.actor()),
-        reference: Set(reference.map(str::to_string)),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(&*tx)
-    .await?;
-    tx.commit().await?;
-    state.bus.publish(DomainEvent::StockChanged {
-        sku: product.sku.clone(),
-        warehouse_code: wh.code.clone(),
-        on_hand: level.on_hand,
-        allocated: level.allocated,
-    });
-    Ok(StockView {
-        sku: product.sku,
-        level,
-        warehouse: wh,
-    })
+    change_on_hand(
+        state,
+        p,
+        OnHandChange {
+            sku,
+            warehouse_code,
+            kind: movement::RECEIVE,
+            delta: quantity,
+            reason: "received",
+            reference,
+        },
+    )
+    .await
 }
 
 async fn warehouse_by_code(db: &impl ConnectionTrait, code: &str) -> AppResult<warehouse::Model> {
