@@ -52,6 +52,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
                 .context("listening for events from other instances")?,
         );
     }
+    crate::services::seed::ensure_defaults(&state)
+        .await
+        .map_err(|e| anyhow::anyhow!("creating the default channel: {}", e.describe()))?;
     if state.config.seed_demo
         && crate::services::seed::seed_if_empty(&state)
             .await

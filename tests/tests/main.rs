@@ -9,6 +9,7 @@ mod helpers;
 mod auth;
 mod authz_matrix;
 mod browser;
+mod cli;
 mod config;
 mod graphql_limits;
 mod portal;

@@ -131,6 +131,32 @@ const PRODUCTS: &[(&str, &str, i64)] = &[
     ("WAT-003", "Analog Wristwatch", 79900),
 ];
 
+/// What every installation needs, demo or not: the `web` channel that
+/// portal orders come through. Idempotent; runs on every start.
+pub async fn ensure_defaults(state: &AppState) -> AppResult<()> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let exists = channel::Entity::find()
+        .filter(channel::Column::Code.eq("web"))
+        .one(&state.db.conn)
+        .await?
+        .is_some();
+    if !exists {
+        let tx = state.db.begin_write().await?;
+        channel::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            code: Set("web".into()),
+            name: Set("Web shop".into()),
+            kind: Set("web".into()),
+            active: Set(true),
+            created_at: Set(Utc::now()),
+        }
+        .insert(&*tx)
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
 /// Seeds the demo data if the database has no users yet. Returns whether it seeded.
 pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
     if user::Entity::find().count(&state.db.conn).await? > 0 {
@@ -149,6 +175,16 @@ pub async fn seed_demo(state: &AppState) -> AppResult<()> {
     let now = Utc::now();
     let tx = state.db.begin_write().await?;
     for (code, name, kind) in CHANNELS {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        // `web` may exist already (see `ensure_defaults`).
+        if channel::Entity::find()
+            .filter(channel::Column::Code.eq(*code))
+            .one(&*tx)
+            .await?
+            .is_some()
+        {
+            continue;
+        }
         channel::ActiveModel {
             id: Set(Uuid::now_v7()),
             code: Set((*code).into()),
