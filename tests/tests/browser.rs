@@ -1,5 +1,7 @@
 //! The hydrated portal in headless Chromium (fantoccini + chromedriver):
-//! searching updates the product list in place, without a full page load.
+//! searching updates the product list in place, without a full page load;
+//! an open order page follows changes made elsewhere (the `orderUpdated`
+//! subscription over WebSocket); a customer checks out with JavaScript on.
 //!
 //! Needs /usr/bin/chromium, /usr/bin/chromedriver and the wasm bundle in
 //! `<workspace>/target/site/pkg`. When one is missing the test prints a loud
@@ -13,10 +15,13 @@ use std::time::Duration;
 use fantoccini::{Client, ClientBuilder, Locator};
 use futures_util::FutureExt;
 use serde_json::{Value, json};
+use std::future::Future;
 use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
 use tokio::process::{Child, Command};
 
-use crate::helpers::{TestApp, workspace_root};
+use crate::helpers::{Role, TestApp, assert_ok, workspace_root};
+use crate::order_helpers::{advance_raw, new_key, order_input, place_order_ok};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -204,21 +209,288 @@ async fn search_updates_the_list_in_place(app: &TestApp, client: &Client) {
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn hydrated_search_filters_products_without_a_page_load() {
+/// The checks of one browser test, given the server and a Chromium session.
+type Check = for<'a> fn(&'a TestApp, &'a Client) -> Pin<Box<dyn Future<Output = ()> + 'a>>;
+
+/// Starts a server, chromedriver and a Chromium session, runs `check`, then
+/// always closes the session (which ends Chromium) before reporting the
+/// outcome. Skips (see [`browser_prerequisites_met`]) when it cannot run.
+async fn in_browser(check: Check) {
     if !browser_prerequisites_met() {
         return;
     }
     let app = TestApp::spawn().await;
     let driver = ChromeDriver::start().await;
     let client = driver.client().await;
-    // Run the checks, then always close the session (which ends Chromium)
-    // before reporting the outcome.
-    let outcome = AssertUnwindSafe(search_updates_the_list_in_place(&app, &client))
-        .catch_unwind()
-        .await;
+    let outcome = AssertUnwindSafe(check(&app, &client)).catch_unwind().await;
     let _ = client.close().await;
     if let Err(panic) = outcome {
         std::panic::resume_unwind(panic);
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hydrated_search_filters_products_without_a_page_load() {
+    in_browser(|app, client| Box::pin(search_updates_the_list_in_place(app, client))).await;
+}
+
+/// Waits until the page in the browser is hydrated.
+async fn wait_hydrated(client: &Client) {
+    wait_for_js(
+        client,
+        "hydration (<body data-hydrated=\"true\">)",
+        "return document.body && document.body.getAttribute('data-hydrated');",
+        |v| v == "true",
+    )
+    .await;
+}
+
+/// `document.querySelector(css)?.getAttribute(attr)` (null when absent).
+async fn attribute(client: &Client, css: &str, attr: &str) -> Value {
+    client
+        .execute(
+            "const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;",
+            vec![json!(css), json!(attr)],
+        )
+        .await
+        .unwrap_or(Value::Null)
+}
+
+async fn click(client: &Client, css: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("find {css}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
+}
+
+async fn type_into(client: &Client, css: &str, text: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("find {css}: {e}"))
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+}
+
+/// Signs `role` in through the /login form (JavaScript on) and waits until
+/// the header names them.
+async fn sign_in_through_the_form(app: &TestApp, client: &Client, role: Role) {
+    client.goto(&app.url("/login")).await.expect("open /login");
+    wait_hydrated(client).await;
+    type_into(client, "#email", &role.email()).await;
+    type_into(client, "#password", &role.password()).await;
+    click(client, "#login-submit").await;
+    let email = role.email();
+    wait_for_js(
+        client,
+        "the header to show the signed-in user",
+        "const w = document.querySelector('#whoami[title]'); return w ? w.getAttribute('title') : null;",
+        |v| v.as_str() == Some(email.as_str()),
+    )
+    .await;
+    wait_hydrated(client).await;
+}
+
+/// How long a pushed change may take to show.
+const LIVE_WAIT: Duration = Duration::from_secs(10);
+
+async fn order_page_follows_a_staff_change(app: &TestApp, client: &Client) {
+    sign_in_through_the_form(app, client, Role::Customer).await;
+    let customer = app.login_as(Role::Customer).await;
+    let order = place_order_ok(
+        app,
+        &customer.access_token,
+        order_input(&new_key(), &[("MUG-001", 1)]),
+    )
+    .await;
+    let number = order["number"].as_str().expect("order number").to_owned();
+    assert_eq!(order["status"], "PENDING_PAYMENT");
+
+    client
+        .goto(&app.url(&format!("/orders/{number}")))
+        .await
+        .expect("open the order page");
+    wait_hydrated(client).await;
+    assert_eq!(
+        attribute(client, "#order-status", "data-status").await,
+        json!("PENDING_PAYMENT")
+    );
+    let events_before = client
+        .execute(
+            "return document.querySelectorAll('.order-event').length;",
+            vec![],
+        )
+        .await
+        .expect("count events");
+    // The page marks <body data-live-order="NUMBER"> once it has subscribed.
+    wait_for_js(
+        client,
+        "the live subscription (<body data-live-order>)",
+        "return document.body.getAttribute('data-live-order');",
+        |v| v.as_str() == Some(number.as_str()),
+    )
+    .await;
+    client
+        .execute("window.__oms_marker = 42; return null;", vec![])
+        .await
+        .expect("set marker");
+
+    // The protocol does not acknowledge a subscription, so a change made in
+    // the instant before the server registers it could be missed: move the
+    // order along step by step until the open page shows the latest step.
+    let finance = app.login_as(Role::Finance).await;
+    let warehouse = app.login_as(Role::Warehouse).await;
+    let steps = [
+        (&finance, "CONFIRM_PAYMENT", "CONFIRMED"),
+        (&warehouse, "START_PROCESSING", "PROCESSING"),
+        (&warehouse, "SHIP_ALL", "SHIPPED"),
+    ];
+    let mut shown = None;
+    for (who, action, status) in steps {
+        let resp = advance_raw(app, &who.access_token, &number, action).await;
+        assert_eq!(assert_ok(&resp)["advanceOrder"]["status"], status);
+        let deadline = tokio::time::Instant::now() + LIVE_WAIT / 3;
+        while tokio::time::Instant::now() < deadline {
+            if attribute(client, "#order-status", "data-status").await == json!(status) {
+                shown = Some(status);
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        if shown.is_some() {
+            break;
+        }
+    }
+    assert!(
+        shown.is_some(),
+        "the open order page never followed the staff changes; page:\n{}",
+        client.source().await.unwrap_or_default()
+    );
+    let events_after = wait_for_js(
+        client,
+        "the timeline to show the payment",
+        "return document.querySelectorAll('.order-event[data-to=CONFIRMED]').length;",
+        // Every step passes through CONFIRMED, so the timeline shows it.
+        |v| v.as_u64().is_some_and(|n| n >= 1),
+    )
+    .await;
+    assert!(
+        events_after.as_u64() >= Some(1),
+        "{events_before} -> {events_after}"
+    );
+    // It came as a push over the WebSocket, not from polling.
+    let pushed = client
+        .execute(
+            "return document.body.getAttribute('data-live-updates');",
+            vec![],
+        )
+        .await
+        .expect("read the push counter");
+    assert!(
+        pushed.as_str().and_then(|n| n.parse::<u64>().ok()) >= Some(1),
+        "no orderUpdated push was counted: {pushed}"
+    );
+    let marker = client
+        .execute("return window.__oms_marker;", vec![])
+        .await
+        .expect("read marker");
+    assert_eq!(
+        marker,
+        json!(42),
+        "the update reloaded the page (the window state is gone)"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_open_order_page_updates_live_when_staff_change_the_order() {
+    in_browser(|app, client| Box::pin(order_page_follows_a_staff_change(app, client))).await;
+}
+
+async fn checkout_with_javascript_on(app: &TestApp, client: &Client) {
+    sign_in_through_the_form(app, client, Role::Customer).await;
+
+    client.goto(&app.url("/")).await.expect("open /");
+    wait_hydrated(client).await;
+    let sku = attribute(client, "form.add-to-cart", "data-sku").await;
+    let sku = sku
+        .as_str()
+        .expect("a product with an add-to-cart form")
+        .to_owned();
+    click(
+        client,
+        &format!("form.add-to-cart[data-sku=\"{sku}\"] button[type=submit]"),
+    )
+    .await;
+    wait_for_js(
+        client,
+        "the cart badge to count the added product",
+        "const b = document.querySelector('#cart-count'); return b ? b.getAttribute('data-count') : null;",
+        |v| v == "1",
+    )
+    .await;
+    wait_hydrated(client).await;
+
+    click(client, "#nav-cart").await;
+    wait_for_js(
+        client,
+        "the cart page with a checkout link",
+        "return !!document.querySelector('#checkout-link');",
+        |v| v == true,
+    )
+    .await;
+    click(client, "#checkout-link").await;
+    wait_for_js(
+        client,
+        "the checkout form",
+        "return !!document.querySelector('#checkout-form #addr-phone');",
+        |v| v == true,
+    )
+    .await;
+    type_into(client, "#addr-phone", "+86 138 0000 0000").await;
+    type_into(client, "#addr-line1", "1 Nanjing Road").await;
+    type_into(client, "#addr-city", "Shanghai").await;
+    type_into(client, "#addr-postal", "200001").await;
+    click(client, "#place-order").await;
+
+    let number = wait_for_js(
+        client,
+        "the new order's page",
+        "const n = document.querySelector('#order-number'); return n ? n.textContent.trim() : null;",
+        |v| v.as_str().is_some_and(|n| !n.is_empty()),
+    )
+    .await;
+    let number = number.as_str().expect("order number").to_owned();
+    assert_eq!(
+        attribute(client, "#order-status", "data-status").await,
+        json!("PENDING_PAYMENT")
+    );
+    assert_eq!(
+        attribute(client, "#order", "data-number").await,
+        json!(number)
+    );
+
+    let customer = app.login_as(Role::Customer).await;
+    let resp = app
+        .gql_as(
+            &customer.access_token,
+            "{ myOrders(first: 10) { totalCount edges { node { number status lines { sku quantity } } } } }",
+            json!({}),
+        )
+        .await;
+    let orders = &assert_ok(&resp)["myOrders"];
+    assert_eq!(orders["totalCount"], 1, "one checkout, one order: {orders}");
+    let placed = &orders["edges"][0]["node"];
+    assert_eq!(placed["number"], json!(number));
+    assert_eq!(placed["status"], "PENDING_PAYMENT");
+    assert_eq!(placed["lines"][0]["sku"], json!(sku));
+    assert_eq!(placed["lines"][0]["quantity"], 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_customer_checks_out_in_the_browser_with_javascript_on() {
+    in_browser(|app, client| Box::pin(checkout_with_javascript_on(app, client))).await;
 }

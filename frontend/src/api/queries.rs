@@ -118,6 +118,11 @@ pub const SET_REORDER_POINT: &str = "mutation SetReorderPoint($sku: String!, $wa
 setReorderPoint(sku: $sku, warehouseCode: $warehouseCode, reorderPoint: $reorderPoint) { \
 sku reorderPoint warehouse { code } } }";
 
+/// Live updates of one order (graphql-transport-ws, see [`super::live`]):
+/// pushed each time the order changes.
+pub const ORDER_UPDATED: &str = "subscription OrderUpdated($n: String!) { \
+orderUpdated(number: $n) { number status } }";
+
 /// `(operation name, document)` for every document above.
 pub const ALL: &[(&str, &str)] = &[
     ("Me", ME),
@@ -135,6 +140,7 @@ pub const ALL: &[(&str, &str)] = &[
     ("AdvanceOrder", ADVANCE_ORDER),
     ("AdjustStock", ADJUST_STOCK),
     ("SetReorderPoint", SET_REORDER_POINT),
+    ("OrderUpdated", ORDER_UPDATED),
 ];
 
 #[cfg(test)]
@@ -143,10 +149,12 @@ mod tests {
 
     #[test]
     fn every_document_is_listed_and_names_its_operation() {
-        assert_eq!(ALL.len(), 15);
+        assert_eq!(ALL.len(), 16);
         for (name, doc) in ALL {
             assert!(
-                doc.starts_with("query ") || doc.starts_with("mutation "),
+                doc.starts_with("query ")
+                    || doc.starts_with("mutation ")
+                    || doc.starts_with("subscription "),
                 "{name}"
             );
             assert!(

@@ -3,6 +3,7 @@
 //! staff actions posted to `POST /console/orders/{number}/action`).
 
 use crate::api::ApiError;
+use crate::api::live::use_order_updates;
 use crate::api::orders::{self, ConsoleOrdersData, Order, OrderFilterForm};
 use crate::app::{Session, use_session};
 use crate::components::order::{
@@ -179,12 +180,15 @@ pub fn ConsoleOrderPage() -> impl IntoView {
     let params = use_params_map();
     let number = Memo::new(move |_| params.read().get("number").unwrap_or_default());
     let order = Resource::new(move || number.get(), orders::order);
+    // With JavaScript on: reload the order whenever it changes (and once
+    // when subscribed, to catch changes made since the page was rendered).
+    use_order_updates(number, move |_| order.refetch());
 
     view! {
         <Title text=move || format!("{} {}", t(Key::PageTitleOrder), number.get()) />
         <p class="back"><a href="/console/orders">{t(Key::BackToOrders)}</a></p>
         <FormNotice lang />
-        <Suspense fallback=move || view! { <p class="muted">{lang.t(Key::Loading)}</p> }>
+        <Transition fallback=move || view! { <p class="muted">{lang.t(Key::Loading)}</p> }>
             {move || Suspend::new(async move {
                 let next = format!("/console/orders/{}", number.get_untracked());
                 if let Some(denied) = staff_gate(lang, session, &next).await {
@@ -200,7 +204,7 @@ pub fn ConsoleOrderPage() -> impl IntoView {
                     Err(err) => view! { <p class="error" role="alert">{lang.t(err.key())}</p> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

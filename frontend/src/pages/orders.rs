@@ -2,6 +2,7 @@
 //! `/orders/{number}` (lines, totals, status, timeline, and a cancel form
 //! posted to `POST /orders/{number}/cancel` while cancelling is allowed).
 
+use crate::api::live::use_order_updates;
 use crate::api::orders::{self, Order, OrderConnection};
 use crate::api::{self, ApiError};
 use crate::app::use_session;
@@ -130,12 +131,15 @@ pub fn OrderPage() -> impl IntoView {
     let params = use_params_map();
     let number = Memo::new(move |_| params.read().get("number").unwrap_or_default());
     let order = Resource::new(move || number.get(), orders::order);
+    // With JavaScript on: reload the order whenever it changes (and once
+    // when subscribed, to catch changes made since the page was rendered).
+    use_order_updates(number, move |_| order.refetch());
 
     view! {
         <Title text=move || format!("{} {}", t(Key::PageTitleOrder), number.get()) />
         <p class="back"><a href="/orders">{t(Key::BackToOrders)}</a></p>
         <FormNotice lang />
-        <Suspense fallback=move || view! { <p class="muted">{lang.t(Key::Loading)}</p> }>
+        <Transition fallback=move || view! { <p class="muted">{lang.t(Key::Loading)}</p> }>
             {move || Suspend::new(async move {
                 let signed_in = session.0.await.ok().flatten().is_some();
                 match order.await {
@@ -152,7 +156,7 @@ pub fn OrderPage() -> impl IntoView {
                     Err(err) => view! { <p class="error" role="alert">{lang.t(err.key())}</p> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
