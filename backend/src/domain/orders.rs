@@ -188,6 +188,12 @@ pub fn refusal(p: &Principal, status: OrderStatus, action: OrderAction) -> Optio
     None
 }
 
+/// Which warehouse stock an order holds is for staff and integrations,
+/// not for customers.
+pub fn may_see_allocations(p: &Principal) -> bool {
+    p.is_staff() || matches!(p, Principal::Integration { .. })
+}
+
 /// Shipping methods and their flat fees in minor units.
 pub fn shipping_fee(method: &str) -> Option<i64> {
     match method {

@@ -451,8 +451,7 @@ impl Order {
     /// Which warehouse each unit is allocated from (staff and integrations;
     /// empty for customers).
     async fn allocations(&self, ctx: &Context<'_>) -> Result<Vec<Allocation>> {
-        let p = principal(ctx);
-        if !(p.is_staff() || matches!(p, crate::domain::auth::Principal::Integration { .. })) {
+        if !rules::may_see_allocations(principal(ctx)) {
             return Ok(Vec::new());
         }
         let rows = ctx

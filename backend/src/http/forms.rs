@@ -20,16 +20,29 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-fn see_other(to: &str) -> actix_web::HttpResponseBuilder {
+pub(super) fn see_other(to: &str) -> actix_web::HttpResponseBuilder {
     let mut b = HttpResponse::SeeOther();
     b.insert_header((header::LOCATION, to.to_string()));
     b
 }
 
-fn enc(s: &str) -> String {
-    let mut out = String::new();
+/// Percent-encodes a query-string value (`/` is kept, as in `next=/checkout`).
+pub(super) fn enc(s: &str) -> String {
+    encode(s, true)
+}
+
+/// Percent-encodes one path segment (an order number).
+pub(super) fn enc_segment(s: &str) -> String {
+    encode(s, false)
+}
+
+fn encode(s: &str, keep_slash: bool) -> String {
+    let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+        if b.is_ascii_alphanumeric()
+            || matches!(b, b'-' | b'_' | b'.' | b'~')
+            || (keep_slash && b == b'/')
+        {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
@@ -38,16 +51,24 @@ fn enc(s: &str) -> String {
     out
 }
 
-fn forbidden_origin() -> HttpResponse {
+pub(super) fn forbidden_origin() -> HttpResponse {
     HttpResponse::Forbidden()
         .content_type("text/plain; charset=utf-8")
         .body("forbidden: this form must be posted from this site")
 }
 
+/// Cookies are `Secure` in production.
+pub(super) fn secure_cookies(state: &AppState) -> bool {
+    state.config.env == Environment::Production
+}
+
 fn signed_in(state: &AppState, tokens: auth::AuthTokens, next: &str) -> HttpResponse {
-    let secure = state.config.env == Environment::Production;
     let mut b = see_other(next);
-    for c in session_cookies(&tokens.access_token, &tokens.refresh_token, secure) {
+    for c in session_cookies(
+        &tokens.access_token,
+        &tokens.refresh_token,
+        secure_cookies(state),
+    ) {
         b.cookie(c);
     }
     b.finish()
@@ -140,7 +161,7 @@ pub async fn logout(http: HttpRequest, state: web::Data<AppState>) -> HttpRespon
         tracing::debug!(error = ?e, "logout without a live session");
     }
     let mut b = see_other("/");
-    for c in cleared_cookies(state.config.env == Environment::Production) {
+    for c in cleared_cookies(secure_cookies(&state)) {
         b.cookie(c);
     }
     b.finish()

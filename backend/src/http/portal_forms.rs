@@ -12,16 +12,16 @@
 //! `oms_cart` cookie (`SKU:QTY,...`, see `frontend::cart`).
 
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use frontend::api::queries;
 use frontend::cart::{CART_COOKIE, Cart, MAX_QTY};
 use serde_json::{Value, json};
 
-use super::forms::safe_next;
+use super::forms::{
+    enc, enc_segment, forbidden_origin, safe_next, secure_cookies as secure, see_other,
+};
 use super::graphql::execute;
 use super::identity;
-use crate::config::Environment;
 use crate::domain::auth::Principal;
 use crate::graphql::OmsSchema;
 use crate::state::AppState;
@@ -74,47 +74,6 @@ fn optional(fields: &[(String, String)], name: &str) -> Value {
         "" => Value::Null,
         v => Value::String(v.to_owned()),
     }
-}
-
-/// Percent-encodes one query-string value (`/` is kept, as in `next=/checkout`).
-fn enc(s: &str) -> String {
-    encode(s, true)
-}
-
-/// Percent-encodes one path segment (an order number).
-fn enc_segment(s: &str) -> String {
-    encode(s, false)
-}
-
-fn encode(s: &str, keep_slash: bool) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric()
-            || matches!(b, b'-' | b'_' | b'.' | b'~')
-            || (keep_slash && b == b'/')
-        {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-fn see_other(to: &str) -> actix_web::HttpResponseBuilder {
-    let mut b = HttpResponse::SeeOther();
-    b.insert_header((header::LOCATION, to.to_string()));
-    b
-}
-
-fn forbidden_origin() -> HttpResponse {
-    HttpResponse::Forbidden()
-        .content_type("text/plain; charset=utf-8")
-        .body("forbidden: this form must be posted from this site")
-}
-
-fn secure(state: &AppState) -> bool {
-    state.config.env == Environment::Production
 }
 
 /// The cart cookie for `cart` (expired when the cart is empty). Not
@@ -224,6 +183,22 @@ async fn run(
 
 async fn caller(state: &AppState, http: &HttpRequest) -> Principal {
     identity::resolve_lenient(state, &identity::credential(http)).await
+}
+
+/// The guard every signed-in form shares: posted from this site, by
+/// someone signed in (else to the login page, coming back to `page`).
+async fn signed_in_caller(
+    state: &AppState,
+    http: &HttpRequest,
+    page: &str,
+) -> Result<Principal, HttpResponse> {
+    if !identity::same_origin(http) {
+        return Err(forbidden_origin());
+    }
+    match caller(state, http).await {
+        Principal::Anonymous => Err(login_then(page)),
+        p => Ok(p),
+    }
 }
 
 fn login_then(next: &str) -> HttpResponse {
@@ -337,13 +312,10 @@ async fn checkout(
     schema: web::Data<OmsSchema>,
     form: Fields,
 ) -> HttpResponse {
-    if !identity::same_origin(&http) {
-        return forbidden_origin();
-    }
-    let principal = caller(&state, &http).await;
-    if matches!(principal, Principal::Anonymous) {
-        return login_then("/checkout");
-    }
+    let principal = match signed_in_caller(&state, &http, "/checkout").await {
+        Ok(p) => p,
+        Err(redirect) => return redirect,
+    };
     let cart = request_cart(&http);
     if cart.is_empty() {
         return see_other("/cart").finish();
@@ -393,15 +365,12 @@ async fn cancel_order(
     schema: web::Data<OmsSchema>,
     form: Fields,
 ) -> HttpResponse {
-    if !identity::same_origin(&http) {
-        return forbidden_origin();
-    }
     let number = path.into_inner();
     let page = format!("/orders/{}", enc_segment(&number));
-    let principal = caller(&state, &http).await;
-    if matches!(principal, Principal::Anonymous) {
-        return login_then(&page);
-    }
+    let principal = match signed_in_caller(&state, &http, &page).await {
+        Ok(p) => p,
+        Err(redirect) => return redirect,
+    };
     let vars = json!({ "number": number, "reason": optional(&form, "reason") });
     let resp = run(
         &http,
@@ -426,15 +395,12 @@ async fn order_action(
     schema: web::Data<OmsSchema>,
     form: Fields,
 ) -> HttpResponse {
-    if !identity::same_origin(&http) {
-        return forbidden_origin();
-    }
     let number = path.into_inner();
     let page = format!("/console/orders/{}", enc_segment(&number));
-    let principal = caller(&state, &http).await;
-    if matches!(principal, Principal::Anonymous) {
-        return login_then(&page);
-    }
+    let principal = match signed_in_caller(&state, &http, &page).await {
+        Ok(p) => p,
+        Err(redirect) => return redirect,
+    };
     let action = field(&form, "action").to_ascii_uppercase();
     if !ORDER_ACTIONS.contains(&action.as_str()) {
         return see_other(&format!(
@@ -495,13 +461,10 @@ async fn new_order(
     schema: web::Data<OmsSchema>,
     form: Fields,
 ) -> HttpResponse {
-    if !identity::same_origin(&http) {
-        return forbidden_origin();
-    }
-    let principal = caller(&state, &http).await;
-    if matches!(principal, Principal::Anonymous) {
-        return login_then("/console/orders/new");
-    }
+    let principal = match signed_in_caller(&state, &http, "/console/orders/new").await {
+        Ok(p) => p,
+        Err(redirect) => return redirect,
+    };
     let input = json!({
         "idempotencyKey": idempotency_key(&form),
         "customerEmail": optional(&form, "customerEmail"),
@@ -553,14 +516,11 @@ async fn adjust_stock(
     schema: web::Data<OmsSchema>,
     form: Fields,
 ) -> HttpResponse {
-    if !identity::same_origin(&http) {
-        return forbidden_origin();
-    }
     let sku = field(&form, "sku");
-    let principal = caller(&state, &http).await;
-    if matches!(principal, Principal::Anonymous) {
-        return login_then("/console/inventory");
-    }
+    let principal = match signed_in_caller(&state, &http, "/console/inventory").await {
+        Ok(p) => p,
+        Err(redirect) => return redirect,
+    };
     let Some(delta) = quantity(field(&form, "delta")).and_then(|d| i32::try_from(d).ok()) else {
         let f = Failure::new("INVALID_INPUT", "delta");
         return see_other(&inventory_page(sku, &f.query())).finish();
@@ -593,14 +553,11 @@ async fn set_reorder_point(
     schema: web::Data<OmsSchema>,
     form: Fields,
 ) -> HttpResponse {
-    if !identity::same_origin(&http) {
-        return forbidden_origin();
-    }
     let sku = field(&form, "sku");
-    let principal = caller(&state, &http).await;
-    if matches!(principal, Principal::Anonymous) {
-        return login_then("/console/inventory");
-    }
+    let principal = match signed_in_caller(&state, &http, "/console/inventory").await {
+        Ok(p) => p,
+        Err(redirect) => return redirect,
+    };
     let Some(point) = quantity(field(&form, "reorderPoint")).and_then(|d| i32::try_from(d).ok())
     else {
         let f = Failure::new("INVALID_INPUT", "reorderPoint");

@@ -3,6 +3,8 @@
 //! kept by conditional updates (never read-then-write) and a CHECK
 //! constraint; every change is one ledger row in the same transaction.
 
+use std::collections::HashMap;
+
 use chrono::Utc;
 use entity::{product, stock_level, stock_movement, warehouse};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -337,12 +339,18 @@ async fn views(state: &AppState, levels: Vec<stock_level::Model>) -> AppResult<V
         .filter(product::Column::Id.is_in(pids))
         .all(&state.db.conn)
         .await?;
-    let warehouses = warehouse::Entity::find().all(&state.db.conn).await?;
+    let products: HashMap<Uuid, product::Model> = products.into_iter().map(|p| (p.id, p)).collect();
+    let warehouses: HashMap<Uuid, warehouse::Model> = warehouse::Entity::find()
+        .all(&state.db.conn)
+        .await?
+        .into_iter()
+        .map(|w| (w.id, w))
+        .collect();
     let mut out: Vec<StockView> = levels
         .into_iter()
         .filter_map(|level| {
-            let p = products.iter().find(|p| p.id == level.product_id)?;
-            let w = warehouses.iter().find(|w| w.id == level.warehouse_id)?;
+            let p = products.get(&level.product_id)?;
+            let w = warehouses.get(&level.warehouse_id)?;
             Some(StockView {
                 sku: p.sku.clone(),
                 level,
@@ -403,40 +411,40 @@ pub async fn inventory_check(
         .into_model::<LedgerSum>()
         .all(&state.db.conn)
         .await?;
+    // Balances per (product, warehouse), from the ledger.
+    let ledger: HashMap<(Uuid, Uuid), (i64, i64)> = sums
+        .iter()
+        .map(|s| ((s.product_id, s.warehouse_id), (s.on_hand, s.allocated)))
+        .collect();
     let levels = stock_level::Entity::find().all(&state.db.conn).await?;
     let checked = levels.len();
-    let mut bad = Vec::new();
-    for l in &levels {
-        let (lo, la) = sums
-            .iter()
-            .find(|s| s.product_id == l.product_id && s.warehouse_id == l.warehouse_id)
-            .map(|s| (s.on_hand, s.allocated))
-            .unwrap_or((0, 0));
-        if lo != l.on_hand || la != l.allocated {
-            bad.push(l.clone());
-        }
-    }
+    let of = |l: &stock_level::Model| {
+        ledger
+            .get(&(l.product_id, l.warehouse_id))
+            .copied()
+            .unwrap_or((0, 0))
+    };
+    let bad: Vec<stock_level::Model> = levels
+        .iter()
+        .filter(|l| of(l) != (l.on_hand, l.allocated))
+        .cloned()
+        .collect();
     // Ledger rows without a stock level are differences too.
+    let known: std::collections::HashSet<(Uuid, Uuid)> = levels
+        .iter()
+        .map(|l| (l.product_id, l.warehouse_id))
+        .collect();
     let orphans: Vec<&LedgerSum> = sums
         .iter()
         .filter(|s| {
-            (s.on_hand != 0 || s.allocated != 0)
-                && !levels
-                    .iter()
-                    .any(|l| l.product_id == s.product_id && l.warehouse_id == s.warehouse_id)
+            (s.on_hand != 0 || s.allocated != 0) && !known.contains(&(s.product_id, s.warehouse_id))
         })
         .collect();
     let views = views(state, bad).await?;
     let mut out: Vec<Difference> = views
         .into_iter()
         .map(|v| {
-            let (lo, la) = sums
-                .iter()
-                .find(|s| {
-                    s.product_id == v.level.product_id && s.warehouse_id == v.level.warehouse_id
-                })
-                .map(|s| (s.on_hand, s.allocated))
-                .unwrap_or((0, 0));
+            let (lo, la) = of(&v.level);
             Difference {
                 sku: v.sku,
                 warehouse_code: v.warehouse.code,
