@@ -21,6 +21,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `sqlite://…` or `postgres://…`.
     pub database_url: String,
+    /// Longest wait for a database connection before a request fails with
+    /// `UNAVAILABLE` (seconds, at least 1).
+    pub db_timeout_secs: u64,
     /// `None`: generate one and keep it in the data dir (development only).
     pub jwt_secret: Option<String>,
     pub seed_demo: bool,
@@ -38,6 +41,8 @@ pub struct Config {
     /// `smtp://host:port` or `smtps://…`; `None` writes mail to `data_dir/mail`.
     pub smtp_url: Option<String>,
     pub mail_from: String,
+    /// The merchant's time zone: times shown to people, day boundaries.
+    pub time_zone: crate::domain::time::ShopZone,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -141,6 +146,10 @@ impl Config {
             }
             None => format!("sqlite://{}?mode=rwc", data_dir.join("oms.db").display()),
         };
+        let db_timeout_secs = parse_num(&get("OMS_DB_TIMEOUT_SECS"), "OMS_DB_TIMEOUT_SECS", 3)?;
+        if db_timeout_secs == 0 {
+            return Err(invalid("OMS_DB_TIMEOUT_SECS", "must be at least 1"));
+        }
         let jwt_secret = get("OMS_JWT_SECRET");
         match (&jwt_secret, env) {
             (Some(s), _) if s.len() < 32 => {
@@ -163,11 +172,21 @@ impl Config {
                 "expected smtp://host:port or smtps://host:port",
             ));
         }
+        let time_zone = match get("OMS_TIMEZONE") {
+            None => crate::domain::time::ShopZone::default(),
+            Some(name) => crate::domain::time::ShopZone::parse(&name).ok_or_else(|| {
+                invalid(
+                    "OMS_TIMEZONE",
+                    format!("expected an IANA time zone such as Asia/Shanghai, got {name:?}"),
+                )
+            })?,
+        };
         Ok(Config {
             env,
             bind,
             data_dir,
             database_url,
+            db_timeout_secs,
             jwt_secret,
             seed_demo: parse_bool(&get("OMS_SEED_DEMO"), "OMS_SEED_DEMO", true)?,
             site_root: PathBuf::from(
@@ -208,6 +227,7 @@ impl Config {
             )?,
             smtp_url,
             mail_from: get("OMS_MAIL_FROM").unwrap_or_else(|| "OMS <no-reply@localhost>".into()),
+            time_zone,
         })
     }
 
@@ -258,6 +278,7 @@ mod tests {
         assert_eq!(c.bind.to_string(), "127.0.0.1:3000");
         assert!(c.is_sqlite());
         assert!(c.seed_demo);
+        assert_eq!(c.time_zone.name(), "Asia/Shanghai");
     }
 
     #[test]
@@ -268,5 +289,11 @@ mod tests {
         assert!(e.to_string().contains("OMS_JWT_SECRET"));
         let e = Config::from_vars(&vars(&[("DATABASE_URL", "mysql://x")])).unwrap_err();
         assert!(e.to_string().starts_with("DATABASE_URL"));
+        let e = Config::from_vars(&vars(&[("OMS_DB_TIMEOUT_SECS", "0")])).unwrap_err();
+        assert!(e.to_string().starts_with("OMS_DB_TIMEOUT_SECS"));
+        let e = Config::from_vars(&vars(&[("OMS_TIMEZONE", "Mars/Olympus")])).unwrap_err();
+        assert!(e.to_string().starts_with("OMS_TIMEZONE"));
+        let c = Config::from_vars(&vars(&[("OMS_TIMEZONE", "Europe/Berlin")])).unwrap();
+        assert_eq!(c.time_zone.name(), "Europe/Berlin");
     }
 }

@@ -1,18 +1,29 @@
 //! Database access shared by every service: one pool, plus a write lock on
 //! SQLite (one writer at a time, so a deferred transaction never fails at
 //! once with SQLITE_BUSY under load). PostgreSQL needs no such lock.
+//!
+//! A request waits at most `OMS_DB_TIMEOUT_SECS` for a pooled connection;
+//! when the database is down, the pool's connection attempts fail within
+//! that bound and the error is classified by [`is_unavailable`], so clients
+//! get `UNAVAILABLE` instead of a hang. The pool reconnects by itself: every
+//! acquire tests an idle connection and opens a new one when it is broken.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, TransactionTrait,
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    RuntimeErr, TransactionTrait,
 };
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::config::Config;
+
+/// How long the server waits at start for a database that is not up yet
+/// (a container starting next to it), retrying connection failures.
+const STARTUP_WAIT: Duration = Duration::from_secs(30);
 
 /// The pool and the statement counter exposed at `/metrics`.
 #[derive(Clone)]
@@ -84,10 +95,12 @@ impl Db {
                 format!("creating data directory {}", config.data_dir.display())
             })?;
         }
+        // The acquire timeout bounds the whole wait for a connection,
+        // including opening a new one (sqlx retries a refused connection
+        // until then); sea-orm's `connect_timeout` is the same sqlx setting.
+        let acquire = Duration::from_secs(config.db_timeout_secs);
         let mut opts = ConnectOptions::new(config.database_url.clone());
-        opts.sqlx_logging(false)
-            .connect_timeout(Duration::from_secs(10))
-            .acquire_timeout(Duration::from_secs(30));
+        opts.sqlx_logging(false).acquire_timeout(acquire);
         if sqlite {
             opts.max_connections(8).min_connections(1);
             opts.map_sqlx_sqlite_opts(|o| {
@@ -101,9 +114,20 @@ impl Db {
         } else {
             opts.max_connections(32).min_connections(1);
         }
-        let mut conn = Database::connect(opts)
-            .await
-            .with_context(|| format!("connecting to {}", redact(&config.database_url)))?;
+        let started = Instant::now();
+        let mut conn = loop {
+            match Database::connect(opts.clone()).await {
+                Ok(conn) => break conn,
+                Err(e) if worth_waiting_for(&e) && started.elapsed() < STARTUP_WAIT => {
+                    tracing::warn!(error = %e, "database not reachable yet; retrying");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+                Err(e) => {
+                    return Err(anyhow::Error::new(e))
+                        .with_context(|| format!("connecting to {}", redact(&config.database_url)));
+                }
+            }
+        };
         let statements = Arc::new(AtomicU64::new(0));
         let counter = statements.clone();
         conn.set_metric_callback(move |_info| {
@@ -143,6 +167,52 @@ impl Db {
     }
 }
 
+/// The database cannot be reached right now, as opposed to a statement that
+/// failed: no connection within the acquire timeout, the pool closed, a
+/// connection refused, reset or closed under a query, or the server shutting
+/// down or starting up. Clients see these as `UNAVAILABLE` (retry later);
+/// every other error (bad SQL, a constraint, a decoding problem) stays
+/// `INTERNAL`.
+pub fn is_unavailable(e: &DbErr) -> bool {
+    match e {
+        // Acquiring a pooled connection (timeout, closed pool) and opening
+        // or pinging one are connection-level by definition.
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(err)) | DbErr::Query(RuntimeErr::SqlxError(err)) => {
+            sqlx_unavailable(err)
+        }
+        _ => false,
+    }
+}
+
+/// A transient connection failure, worth retrying while the server starts
+/// (a wrong password or database name is not: that fails at once).
+fn worth_waiting_for(e: &DbErr) -> bool {
+    match e {
+        DbErr::ConnectionAcquire(_) => true,
+        DbErr::Conn(RuntimeErr::SqlxError(err))
+        | DbErr::Exec(RuntimeErr::SqlxError(err))
+        | DbErr::Query(RuntimeErr::SqlxError(err)) => sqlx_unavailable(err),
+        _ => false,
+    }
+}
+
+/// The sqlx error says the connection, not the statement, failed.
+pub fn sqlx_unavailable(err: &sea_orm::sqlx::Error) -> bool {
+    use sea_orm::sqlx::Error as E;
+    match err {
+        E::Io(_) | E::PoolTimedOut | E::PoolClosed | E::WorkerCrashed => true,
+        E::Database(db) => db.code().is_some_and(|code| {
+            // PostgreSQL: class 08 (connection exception), 57P01-57P03
+            // (shutting down, crashed, starting up), 53300 (too many
+            // connections). SQLite's codes are numbers and never match.
+            (code.len() == 5 && code.starts_with("08"))
+                || matches!(&*code, "57P01" | "57P02" | "57P03" | "53300")
+        }),
+        _ => false,
+    }
+}
+
 /// The URL without its password, for logs and error lines.
 pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -154,5 +224,77 @@ pub fn redact(url: &str) -> String {
             }
         }
         _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use sea_orm::{ConnAcquireErr, ConnectionTrait};
+
+    use super::*;
+
+    fn sqlx(e: sea_orm::sqlx::Error) -> RuntimeErr {
+        RuntimeErr::SqlxError(Arc::new(e))
+    }
+
+    fn io(kind: std::io::ErrorKind) -> sea_orm::sqlx::Error {
+        sea_orm::sqlx::Error::Io(std::io::Error::from(kind))
+    }
+
+    #[test]
+    fn connection_failures_are_unavailable() {
+        assert!(is_unavailable(&DbErr::ConnectionAcquire(
+            ConnAcquireErr::Timeout
+        )));
+        assert!(is_unavailable(&DbErr::ConnectionAcquire(
+            ConnAcquireErr::ConnectionClosed
+        )));
+        assert!(is_unavailable(&DbErr::Conn(sqlx(io(
+            std::io::ErrorKind::ConnectionRefused
+        )))));
+        assert!(is_unavailable(&DbErr::Query(sqlx(io(
+            std::io::ErrorKind::ConnectionReset
+        )))));
+        assert!(is_unavailable(&DbErr::Exec(sqlx(io(
+            std::io::ErrorKind::UnexpectedEof
+        )))));
+        assert!(is_unavailable(&DbErr::Exec(sqlx(
+            sea_orm::sqlx::Error::PoolTimedOut
+        ))));
+    }
+
+    #[test]
+    fn statement_failures_are_not_unavailable() {
+        assert!(!is_unavailable(&DbErr::Query(sqlx(
+            sea_orm::sqlx::Error::RowNotFound
+        ))));
+        assert!(!is_unavailable(&DbErr::Exec(sqlx(
+            sea_orm::sqlx::Error::Protocol("bad".into())
+        ))));
+        assert!(!is_unavailable(&DbErr::RecordNotFound("x".into())));
+        assert!(!is_unavailable(&DbErr::Custom("x".into())));
+    }
+
+    #[tokio::test]
+    async fn a_bad_statement_is_not_unavailable() {
+        let db = Database::connect("sqlite::memory:").await.unwrap();
+        let err = db
+            .execute_unprepared("SELECT * FROM no_such_table")
+            .await
+            .unwrap_err();
+        assert!(!is_unavailable(&err), "{err:?}");
+        assert!(!worth_waiting_for(&err));
+    }
+
+    #[test]
+    fn only_transient_connection_failures_are_retried_at_start() {
+        assert!(worth_waiting_for(&DbErr::Conn(sqlx(
+            sea_orm::sqlx::Error::PoolTimedOut
+        ))));
+        assert!(!worth_waiting_for(&DbErr::Conn(sqlx(
+            sea_orm::sqlx::Error::Configuration("bad url".into())
+        ))));
     }
 }

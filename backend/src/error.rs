@@ -16,14 +16,39 @@ pub enum AppError {
     NotFound(String),
     InvalidInput { field: String, message: String },
     Conflict(String),
+    /// An order action the rules refuse: CONFLICT when the order's status
+    /// stands in the way, FORBIDDEN or UNAUTHENTICATED when the caller
+    /// does; `extensions` carry `reason` and its parameters (`status`,
+    /// `action`, `role`) so that clients can translate it.
+    Refused(crate::domain::orders::Refusal),
     RateLimited(String),
     OutOfStock { skus: Vec<String> },
+    /// The database cannot be reached right now (see
+    /// [`crate::db::is_unavailable`]); the client may retry shortly. Like
+    /// `Internal`, the cause is logged and never shown.
+    Unavailable(anyhow::Error),
     Internal(anyhow::Error),
 }
 
+/// What a client reads for [`AppError::Unavailable`].
+pub const UNAVAILABLE_MESSAGE: &str = "the service is temporarily unavailable; try again shortly";
+
 impl From<anyhow::Error> for AppError {
+    /// Internal, unless a database connection failure is in the cause chain.
     fn from(e: anyhow::Error) -> Self {
-        AppError::Internal(e)
+        let unavailable = e.chain().any(|cause| {
+            cause
+                .downcast_ref::<sea_orm::DbErr>()
+                .is_some_and(crate::db::is_unavailable)
+                || cause
+                    .downcast_ref::<sea_orm::sqlx::Error>()
+                    .is_some_and(crate::db::sqlx_unavailable)
+        });
+        if unavailable {
+            AppError::Unavailable(e)
+        } else {
+            AppError::Internal(e)
+        }
     }
 }
 
@@ -45,8 +70,14 @@ impl AppError {
             AppError::NotFound(_) => "NOT_FOUND",
             AppError::InvalidInput { .. } => "INVALID_INPUT",
             AppError::Conflict(_) => "CONFLICT",
+            AppError::Refused(r) => match r.code {
+                _ if r.is_conflict() => "CONFLICT",
+                crate::domain::orders::RefusalCode::SignInRequired => "UNAUTHENTICATED",
+                _ => "FORBIDDEN",
+            },
             AppError::RateLimited(_) => "RATE_LIMITED",
             AppError::OutOfStock { .. } => "OUT_OF_STOCK",
+            AppError::Unavailable(_) => "UNAVAILABLE",
             AppError::Internal(_) => "INTERNAL",
         }
     }
@@ -59,9 +90,10 @@ impl AppError {
             | AppError::NotFound(m)
             | AppError::Conflict(m)
             | AppError::RateLimited(m) => m.clone(),
+            AppError::Refused(r) => r.message(),
             AppError::InvalidInput { field, message } => format!("{field}: {message}"),
             AppError::OutOfStock { skus } => format!("out of stock: {}", skus.join(", ")),
-            AppError::Internal(err) => format!("{err:#}"),
+            AppError::Unavailable(err) | AppError::Internal(err) => format!("{err:#}"),
         }
     }
 
@@ -72,6 +104,10 @@ impl AppError {
             AppError::Internal(err) => {
                 tracing::error!(error = ?err, "internal error");
                 "internal error".to_string()
+            }
+            AppError::Unavailable(err) => {
+                tracing::warn!("database unavailable: {err:#}");
+                UNAVAILABLE_MESSAGE.to_string()
             }
             other => other.describe(),
         }
@@ -85,15 +121,26 @@ impl AppError {
             AppError::NotFound(_) => S::NOT_FOUND,
             AppError::InvalidInput { .. } => S::BAD_REQUEST,
             AppError::Conflict(_) | AppError::OutOfStock { .. } => S::CONFLICT,
+            AppError::Refused(r) if r.is_conflict() => S::CONFLICT,
+            AppError::Refused(r) if r.role.is_none() => S::UNAUTHORIZED,
+            AppError::Refused(_) => S::FORBIDDEN,
             AppError::RateLimited(_) => S::TOO_MANY_REQUESTS,
+            AppError::Unavailable(_) => S::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => S::INTERNAL_SERVER_ERROR,
         }
     }
 }
 
 impl From<sea_orm::DbErr> for AppError {
+    /// `Unavailable` for a connection failure, `Internal` for anything else.
     fn from(e: sea_orm::DbErr) -> Self {
-        AppError::Internal(anyhow::Error::new(e).context("database"))
+        let unavailable = crate::db::is_unavailable(&e);
+        let err = anyhow::Error::new(e).context("database");
+        if unavailable {
+            AppError::Unavailable(err)
+        } else {
+            AppError::Internal(err)
+        }
     }
 }
 
@@ -106,8 +153,67 @@ impl From<AppError> for async_graphql::Error {
             match &e {
                 AppError::InvalidInput { field, .. } => ext.set("field", field.as_str()),
                 AppError::OutOfStock { skus } => ext.set("skus", skus.clone()),
+                AppError::Refused(r) => {
+                    ext.set("reason", r.code.as_str());
+                    ext.set("status", r.status.as_str());
+                    ext.set("action", r.action.as_str());
+                    if let Some(role) = r.role {
+                        ext.set("role", role.as_str().to_ascii_uppercase());
+                    }
+                }
                 _ => {}
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use anyhow::Context;
+    use sea_orm::{ConnAcquireErr, DbErr};
+
+    use super::*;
+
+    fn pool_timeout() -> DbErr {
+        DbErr::ConnectionAcquire(ConnAcquireErr::Timeout)
+    }
+
+    #[test]
+    fn a_lost_database_is_unavailable_with_http_503() {
+        let e = AppError::from(pool_timeout());
+        assert_eq!(e.code(), "UNAVAILABLE");
+        assert_eq!(e.http_status().as_u16(), 503);
+        assert_eq!(e.public_message(), UNAVAILABLE_MESSAGE);
+    }
+
+    #[test]
+    fn unavailable_survives_anyhow_context() {
+        let wrapped = Err::<(), _>(pool_timeout())
+            .context("loading the order")
+            .unwrap_err();
+        assert_eq!(AppError::from(wrapped).code(), "UNAVAILABLE");
+        assert_eq!(
+            AppError::from(anyhow::anyhow!("something else")).code(),
+            "INTERNAL"
+        );
+    }
+
+    #[test]
+    fn a_failed_statement_stays_internal() {
+        let e = AppError::from(DbErr::Custom("constraint".into()));
+        assert_eq!(e.code(), "INTERNAL");
+        assert_eq!(e.public_message(), "internal error");
+    }
+
+    #[test]
+    fn graphql_errors_carry_the_unavailable_code() {
+        let err = async_graphql::Error::from(AppError::from(pool_timeout()));
+        let code = err
+            .extensions
+            .as_ref()
+            .and_then(|ext| ext.get("code"))
+            .cloned();
+        assert_eq!(code, Some(async_graphql::Value::from("UNAVAILABLE")));
+        assert_eq!(err.message, UNAVAILABLE_MESSAGE);
     }
 }

@@ -2,6 +2,7 @@
 //! calls in here; black-box tests start the `oms` binary.
 
 pub mod config;
+pub mod crypto;
 pub mod db;
 pub mod domain;
 pub mod error;

@@ -4,7 +4,8 @@
 use std::io::Write;
 use std::sync::Arc;
 
-use actix_web::middleware::from_fn;
+use actix_web::http::header::CACHE_CONTROL;
+use actix_web::middleware::{Compress, DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer};
 use anyhow::Context;
 use migration::MigratorTrait;
@@ -13,7 +14,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::events::EventBus;
 use crate::graphql::build_schema;
-use crate::services::auth::TokenKeys;
+use crate::state::TokenKeys;
 use crate::state::AppState;
 
 /// Connects to the database and runs pending migrations.
@@ -71,6 +72,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         let st = app_state.clone();
         let sc = schema.clone();
         App::new()
+            // Pages and API responses revalidate; hashed assets say otherwise.
+            .wrap(DefaultHeaders::new().add((CACHE_CONTROL, "no-cache")))
+            // gzip when the client accepts it; skips WebSocket upgrades (101).
+            .wrap(Compress::default())
             .wrap(from_fn(crate::http::request_log::request_log))
             .configure(move |cfg| crate::http::configure(cfg, st, sc))
     })

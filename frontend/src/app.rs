@@ -17,7 +17,7 @@ use crate::pages::{
     register::RegisterPage,
 };
 use leptos::prelude::*;
-use leptos_meta::{Title, provide_meta_context};
+use leptos_meta::{Meta, Title, provide_meta_context};
 use leptos_router::{
     SsrMode,
     components::{Route, Router, Routes},
@@ -41,12 +41,15 @@ pub fn use_session() -> Session {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    provide_context(i18n::detect_lang());
+    let lang = i18n::detect_lang();
+    provide_context(lang);
     provide_context(Session(Resource::new(|| (), |_| api::me())));
 
     // Async SSR: every page is fully rendered before it is sent, so it reads
     // the same with JavaScript off (no streamed fragments to swap in).
     view! {
+        // Every page sets its own <Title text>; this names the site after it.
+        <Title formatter=move |title: String| lang.t(Key::TitleSuffix).replace("{title}", &title) />
         <Router>
             <Header />
             <main class="container">
@@ -85,6 +88,7 @@ pub fn NotFound() -> impl IntoView {
     }
     view! {
         <Title text=t(Key::PageTitleNotFound) />
+        <Meta name="description" content=t(Key::MetaNotFound) />
         <h1>{t(Key::PageTitleNotFound)}</h1>
         <p>{t(Key::NotFoundText)}</p>
         <p>

@@ -130,6 +130,23 @@ keys! {
     PageTitleRegister => ("Create account", "注册账户"),
     PageTitleConsole => ("Staff console", "员工控制台"),
     PageTitleNotFound => ("Page not found", "页面未找到"),
+    // `<meta name="description">` of each page (the site name ends every title).
+    PageTitleProduct => ("Product", "商品详情"),
+    TitleSuffix => ("{title} · OMS Shop", "{title} · OMS 商城"),
+    MetaProducts => ("Browse the OMS Shop catalogue: prices and live stock for every product.", "浏览 OMS 商城的商品目录：每件商品的价格和实时库存。"),
+    MetaProduct => ("Product details: price, stock and description.", "商品详情：价格、库存和介绍。"),
+    MetaLogin => ("Sign in to the OMS Shop to see your cart, orders and deliveries.", "登录 OMS 商城，查看购物车、订单和配送。"),
+    MetaRegister => ("Create an OMS Shop account to order and follow your deliveries.", "注册 OMS 商城账户，下单并跟踪配送。"),
+    MetaConsole => ("Staff console: order queue, order entry and inventory.", "员工控制台：订单队列、录单和库存。"),
+    MetaNotFound => ("The page you asked for does not exist.", "您访问的页面不存在。"),
+    MetaCart => ("Your shopping cart: check products and quantities before checkout.", "您的购物车：结算前核对商品和数量。"),
+    MetaCheckout => ("Enter the delivery address and place your order.", "填写收货地址并提交订单。"),
+    MetaMyOrders => ("Your orders and where each one stands.", "您的订单及其当前状态。"),
+    MetaOrder => ("Order details: status, items, delivery address and timeline.", "订单详情：状态、商品、收货地址和时间线。"),
+    MetaConsoleOrders => ("Order queue for staff: search and filter every order.", "员工订单队列：搜索和筛选所有订单。"),
+    MetaConsoleOrder => ("Order details for staff: stock allocations, timeline and actions.", "员工订单详情：库存分配、时间线和操作。"),
+    MetaNewOrder => ("Enter an order on behalf of a customer.", "代顾客录入订单。"),
+    MetaInventory => ("Stock on hand and allocated, per product and warehouse.", "各商品、各仓库的在库与已分配库存。"),
     NavProducts => ("Products", "商品"),
     NavConsole => ("Console", "控制台"),
     NavLogin => ("Sign in", "登录"),
@@ -326,6 +343,23 @@ keys! {
     ErrCartFull => ("Your cart is full.", "购物车已满。"),
     ErrReasonRequired => ("Please give a reason.", "请填写原因。"),
     ErrExpiredForm => ("This form has expired. Please try again.", "表单已过期，请重试。"),
+    // Who acted on a timeline, and why an action is refused ({…} are filled in).
+    ActorYou => ("You", "您"),
+    ActorSystem => ("System", "系统"),
+    ActorNamed => ("{name} ({role})", "{name}（{role}）"),
+    ActorCustomer => ("Customer", "顾客"),
+    ActorSupport => ("Customer service", "客服"),
+    ActorWarehouse => ("Warehouse", "仓库"),
+    ActorFinance => ("Finance", "财务"),
+    ActorAdmin => ("Store management", "店铺管理员"),
+    ActorIntegration => ("Sales channel", "销售渠道"),
+    RefusalLine => ("{action}: {reason}", "{action}：{reason}"),
+    RefusalWrongStatus => ("not possible while the order is “{status}”.", "订单状态为“{status}”时无法执行此操作。"),
+    RefusalSignInRequired => ("please sign in first.", "请先登录。"),
+    RefusalRoleNotAllowed => ("your role ({role}) may not do this.", "您的角色（{role}）无权执行此操作。"),
+    RefusalAlreadyInPreparation => ("the order is already being prepared; please contact customer service.", "订单已在备货中，请联系客服。"),
+    RefusalOther => ("not possible now.", "当前无法执行此操作。"),
+    ErrUnavailable => ("The service is temporarily unavailable. Please try again shortly.", "服务暂时不可用，请稍后重试。"),
 }
 
 /// Text for a GraphQL error code as sent in `?error=CODE` (and `field`).
@@ -340,6 +374,7 @@ pub fn error_key(code: &str, field: Option<&str>) -> Key {
         ("CONFLICT", _) => Key::ErrConflict,
         ("FORBIDDEN", _) => Key::ErrForbidden,
         ("NOT_FOUND", _) => Key::ErrNotFound,
+        ("UNAVAILABLE", _) => Key::ErrUnavailable,
         _ => Key::ErrInternal,
     }
 }
@@ -493,6 +528,7 @@ mod tests {
             Key::ErrInvalidPassword
         );
         assert_eq!(error_key("whatever", None), Key::ErrInternal);
+        assert_eq!(error_key("UNAVAILABLE", None), Key::ErrUnavailable);
     }
 
     #[test]

@@ -22,8 +22,8 @@ use leptos_meta::MetaTags;
 pub const STYLE: &str = include_str!("style.css");
 
 /// Provided via context by the server integration (see
-/// `backend/src/http/pages.rs`): `true` when the wasm bundle
-/// (`pkg/oms.js` + `pkg/oms_bg.wasm`) exists under the site root.
+/// `backend/src/http/pages.rs`): `true` when the content-hashed wasm bundle
+/// (`pkg/oms.<hash>.js` + `pkg/oms.<hash>_bg.wasm`) exists under the site root.
 /// [`shell`] emits `<HydrationScripts/>` only then; absent means `false`,
 /// so the page is plain server-rendered HTML.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -32,8 +32,8 @@ pub struct HydrationBundle(pub bool);
 /// The HTML document around [`App`], rendered on the server for every page.
 ///
 /// Hydration scripts are included only if a [`HydrationBundle`]`(true)` was
-/// provided via context; `options` must name the bundle (output name `oms`,
-/// pkg dir `pkg`).
+/// provided via context; `options` must name the bundle (output name
+/// `oms.<hash>`, pkg dir `pkg`).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = i18n::detect_lang();
     let hydrate = use_context::<HydrationBundle>().is_some_and(|b| b.0);
@@ -56,7 +56,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Entry point called by `pkg/oms.js` once the wasm module is loaded.
+/// Entry point called by `pkg/oms.<hash>.js` once the wasm module is loaded.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {

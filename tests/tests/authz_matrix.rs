@@ -1,172 +1,1429 @@
-//! Every role against every guarded operation: default deny, staff rights
-//! by role. An allowed caller may still fail for business reasons, but never
-//! with FORBIDDEN or UNAUTHENTICATED; a denied one always does, and the
-//! operation has no effect.
+//! The authorization matrix: every root field of the schema against every
+//! kind of caller, checking the effect and not only the error code.
+//!
+//! Callers: anonymous; the customer who owns the orders under test; another
+//! customer; support, warehouse, finance and admin staff; an integration key
+//! of the orders' channel (`web`) and one of another channel
+//! (`marketplace`). Each case prepares what it acts on (an order in the
+//! status where the action is possible, a key to revoke, a fresh session to
+//! end...), takes a snapshot of what can be observed (the orders' status and
+//! timeline, the stock of every SKU involved, the number of orders and
+//! users, the API keys and whether they are revoked, the catalog), makes the
+//! call and takes the snapshot again:
+//!
+//! * a refused call answers with the expected code, returns no data, and
+//!   the snapshot is unchanged;
+//! * an allowed call answers without error, and the snapshot changed by
+//!   exactly the effect of the operation (status moved, stock released or
+//!   shipped, key revoked, ...) and nothing else.
+//!
+//! Someone else's order answers NOT_FOUND, exactly like a missing one.
+//! The root fields, the order actions and the roles are read from the
+//! schema by introspection, so a new field, action or role without a case
+//! here fails the test.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Role, TestApp, error_code};
+use crate::helpers::{GqlWs, Role, TestApp, assert_ok, error_code};
+use crate::order_helpers::{assert_ledger_balanced, error_field, new_key, order_input};
 
-const ALL: &[Role] = &[
-    Role::Customer,
-    Role::Support,
-    Role::Warehouse,
-    Role::Finance,
-    Role::Admin,
+/// Orders that cases change (cancel, advance) are of this SKU.
+const ORDER_SKU: &str = "TEA-001";
+/// `placeOrder` cases order this SKU.
+const PLACE_SKU: &str = "MUG-001";
+/// The one order the read cases look at is of this SKU (and no other order).
+const READ_SKU: &str = "CAM-002";
+/// Stock commands act on this SKU in this warehouse.
+const STOCK_SKU: &str = "AUD-001";
+const STOCK_WAREHOUSE: &str = "SHA";
+/// `setProductActive` takes this product off sale.
+const TOGGLE_SKU: &str = "BAG-001";
+/// Every SKU whose stock the snapshot compares.
+const OBSERVED_SKUS: [&str; 4] = [ORDER_SKU, PLACE_SKU, READ_SKU, STOCK_SKU];
+
+const OWN_CHANNEL: &str = "web";
+const OTHER_CHANNEL: &str = "marketplace";
+/// `createApiKey` cases create keys for this channel (it has no orders).
+const NEW_KEY_CHANNEL: &str = "store";
+
+/// Order fixtures hold this many units.
+const ORDER_QTY: i64 = 2;
+/// A number no order has: someone else's order must answer like this one.
+const MISSING_ORDER: &str = "SO-2000-999999";
+
+/// Every `OrderAction`, each with a case.
+const ADVANCE_ACTIONS: [&str; 7] = [
+    "CONFIRM_PAYMENT",
+    "START_PROCESSING",
+    "SHIP_PARTIALLY",
+    "SHIP_ALL",
+    "DELIVER",
+    "COMPLETE",
+    "CANCEL",
 ];
-const STAFF: &[Role] = &[Role::Support, Role::Warehouse, Role::Finance, Role::Admin];
-const STOCK: &[Role] = &[Role::Warehouse, Role::Admin];
-const ADMIN: &[Role] = &[Role::Admin];
 
-struct Case {
-    op: &'static str,
-    vars: Value,
-    allowed: &'static [Role],
-}
+/// Subscription fields, covered by the WebSocket test below.
+const SUBSCRIPTION_FIELDS: [&str; 2] = ["orderUpdated", "productStockChanged"];
 
-fn cases() -> Vec<Case> {
-    vec![
-        Case {
-            op: "{ warehouses { code } }",
-            vars: json!({}),
-            allowed: STAFF,
-        },
-        Case {
-            op: "{ stockLevels(sku: \"AUD-001\") { onHand } }",
-            vars: json!({}),
-            allowed: STAFF,
-        },
-        Case {
-            op: "{ channels { code } }",
-            vars: json!({}),
-            allowed: STAFF,
-        },
-        Case {
-            op: "{ users { email } }",
-            vars: json!({}),
-            allowed: ADMIN,
-        },
-        Case {
-            op: "{ lowStock { sku } }",
-            vars: json!({}),
-            allowed: STAFF,
-        },
-        Case {
-            op: "{ inventoryCheck { balanced } }",
-            vars: json!({}),
-            allowed: STAFF,
-        },
-        Case {
-            op: "{ inventory(first: 2) { totalCount } }",
-            vars: json!({}),
-            allowed: STAFF,
-        },
-        Case {
-            op: "{ orders(first: 2) { totalCount } }",
-            vars: json!({}),
-            allowed: STAFF,
-        },
-        Case {
-            op: "{ apiKeys { name } }",
-            vars: json!({}),
-            allowed: ADMIN,
-        },
-        Case {
-            op: "mutation($e: String!) { createStaffUser(input: {email: $e, password: \"a-long-password-1\", name: \"N\", role: SUPPORT}) { id } }",
-            vars: json!({ "e": "new-staff@example.com" }),
-            allowed: ADMIN,
-        },
-        Case {
-            op: "mutation { adjustStock(input: {sku: \"AUD-001\", warehouseCode: \"SHA\", delta: 1, reason: \"matrix\"}) { onHand } }",
-            vars: json!({}),
-            allowed: STOCK,
-        },
-        Case {
-            op: "mutation { receiveStock(input: {sku: \"AUD-001\", warehouseCode: \"SHA\", quantity: 1}) { onHand } }",
-            vars: json!({}),
-            allowed: STOCK,
-        },
-        Case {
-            op: "mutation { setReorderPoint(sku: \"AUD-001\", warehouseCode: \"SHA\", reorderPoint: 3) { reorderPoint } }",
-            vars: json!({}),
-            allowed: STOCK,
-        },
-        Case {
-            op: "mutation { setProductActive(sku: \"BAG-001\", active: true) { sku } }",
-            vars: json!({}),
-            allowed: ADMIN,
-        },
-        Case {
-            op: "mutation { createApiKey(name: \"matrix\", channel: \"marketplace\") { key } }",
-            vars: json!({}),
-            allowed: ADMIN,
-        },
-    ]
-}
-
-fn is_denial(resp: &Value) -> bool {
-    matches!(error_code(resp), Some("FORBIDDEN" | "UNAUTHENTICATED"))
-}
-
-#[tokio::test]
-async fn every_role_meets_default_deny_on_every_guarded_operation() {
-    let app = TestApp::spawn().await;
-    let mut tokens = Vec::new();
-    for role in ALL {
-        tokens.push((*role, app.login_as(*role).await.access_token));
+/// The status an order must be in for the action to be possible.
+fn from_status(action: &str) -> &'static str {
+    match action {
+        "CONFIRM_PAYMENT" => "PENDING_PAYMENT",
+        "START_PROCESSING" | "CANCEL" => "CONFIRMED",
+        "SHIP_PARTIALLY" | "SHIP_ALL" => "PROCESSING",
+        "DELIVER" => "SHIPPED",
+        "COMPLETE" => "DELIVERED",
+        other => panic!("no fixture status for action {other}"),
     }
-    let mut checked = 0;
-    for case in cases() {
-        // Anonymous: always UNAUTHENTICATED.
-        let resp = app.gql(case.op, case.vars.clone()).await;
-        assert_eq!(
-            error_code(&resp),
-            Some("UNAUTHENTICATED"),
-            "anonymous on {}: {resp}",
-            case.op
-        );
-        for (role, token) in &tokens {
-            let resp = app.gql_as(token, case.op, case.vars.clone()).await;
-            if case.allowed.contains(role) {
-                assert!(
-                    !is_denial(&resp),
-                    "{role:?} should be allowed {}: {resp}",
-                    case.op
+}
+
+/// The status the action leads to.
+fn to_status(action: &str) -> &'static str {
+    match action {
+        "CONFIRM_PAYMENT" => "CONFIRMED",
+        "START_PROCESSING" => "PROCESSING",
+        "SHIP_PARTIALLY" => "PARTIALLY_SHIPPED",
+        "SHIP_ALL" => "SHIPPED",
+        "DELIVER" => "DELIVERED",
+        "COMPLETE" => "COMPLETED",
+        "CANCEL" => "CANCELLED",
+        other => panic!("no target status for action {other}"),
+    }
+}
+
+/// The admin path from a new order to each status.
+const ADMIN_PATH: [(&str, &str); 4] = [
+    ("CONFIRM_PAYMENT", "CONFIRMED"),
+    ("START_PROCESSING", "PROCESSING"),
+    ("SHIP_ALL", "SHIPPED"),
+    ("DELIVER", "DELIVERED"),
+];
+
+/// Who calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Who {
+    Anonymous,
+    /// The customer whose orders the cases act on (the demo customer).
+    Owner,
+    /// Another signed-in customer.
+    OtherCustomer,
+    Support,
+    Warehouse,
+    Finance,
+    Admin,
+    /// An integration key of the orders' channel.
+    ChannelKey,
+    /// An integration key of another channel.
+    OtherChannelKey,
+}
+
+const EVERYONE: [Who; 9] = [
+    Who::Anonymous,
+    Who::Owner,
+    Who::OtherCustomer,
+    Who::Support,
+    Who::Warehouse,
+    Who::Finance,
+    Who::Admin,
+    Who::ChannelKey,
+    Who::OtherChannelKey,
+];
+
+const STAFF: &[Who] = &[Who::Support, Who::Warehouse, Who::Finance, Who::Admin];
+const STOCK_KEEPERS: &[Who] = &[Who::Warehouse, Who::Admin];
+const ADMIN: &[Who] = &[Who::Admin];
+
+impl Who {
+    /// The schema's `Role` of this caller.
+    fn role(self) -> Option<&'static str> {
+        match self {
+            Who::Anonymous => None,
+            Who::Owner | Who::OtherCustomer => Some("CUSTOMER"),
+            Who::Support => Some("SUPPORT"),
+            Who::Warehouse => Some("WAREHOUSE"),
+            Who::Finance => Some("FINANCE"),
+            Who::Admin => Some("ADMIN"),
+            Who::ChannelKey | Who::OtherChannelKey => Some("INTEGRATION"),
+        }
+    }
+
+    fn is_key(self) -> bool {
+        matches!(self, Who::ChannelKey | Who::OtherChannelKey)
+    }
+
+    fn is_customer(self) -> bool {
+        matches!(self, Who::Owner | Who::OtherCustomer)
+    }
+
+    fn demo_role(self) -> Option<Role> {
+        match self {
+            Who::Owner => Some(Role::Customer),
+            Who::Support => Some(Role::Support),
+            Who::Warehouse => Some(Role::Warehouse),
+            Who::Finance => Some(Role::Finance),
+            Who::Admin => Some(Role::Admin),
+            _ => None,
+        }
+    }
+}
+
+/// What a caller must get.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Expect {
+    /// No error, and exactly the effect of the operation.
+    Allow,
+    Unauthenticated,
+    Forbidden,
+    /// Someone else's order: answered like a missing one.
+    NotFound,
+    /// Refused for what was asked, before anything is written.
+    Invalid,
+}
+
+impl Expect {
+    fn code(self) -> Option<&'static str> {
+        match self {
+            Expect::Allow => None,
+            Expect::Unauthenticated => Some("UNAUTHENTICATED"),
+            Expect::Forbidden => Some("FORBIDDEN"),
+            Expect::NotFound => Some("NOT_FOUND"),
+            Expect::Invalid => Some("INVALID_INPUT"),
+        }
+    }
+}
+
+/// Default deny by role: anonymous is UNAUTHENTICATED, a role not listed
+/// (customers and integration keys included) FORBIDDEN.
+fn by_role(who: Who, allowed: &[Who]) -> Expect {
+    if who == Who::Anonymous {
+        Expect::Unauthenticated
+    } else if allowed.contains(&who) {
+        Expect::Allow
+    } else {
+        Expect::Forbidden
+    }
+}
+
+/// An operation on an order of the owner's, on the `web` channel: callers
+/// who may not see it get NOT_FOUND; those who see it but may not act,
+/// FORBIDDEN.
+fn on_order(who: Who, allowed: &[Who]) -> Expect {
+    match who {
+        Who::Anonymous => Expect::Unauthenticated,
+        Who::OtherCustomer | Who::OtherChannelKey => Expect::NotFound,
+        w if allowed.contains(&w) => Expect::Allow,
+        _ => Expect::Forbidden,
+    }
+}
+
+/// One case of the matrix: a root field called in one way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Op {
+    CreateApiKey,
+    RevokeApiKey,
+    Register,
+    Login,
+    RefreshToken,
+    Logout,
+    /// With a wrong current password: refused for what was asked when the
+    /// caller is a user, so every caller keeps its session.
+    ChangePassword,
+    SetProductActive,
+    AdjustStock,
+    ReceiveStock,
+    SetReorderPoint,
+    /// The request each caller would naturally send: customers for
+    /// themselves, staff for the owner, keys an import with an external id.
+    PlaceOrder,
+    /// Everyone names the owner as customer and `web` as channel.
+    PlaceOrderNamingCustomerAndChannel,
+    /// On a PENDING_PAYMENT order.
+    CancelOrder,
+    /// On a PROCESSING order: too late for the customer.
+    CancelOrderBeingProcessed,
+    /// The action on an order in the status where it is possible.
+    AdvanceOrder(&'static str),
+    CreateStaffUser,
+    ApiKeys,
+    Me,
+    Products,
+    ProductsBySkus,
+    Product,
+    ShippingMethods,
+    Warehouses,
+    StockLevels,
+    Inventory,
+    LowStock,
+    InventoryCheck,
+    Order,
+    MyOrders,
+    Orders,
+    Users,
+    Channels,
+}
+
+fn all_ops() -> Vec<Op> {
+    let mut ops = vec![
+        Op::CreateApiKey,
+        Op::RevokeApiKey,
+        Op::Register,
+        Op::Login,
+        Op::RefreshToken,
+        Op::Logout,
+        Op::ChangePassword,
+        Op::SetProductActive,
+        Op::AdjustStock,
+        Op::ReceiveStock,
+        Op::SetReorderPoint,
+        Op::PlaceOrder,
+        Op::PlaceOrderNamingCustomerAndChannel,
+        Op::CancelOrder,
+        Op::CancelOrderBeingProcessed,
+    ];
+    ops.extend(ADVANCE_ACTIONS.into_iter().map(Op::AdvanceOrder));
+    ops.extend([
+        Op::CreateStaffUser,
+        // Reads last, when every kind of order exists.
+        Op::ApiKeys,
+        Op::Me,
+        Op::Products,
+        Op::ProductsBySkus,
+        Op::Product,
+        Op::ShippingMethods,
+        Op::Warehouses,
+        Op::StockLevels,
+        Op::Inventory,
+        Op::LowStock,
+        Op::InventoryCheck,
+        Op::Order,
+        Op::MyOrders,
+        Op::Orders,
+        Op::Users,
+        Op::Channels,
+    ]);
+    ops
+}
+
+impl Op {
+    /// The root field the case calls.
+    fn field(self) -> &'static str {
+        match self {
+            Op::CreateApiKey => "createApiKey",
+            Op::RevokeApiKey => "revokeApiKey",
+            Op::Register => "register",
+            Op::Login => "login",
+            Op::RefreshToken => "refreshToken",
+            Op::Logout => "logout",
+            Op::ChangePassword => "changePassword",
+            Op::SetProductActive => "setProductActive",
+            Op::AdjustStock => "adjustStock",
+            Op::ReceiveStock => "receiveStock",
+            Op::SetReorderPoint => "setReorderPoint",
+            Op::PlaceOrder | Op::PlaceOrderNamingCustomerAndChannel => "placeOrder",
+            Op::CancelOrder | Op::CancelOrderBeingProcessed => "cancelOrder",
+            Op::AdvanceOrder(_) => "advanceOrder",
+            Op::CreateStaffUser => "createStaffUser",
+            Op::ApiKeys => "apiKeys",
+            Op::Me => "me",
+            Op::Products => "products",
+            Op::ProductsBySkus => "productsBySkus",
+            Op::Product => "product",
+            Op::ShippingMethods => "shippingMethods",
+            Op::Warehouses => "warehouses",
+            Op::StockLevels => "stockLevels",
+            Op::Inventory => "inventory",
+            Op::LowStock => "lowStock",
+            Op::InventoryCheck => "inventoryCheck",
+            Op::Order => "order",
+            Op::MyOrders => "myOrders",
+            Op::Orders => "orders",
+            Op::Users => "users",
+            Op::Channels => "channels",
+        }
+    }
+
+    /// The order action the case takes, if any.
+    fn action(self) -> Option<&'static str> {
+        match self {
+            Op::CancelOrder | Op::CancelOrderBeingProcessed => Some("CANCEL"),
+            Op::AdvanceOrder(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The status of the order the case acts on (None: no order of its own).
+    fn order_status(self) -> Option<&'static str> {
+        match self {
+            Op::CancelOrder => Some("PENDING_PAYMENT"),
+            Op::CancelOrderBeingProcessed => Some("PROCESSING"),
+            Op::AdvanceOrder(a) => Some(from_status(a)),
+            _ => None,
+        }
+    }
+
+    /// The rule: what each caller must get.
+    fn expect(self, who: Who) -> Expect {
+        use Who::*;
+        match self {
+            Op::ApiKeys
+            | Op::Users
+            | Op::CreateApiKey
+            | Op::RevokeApiKey
+            | Op::SetProductActive
+            | Op::CreateStaffUser => by_role(who, ADMIN),
+            Op::Warehouses
+            | Op::StockLevels
+            | Op::Inventory
+            | Op::LowStock
+            | Op::InventoryCheck
+            | Op::Channels => by_role(who, STAFF),
+            Op::AdjustStock | Op::ReceiveStock | Op::SetReorderPoint => {
+                by_role(who, STOCK_KEEPERS)
+            }
+            // Public: the catalog, signing in, and `me` (null unless a user).
+            Op::Me
+            | Op::Products
+            | Op::ProductsBySkus
+            | Op::Product
+            | Op::ShippingMethods
+            | Op::Register
+            | Op::Login
+            | Op::RefreshToken => Expect::Allow,
+            // A user's own session and orders; a key has neither.
+            Op::Logout | Op::MyOrders => match who {
+                Anonymous | ChannelKey | OtherChannelKey => Expect::Unauthenticated,
+                _ => Expect::Allow,
+            },
+            Op::ChangePassword => match who {
+                Anonymous | ChannelKey | OtherChannelKey => Expect::Unauthenticated,
+                _ => Expect::Invalid,
+            },
+            Op::Order => on_order(who, &[Owner, Support, Warehouse, Finance, Admin, ChannelKey]),
+            // The queue: staff see all, a key its channel's; customers use myOrders.
+            Op::Orders => match who {
+                Anonymous => Expect::Unauthenticated,
+                Owner | OtherCustomer => Expect::Forbidden,
+                _ => Expect::Allow,
+            },
+            Op::PlaceOrder => match who {
+                Anonymous => Expect::Unauthenticated,
+                Warehouse | Finance => Expect::Forbidden,
+                _ => Expect::Allow,
+            },
+            // Only support and admin may name the customer and the channel;
+            // customers may not, and a key is bound to its channel.
+            Op::PlaceOrderNamingCustomerAndChannel => match who {
+                Anonymous => Expect::Unauthenticated,
+                Support | Admin => Expect::Allow,
+                Warehouse | Finance => Expect::Forbidden,
+                _ => Expect::Invalid,
+            },
+            Op::CancelOrder => on_order(who, &[Owner, Support, Admin]),
+            Op::CancelOrderBeingProcessed => on_order(who, &[Support, Admin]),
+            Op::AdvanceOrder(action) => match action {
+                "CONFIRM_PAYMENT" => on_order(who, &[Finance, Admin]),
+                "START_PROCESSING" | "SHIP_ALL" | "DELIVER" => on_order(who, &[Warehouse, Admin]),
+                "COMPLETE" => on_order(who, &[Support, Admin]),
+                "CANCEL" => on_order(who, &[Owner, Support, Admin]),
+                // Partial shipments are recorded through fulfillment, never by
+                // hand: refused for everyone, before the caller is identified.
+                "SHIP_PARTIALLY" => Expect::Invalid,
+                other => panic!("no rule for the order action {other}"),
+            },
+        }
+    }
+
+    /// `extensions.field` of an INVALID_INPUT answer.
+    fn invalid_field(self) -> &'static str {
+        match self {
+            Op::ChangePassword => "currentPassword",
+            Op::PlaceOrderNamingCustomerAndChannel => "channel",
+            Op::AdvanceOrder(_) => "action",
+            other => panic!("{other:?} has no INVALID_INPUT case"),
+        }
+    }
+}
+
+/// What a case acts on.
+#[derive(Default)]
+struct Fixture {
+    /// The order the case acts on.
+    order: Option<String>,
+    /// Units that order still holds, per (SKU, warehouse).
+    held: BTreeMap<(String, String), i64>,
+    /// An API key to revoke: (secret, id).
+    key: Option<(String, String)>,
+    /// A refresh token of the owner's.
+    refresh: Option<String>,
+    /// A session of the caller that only this case uses (logout ends it).
+    session: Option<String>,
+    /// A unique email for accounts the case creates.
+    email: String,
+}
+
+/// Everything a case may change, as the admin sees it.
+#[derive(Clone, Debug, PartialEq)]
+struct Snapshot {
+    /// Order number → (status, number of timeline events).
+    orders: BTreeMap<String, (String, usize)>,
+    /// (SKU, warehouse) → (on hand, allocated, reorder point).
+    stock: BTreeMap<(String, String), (i64, i64, i64)>,
+    orders_total: i64,
+    owner_orders: i64,
+    users: usize,
+    /// API key id → revoked.
+    keys: BTreeMap<String, bool>,
+    toggle_on_sale: bool,
+}
+
+const SNAPSHOT: &str = "query($a: String!, $b: String!, $hasB: Boolean!) {
+    a: order(number: $a) { number status events { type } }
+    b: order(number: $b) @include(if: $hasB) { number status events { type } }
+    s0: stockLevels(sku: \"TEA-001\") { ...L }
+    s1: stockLevels(sku: \"MUG-001\") { ...L }
+    s2: stockLevels(sku: \"CAM-002\") { ...L }
+    s3: stockLevels(sku: \"AUD-001\") { ...L }
+    orders(first: 1) { totalCount }
+    users { id }
+    apiKeys { id revoked }
+    product(sku: \"BAG-001\") { sku }
+}
+fragment L on StockLevel { sku warehouse { code } onHand allocated reorderPoint }";
+
+const OTHER_PASSWORD: &str = "matrix-Other-Pa55word!";
+const SHOPPER: &str = "shopper@example.net";
+
+struct World {
+    app: TestApp,
+    /// Bearer of each caller but the anonymous one.
+    bearer: BTreeMap<Who, String>,
+    /// Email and password of each user.
+    credentials: BTreeMap<Who, (String, String)>,
+    /// The order the read cases look at: the owner's, on `web`.
+    read_order: String,
+}
+
+impl World {
+    async fn new() -> World {
+        let app = TestApp::spawn().await;
+        let mut bearer = BTreeMap::new();
+        let mut credentials = BTreeMap::new();
+        for who in EVERYONE {
+            if let Some(role) = who.demo_role() {
+                bearer.insert(who, app.login_as(role).await.access_token);
+                credentials.insert(who, (role.email(), role.password()));
+            }
+        }
+        let other_email = format!("other-{}@example.com", uuid::Uuid::new_v4().simple());
+        let resp = app.register(&other_email, OTHER_PASSWORD, "Other").await;
+        let token = assert_ok(&resp)["register"]["accessToken"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no accessToken: {resp}"))
+            .to_owned();
+        bearer.insert(Who::OtherCustomer, token);
+        credentials.insert(Who::OtherCustomer, (other_email, OTHER_PASSWORD.to_owned()));
+        let mut w = World {
+            app,
+            bearer,
+            credentials,
+            read_order: String::new(),
+        };
+        let (own_key, _) = w.create_key(OWN_CHANNEL).await;
+        let (other_key, _) = w.create_key(OTHER_CHANNEL).await;
+        w.bearer.insert(Who::ChannelKey, own_key);
+        w.bearer.insert(Who::OtherChannelKey, other_key);
+        // Enough stock in the first warehouse for every order of the run.
+        for sku in [ORDER_SKU, PLACE_SKU, READ_SKU] {
+            w.admin(
+                "mutation($s: String!) { receiveStock(input: {sku: $s, warehouseCode: \"SHA\", quantity: 500, reference: \"matrix\"}) { onHand } }",
+                json!({ "s": sku }),
+            )
+            .await;
+        }
+        let order = w
+            .place_as_owner(order_input(&new_key(), &[(READ_SKU, 1)]))
+            .await;
+        w.read_order = order;
+        w
+    }
+
+    fn token(&self, who: Who) -> Option<&str> {
+        self.bearer.get(&who).map(String::as_str)
+    }
+
+    fn owner_email(&self) -> &str {
+        &self.credentials[&Who::Owner].0
+    }
+
+    async fn call(&self, token: Option<&str>, query: &str, vars: Value) -> Value {
+        match token {
+            Some(t) => self.app.gql_as(t, query, vars).await,
+            None => self.app.gql(query, vars).await,
+        }
+    }
+
+    /// Runs a document as admin and returns its data, panicking on errors.
+    async fn admin(&self, query: &str, vars: Value) -> Value {
+        let resp = self.call(self.token(Who::Admin), query, vars).await;
+        assert_ok(&resp).clone()
+    }
+
+    async fn create_key(&self, channel: &str) -> (String, String) {
+        let data = self
+            .admin(
+                "mutation($c: String!) { createApiKey(name: \"matrix\", channel: $c) { key apiKey { id } } }",
+                json!({ "c": channel }),
+            )
+            .await;
+        let created = &data["createApiKey"];
+        (
+            created["key"].as_str().unwrap_or_default().to_owned(),
+            created["apiKey"]["id"].as_str().unwrap_or_default().to_owned(),
+        )
+    }
+
+    async fn place_as_owner(&self, input: Value) -> String {
+        let resp = self
+            .call(
+                self.token(Who::Owner),
+                "mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { number } }",
+                json!({ "i": input }),
+            )
+            .await;
+        assert_ok(&resp)["placeOrder"]["number"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no order number: {resp}"))
+            .to_owned()
+    }
+
+    /// A new order of the owner's on `web`, moved by the admin to `status`.
+    async fn order_in(&self, status: &str) -> String {
+        let number = self
+            .place_as_owner(order_input(&new_key(), &[(ORDER_SKU, ORDER_QTY)]))
+            .await;
+        let mut current = "PENDING_PAYMENT";
+        for (action, next) in ADMIN_PATH {
+            if current == status {
+                break;
+            }
+            let data = self
+                .admin(
+                    "mutation($n: String!, $a: OrderAction!) { advanceOrder(number: $n, action: $a) { status } }",
+                    json!({ "n": number, "a": action }),
+                )
+                .await;
+            assert_eq!(data["advanceOrder"]["status"], next, "setting up {number}");
+            current = next;
+        }
+        assert_eq!(current, status, "no admin path to {status}");
+        number
+    }
+
+    /// Units the order holds, per (SKU, warehouse).
+    async fn held(&self, number: &str) -> BTreeMap<(String, String), i64> {
+        let data = self
+            .admin(
+                "query($n: String!) { order(number: $n) { allocations { sku held warehouse { code } } } }",
+                json!({ "n": number }),
+            )
+            .await;
+        let mut held = BTreeMap::new();
+        for a in data["order"]["allocations"].as_array().into_iter().flatten() {
+            let key = (
+                a["sku"].as_str().unwrap_or_default().to_owned(),
+                a["warehouse"]["code"].as_str().unwrap_or_default().to_owned(),
+            );
+            *held.entry(key).or_insert(0) += a["held"].as_i64().unwrap_or(0);
+        }
+        held
+    }
+
+    async fn prepare(&self, op: Op, who: Who) -> Fixture {
+        let mut fx = Fixture {
+            email: format!("matrix-{}@example.com", uuid::Uuid::new_v4().simple()),
+            ..Fixture::default()
+        };
+        if let Some(status) = op.order_status() {
+            let number = self.order_in(status).await;
+            fx.held = self.held(&number).await;
+            assert!(!fx.held.is_empty(), "order {number} holds no stock");
+            fx.order = Some(number);
+        }
+        match op {
+            Op::RevokeApiKey => fx.key = Some(self.create_key(OWN_CHANNEL).await),
+            Op::RefreshToken => {
+                let (email, password) = &self.credentials[&Who::Owner];
+                fx.refresh = Some(self.app.login_ok(email, password).await.refresh_token);
+            }
+            Op::Logout => {
+                if let Some((email, password)) = self.credentials.get(&who) {
+                    fx.session = Some(self.app.login_ok(email, password).await.access_token);
+                }
+            }
+            Op::SetProductActive => {
+                self.admin(
+                    "mutation($s: String!) { setProductActive(sku: $s, active: true) { sku } }",
+                    json!({ "s": TOGGLE_SKU }),
+                )
+                .await;
+            }
+            Op::SetReorderPoint => {
+                self.admin(
+                    "mutation($s: String!, $w: String!) { setReorderPoint(sku: $s, warehouseCode: $w, reorderPoint: 3) { reorderPoint } }",
+                    json!({ "s": STOCK_SKU, "w": STOCK_WAREHOUSE }),
+                )
+                .await;
+            }
+            _ => {}
+        }
+        fx
+    }
+
+    async fn snapshot(&self, fx: &Fixture) -> Snapshot {
+        let data = self
+            .admin(
+                SNAPSHOT,
+                json!({
+                    "a": self.read_order,
+                    "b": fx.order.clone().unwrap_or_default(),
+                    "hasB": fx.order.is_some(),
+                }),
+            )
+            .await;
+        let mut orders = BTreeMap::new();
+        for alias in ["a", "b"] {
+            let o = &data[alias];
+            if let Some(number) = o["number"].as_str() {
+                let events = o["events"].as_array().map(Vec::len).unwrap_or(0);
+                orders.insert(
+                    number.to_owned(),
+                    (o["status"].as_str().unwrap_or_default().to_owned(), events),
                 );
-            } else {
+            }
+        }
+        let mut stock = BTreeMap::new();
+        for (i, sku) in OBSERVED_SKUS.iter().enumerate() {
+            let levels = data[format!("s{i}")].as_array().cloned().unwrap_or_default();
+            assert!(!levels.is_empty(), "no stock levels for {sku}: {data}");
+            for l in levels {
+                stock.insert(
+                    (
+                        (*sku).to_owned(),
+                        l["warehouse"]["code"].as_str().unwrap_or_default().to_owned(),
+                    ),
+                    (
+                        l["onHand"].as_i64().unwrap_or(-1),
+                        l["allocated"].as_i64().unwrap_or(-1),
+                        l["reorderPoint"].as_i64().unwrap_or(-1),
+                    ),
+                );
+            }
+        }
+        let keys = data["apiKeys"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|k| {
+                (
+                    k["id"].as_str().unwrap_or_default().to_owned(),
+                    k["revoked"].as_bool().unwrap_or(false),
+                )
+            })
+            .collect();
+        let mine = self
+            .call(
+                self.token(Who::Owner),
+                "{ myOrders(first: 1) { totalCount } }",
+                json!({}),
+            )
+            .await;
+        Snapshot {
+            orders,
+            stock,
+            orders_total: data["orders"]["totalCount"].as_i64().unwrap_or(-1),
+            owner_orders: assert_ok(&mine)["myOrders"]["totalCount"]
+                .as_i64()
+                .unwrap_or(-1),
+            users: data["users"].as_array().map(Vec::len).unwrap_or(0),
+            keys,
+            toggle_on_sale: !data["product"].is_null(),
+        }
+    }
+
+    /// The `PlaceOrderInput` each caller sends.
+    fn place_input(&self, op: Op, who: Who) -> Value {
+        let mut input = order_input(&new_key(), &[(PLACE_SKU, 1)]);
+        if op == Op::PlaceOrderNamingCustomerAndChannel {
+            input["customerEmail"] = json!(self.owner_email());
+            input["channel"] = json!(OWN_CHANNEL);
+            return input;
+        }
+        if STAFF.contains(&who) {
+            input["customerEmail"] = json!(self.owner_email());
+        } else if who.is_key() {
+            input["customerEmail"] = json!(SHOPPER);
+            input["externalId"] = json!(format!("EXT-{}", uuid::Uuid::new_v4().simple()));
+        }
+        input
+    }
+
+    /// The document a case sends.
+    fn document(&self, op: Op, who: Who, fx: &Fixture) -> (&'static str, Value) {
+        let number = fx.order.clone().unwrap_or_else(|| self.read_order.clone());
+        match op {
+            Op::CreateApiKey => (
+                "mutation($c: String!) { createApiKey(name: \"matrix\", channel: $c) { key apiKey { id revoked channel { code } } } }",
+                json!({ "c": NEW_KEY_CHANNEL }),
+            ),
+            Op::RevokeApiKey => (
+                "mutation($id: ID!) { revokeApiKey(id: $id) { id revoked } }",
+                json!({ "id": fx.key.as_ref().map(|k| k.1.clone()) }),
+            ),
+            Op::Register => (
+                "mutation($i: RegisterInput!) { register(input: $i) { user { email role } } }",
+                json!({ "i": { "email": fx.email, "password": "matrix-Register-Pa55!", "name": "Registered" } }),
+            ),
+            Op::Login => {
+                // Users sign in as themselves, the others with the owner's password.
+                let (email, password) = self
+                    .credentials
+                    .get(&who)
+                    .unwrap_or(&self.credentials[&Who::Owner]);
+                (
+                    "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { user { email } } }",
+                    json!({ "e": email, "p": password }),
+                )
+            }
+            Op::RefreshToken => (
+                "mutation($t: String!) { refreshToken(refreshToken: $t) { user { email } } }",
+                json!({ "t": fx.refresh }),
+            ),
+            Op::Logout => ("mutation { logout }", json!({})),
+            Op::ChangePassword => (
+                "mutation { changePassword(currentPassword: \"not-the-password-1\", newPassword: \"a-new-long-password-2\") { accessToken } }",
+                json!({}),
+            ),
+            Op::SetProductActive => (
+                "mutation($s: String!) { setProductActive(sku: $s, active: false) { sku } }",
+                json!({ "s": TOGGLE_SKU }),
+            ),
+            Op::AdjustStock => (
+                "mutation($s: String!, $w: String!) { adjustStock(input: {sku: $s, warehouseCode: $w, delta: 1, reason: \"matrix\"}) { onHand } }",
+                json!({ "s": STOCK_SKU, "w": STOCK_WAREHOUSE }),
+            ),
+            Op::ReceiveStock => (
+                "mutation($s: String!, $w: String!) { receiveStock(input: {sku: $s, warehouseCode: $w, quantity: 1}) { onHand } }",
+                json!({ "s": STOCK_SKU, "w": STOCK_WAREHOUSE }),
+            ),
+            Op::SetReorderPoint => (
+                "mutation($s: String!, $w: String!) { setReorderPoint(sku: $s, warehouseCode: $w, reorderPoint: 7) { reorderPoint } }",
+                json!({ "s": STOCK_SKU, "w": STOCK_WAREHOUSE }),
+            ),
+            Op::PlaceOrder | Op::PlaceOrderNamingCustomerAndChannel => (
+                "mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { number status channel { code } customer { email } } }",
+                json!({ "i": self.place_input(op, who) }),
+            ),
+            Op::CancelOrder | Op::CancelOrderBeingProcessed => (
+                "mutation($n: String!) { cancelOrder(number: $n, reason: \"matrix\") { number status } }",
+                json!({ "n": number }),
+            ),
+            Op::AdvanceOrder(action) => (
+                "mutation($n: String!, $a: OrderAction!) { advanceOrder(number: $n, action: $a, note: \"matrix\") { number status } }",
+                json!({ "n": number, "a": action }),
+            ),
+            Op::CreateStaffUser => (
+                "mutation($e: String!) { createStaffUser(input: {email: $e, password: \"a-long-password-1\", name: \"N\", role: SUPPORT}) { email role } }",
+                json!({ "e": fx.email }),
+            ),
+            Op::ApiKeys => ("{ apiKeys { id revoked } }", json!({})),
+            Op::Me => ("{ me { email role } }", json!({})),
+            Op::Products => ("{ products(first: 5) { totalCount } }", json!({})),
+            Op::ProductsBySkus => (
+                "query($s: String!) { productsBySkus(skus: [$s]) { sku } }",
+                json!({ "s": PLACE_SKU }),
+            ),
+            Op::Product => (
+                "query($s: String!) { product(sku: $s) { sku available } }",
+                json!({ "s": PLACE_SKU }),
+            ),
+            Op::ShippingMethods => ("{ shippingMethods { code } }", json!({})),
+            Op::Warehouses => ("{ warehouses { code } }", json!({})),
+            Op::StockLevels => (
+                "query($s: String!) { stockLevels(sku: $s) { onHand allocated } }",
+                json!({ "s": STOCK_SKU }),
+            ),
+            Op::Inventory => ("{ inventory(first: 2) { totalCount } }", json!({})),
+            Op::LowStock => ("{ lowStock { sku } }", json!({})),
+            Op::InventoryCheck => ("{ inventoryCheck { balanced } }", json!({})),
+            Op::Order => (
+                "query($n: String!) { order(number: $n) { number status customer { email } allocations { sku held } availableTransitions { action allowed } } }",
+                json!({ "n": number }),
+            ),
+            Op::MyOrders => (
+                "{ myOrders(first: 100) { totalCount edges { node { number } } } }",
+                json!({}),
+            ),
+            Op::Orders => (
+                "query($s: String!) { orders(first: 100) { totalCount edges { node { number channel { code } } } } withSku: orders(first: 100, filter: {sku: $s}) { totalCount edges { node { number } } } }",
+                json!({ "s": READ_SKU }),
+            ),
+            Op::Users => ("{ users { email } }", json!({})),
+            Op::Channels => ("{ channels { code } }", json!({})),
+        }
+    }
+
+    /// The bearer a case is sent with.
+    fn bearer_for<'a>(&'a self, op: Op, who: Who, fx: &'a Fixture) -> Option<&'a str> {
+        match (op, who) {
+            (_, Who::Anonymous) => None,
+            (Op::Logout, _) if fx.session.is_some() => fx.session.as_deref(),
+            _ => self.token(who),
+        }
+    }
+
+    /// What `availableTransitions` tells the caller about the case's action.
+    async fn transition_allowed(&self, who: Who, number: &str, action: &str) -> bool {
+        let resp = self
+            .call(
+                self.token(who),
+                "query($n: String!) { order(number: $n) { availableTransitions { action allowed } } }",
+                json!({ "n": number }),
+            )
+            .await;
+        let data = assert_ok(&resp);
+        data["order"]["availableTransitions"]
+            .as_array()
+            .and_then(|ts| ts.iter().find(|t| t["action"] == action))
+            .unwrap_or_else(|| panic!("no transition {action} for {who:?}: {resp}"))["allowed"]
+            .as_bool()
+            .unwrap_or_else(|| panic!("no allowed flag: {resp}"))
+    }
+
+    /// The snapshot an allowed call must leave.
+    async fn expected_after(
+        &self,
+        op: Op,
+        who: Who,
+        fx: &Fixture,
+        before: &Snapshot,
+        resp: &Value,
+    ) -> Snapshot {
+        let mut want = before.clone();
+        let data = &resp["data"][op.field()];
+        match op {
+            Op::CreateApiKey => {
+                let id = data["apiKey"]["id"].as_str().unwrap_or_default().to_owned();
+                want.keys.insert(id, false);
+            }
+            Op::RevokeApiKey => {
+                let id = fx.key.as_ref().map(|k| k.1.clone()).unwrap_or_default();
+                want.keys.insert(id, true);
+            }
+            Op::Register | Op::CreateStaffUser => want.users += 1,
+            Op::SetProductActive => want.toggle_on_sale = false,
+            Op::AdjustStock | Op::ReceiveStock | Op::SetReorderPoint => {
+                let level = want
+                    .stock
+                    .get_mut(&(STOCK_SKU.to_owned(), STOCK_WAREHOUSE.to_owned()))
+                    .unwrap_or_else(|| panic!("no {STOCK_SKU} in {STOCK_WAREHOUSE}"));
+                if op == Op::SetReorderPoint {
+                    level.2 = 7;
+                } else {
+                    level.0 += 1;
+                }
+            }
+            Op::PlaceOrder | Op::PlaceOrderNamingCustomerAndChannel => {
+                want.orders_total += 1;
+                if matches!(who, Who::Owner | Who::Support | Who::Admin) {
+                    want.owner_orders += 1;
+                }
+                let number = data["number"].as_str().unwrap_or_default();
+                let held = self.held(number).await;
+                assert_eq!(
+                    held.values().sum::<i64>(),
+                    1,
+                    "{who:?}: order {number} should hold its one unit: {held:?}"
+                );
+                for (k, q) in held {
+                    if let Some(level) = want.stock.get_mut(&k) {
+                        level.1 += q;
+                    }
+                }
+            }
+            Op::CancelOrder | Op::CancelOrderBeingProcessed | Op::AdvanceOrder(_) => {
+                let action = op.action().unwrap_or_default();
+                let number = fx.order.clone().unwrap_or_default();
+                let entry = want
+                    .orders
+                    .get_mut(&number)
+                    .unwrap_or_else(|| panic!("order {number} not in the snapshot"));
+                entry.0 = to_status(action).to_owned();
+                entry.1 += 1;
+                for (k, q) in &fx.held {
+                    let level = want
+                        .stock
+                        .get_mut(k)
+                        .unwrap_or_else(|| panic!("{k:?} not in the snapshot"));
+                    match action {
+                        // Released: no longer promised.
+                        "CANCEL" => level.1 -= q,
+                        // Shipped: out of the warehouse.
+                        "SHIP_ALL" => {
+                            level.0 -= q;
+                            level.1 -= q;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            // Reads and session operations change nothing observed here.
+            _ => {}
+        }
+        want
+    }
+
+    /// What an allowed call must answer, and effects outside the snapshot.
+    async fn check_allowed(&self, op: Op, who: Who, fx: &Fixture, resp: &Value, ctx: &str) {
+        let data = &resp["data"][op.field()];
+        let number = fx.order.clone().unwrap_or_else(|| self.read_order.clone());
+        match op {
+            Op::CreateApiKey => {
+                assert_eq!(data["apiKey"]["channel"]["code"], NEW_KEY_CHANNEL, "{ctx}");
+                assert_eq!(data["apiKey"]["revoked"], false, "{ctx}");
+                // The new key works, and only for its channel (which has no order).
+                let key = data["key"].as_str().unwrap_or_default();
+                let resp = self
+                    .call(Some(key), "{ orders(first: 5) { totalCount } }", json!({}))
+                    .await;
+                assert_eq!(assert_ok(&resp)["orders"]["totalCount"], 0, "{ctx}: {resp}");
+            }
+            Op::RevokeApiKey => {
+                assert_eq!(data["revoked"], true, "{ctx}");
+                let resp = self.with_target_key(fx).await;
                 assert_eq!(
                     error_code(&resp),
-                    Some("FORBIDDEN"),
-                    "{role:?} should be forbidden {}: {resp}",
-                    case.op
+                    Some("UNAUTHENTICATED"),
+                    "{ctx}: a revoked key must stop working at once: {resp}"
                 );
-                assert!(
-                    resp["data"].is_null(),
-                    "a denied call returned data: {resp}"
+            }
+            Op::Register => {
+                assert_eq!(data["user"]["email"], fx.email.as_str(), "{ctx}");
+                assert_eq!(data["user"]["role"], "CUSTOMER", "{ctx}");
+            }
+            Op::Login => {
+                let email = &self
+                    .credentials
+                    .get(&who)
+                    .unwrap_or(&self.credentials[&Who::Owner])
+                    .0;
+                assert_eq!(data["user"]["email"], email.as_str(), "{ctx}");
+            }
+            Op::RefreshToken => {
+                assert_eq!(data["user"]["email"], self.owner_email(), "{ctx}");
+            }
+            Op::Logout => {
+                assert_eq!(*data, true, "{ctx}");
+                let resp = self
+                    .call(fx.session.as_deref(), "{ me { email } }", json!({}))
+                    .await;
+                assert_eq!(
+                    error_code(&resp),
+                    Some("UNAUTHENTICATED"),
+                    "{ctx}: the session must end: {resp}"
                 );
+            }
+            Op::CreateStaffUser => assert_eq!(data["role"], "SUPPORT", "{ctx}"),
+            Op::PlaceOrder | Op::PlaceOrderNamingCustomerAndChannel => {
+                let (channel, email, status) = match who {
+                    Who::OtherChannelKey => (OTHER_CHANNEL, SHOPPER, "CONFIRMED"),
+                    Who::ChannelKey => (OWN_CHANNEL, SHOPPER, "CONFIRMED"),
+                    Who::OtherCustomer => (
+                        OWN_CHANNEL,
+                        self.credentials[&Who::OtherCustomer].0.as_str(),
+                        "PENDING_PAYMENT",
+                    ),
+                    _ => (OWN_CHANNEL, self.owner_email(), "PENDING_PAYMENT"),
+                };
+                assert_eq!(data["channel"]["code"], channel, "{ctx}: {resp}");
+                assert_eq!(data["customer"]["email"], email, "{ctx}: {resp}");
+                assert_eq!(data["status"], status, "{ctx}: {resp}");
+                // An imported order is out of reach of the other channel's key.
+                if who.is_key() {
+                    let other = if who == Who::ChannelKey {
+                        Who::OtherChannelKey
+                    } else {
+                        Who::ChannelKey
+                    };
+                    let n = data["number"].as_str().unwrap_or_default();
+                    let resp = self
+                        .call(
+                            self.token(other),
+                            "query($n: String!) { order(number: $n) { number } }",
+                            json!({ "n": n }),
+                        )
+                        .await;
+                    assert_eq!(error_code(&resp), Some("NOT_FOUND"), "{ctx}: {resp}");
+                }
+            }
+            Op::CancelOrder | Op::CancelOrderBeingProcessed | Op::AdvanceOrder(_) => {
+                let action = op.action().unwrap_or_default();
+                assert_eq!(data["number"], number.as_str(), "{ctx}");
+                assert_eq!(data["status"], to_status(action), "{ctx}");
+            }
+            Op::Me => {
+                let want = match self.credentials.get(&who) {
+                    Some((email, _)) => json!(email),
+                    None => Value::Null,
+                };
+                assert_eq!(data["email"], want, "{ctx}: {resp}");
+                if let Some(role) = who.role().filter(|_| !who.is_key()) {
+                    assert_eq!(data["role"], role, "{ctx}");
+                }
+            }
+            Op::Order => {
+                assert_eq!(data["number"], number.as_str(), "{ctx}");
+                assert_eq!(data["customer"]["email"], self.owner_email(), "{ctx}");
+                // Which warehouse holds what is for staff and integrations.
+                let allocations = data["allocations"].as_array().map(Vec::len).unwrap_or(0);
+                assert_eq!(
+                    allocations == 0,
+                    who.is_customer(),
+                    "{ctx}: allocations {}",
+                    data["allocations"]
+                );
+            }
+            Op::MyOrders => {
+                let numbers = edge_numbers(data);
+                assert_eq!(
+                    numbers.contains(&number),
+                    who == Who::Owner,
+                    "{ctx}: {numbers:?}"
+                );
+                if who != Who::Owner {
+                    // Nobody else's orders: theirs are on the owner's list only.
+                    let owner_list = self
+                        .call(
+                            self.token(Who::Owner),
+                            "{ myOrders(first: 100) { edges { node { number } } } }",
+                            json!({}),
+                        )
+                        .await;
+                    let owner_numbers = edge_numbers(&assert_ok(&owner_list)["myOrders"]);
+                    assert!(
+                        numbers.iter().all(|n| !owner_numbers.contains(n)),
+                        "{ctx}: sees the owner's orders {numbers:?}"
+                    );
+                }
+            }
+            Op::Orders => {
+                let with_sku = edge_numbers(&resp["data"]["withSku"]);
+                let sees = who != Who::OtherChannelKey;
+                assert_eq!(with_sku.contains(&number), sees, "{ctx}: {with_sku:?}");
+                let channels: BTreeSet<&str> = data["edges"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|e| e["node"]["channel"]["code"].as_str())
+                    .collect();
+                match who {
+                    Who::ChannelKey => assert_eq!(
+                        channels,
+                        BTreeSet::from([OWN_CHANNEL]),
+                        "{ctx}: a key sees its channel only"
+                    ),
+                    Who::OtherChannelKey => assert_eq!(
+                        channels,
+                        BTreeSet::from([OTHER_CHANNEL]),
+                        "{ctx}: a key sees its channel only"
+                    ),
+                    _ => {
+                        let all = self.admin("{ orders(first: 1) { totalCount } }", json!({})).await;
+                        assert_eq!(
+                            data["totalCount"], all["orders"]["totalCount"],
+                            "{ctx}: staff see every order"
+                        );
+                    }
+                }
+            }
+            _ => assert!(!data.is_null(), "{ctx}: no data: {resp}"),
+        }
+    }
+
+    /// `orders` through the key the case may revoke.
+    async fn with_target_key(&self, fx: &Fixture) -> Value {
+        let key = fx.key.as_ref().map(|k| k.0.as_str());
+        self.call(key, "{ orders(first: 1) { totalCount } }", json!({}))
+            .await
+    }
+
+    /// What a refused call must answer, and effects outside the snapshot.
+    async fn check_refused(&self, op: Op, who: Who, fx: &Fixture, resp: &Value, ctx: &str) {
+        match op.expect(who) {
+            Expect::NotFound => {
+                // Someone else's order answers exactly like a missing one.
+                let number = fx.order.clone().unwrap_or_else(|| self.read_order.clone());
+                let (query, mut vars) = self.document(op, who, fx);
+                vars["n"] = json!(MISSING_ORDER);
+                let missing = self.call(self.bearer_for(op, who, fx), query, vars).await;
+                assert_eq!(error_code(&missing), Some("NOT_FOUND"), "{ctx}: {missing}");
+                assert_eq!(
+                    resp["errors"][0]["message"]
+                        .as_str()
+                        .map(|m| m.replace(&number, MISSING_ORDER)),
+                    missing["errors"][0]["message"].as_str().map(str::to_owned),
+                    "{ctx}: someone else's order must look missing"
+                );
+            }
+            Expect::Invalid => {
+                assert_eq!(error_field(resp), Some(op.invalid_field()), "{ctx}: {resp}");
+            }
+            _ => {}
+        }
+        if op == Op::RevokeApiKey {
+            let resp = self.with_target_key(fx).await;
+            assert_ok(&resp);
+        }
+        if let Some(session) = fx.session.as_deref() {
+            let me = self.app.me(session).await;
+            assert!(!me.is_null(), "{ctx}: the session ended");
+        }
+    }
+}
+
+fn edge_numbers(connection: &Value) -> Vec<String> {
+    connection["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["node"]["number"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[track_caller]
+fn check_answer(resp: &Value, field: &str, expect: Expect, ctx: &str) {
+    match expect.code() {
+        None => {
+            assert!(
+                resp.get("errors")
+                    .is_none_or(|e| e.as_array().is_some_and(Vec::is_empty)),
+                "{ctx} should be allowed: {resp}"
+            );
+        }
+        Some(code) => {
+            assert_eq!(error_code(resp), Some(code), "{ctx}: {resp}");
+            assert!(
+                resp["data"].is_null() || resp["data"][field].is_null(),
+                "{ctx}: a refused call returned data: {resp}"
+            );
+        }
+    }
+}
+
+fn names(v: &Value) -> BTreeSet<String> {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["name"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// The matrix covers the schema as it is: every Query and Mutation field,
+/// every Subscription field (in the WebSocket test), every order action and
+/// every role.
+async fn check_schema_coverage(app: &TestApp) {
+    let resp = app
+        .gql(
+            "{ __schema { queryType { fields { name } } mutationType { fields { name } } subscriptionType { fields { name } } }
+               actions: __type(name: \"OrderAction\") { enumValues { name } }
+               roles: __type(name: \"Role\") { enumValues { name } } }",
+            json!({}),
+        )
+        .await;
+    let data = assert_ok(&resp);
+    let schema = &data["__schema"];
+    let mut root = names(&schema["queryType"]["fields"]);
+    root.extend(names(&schema["mutationType"]["fields"]));
+    let covered: BTreeSet<String> = all_ops().iter().map(|o| o.field().to_owned()).collect();
+    let missing: Vec<_> = root.difference(&covered).collect();
+    let stale: Vec<_> = covered.difference(&root).collect();
+    assert!(
+        missing.is_empty() && stale.is_empty(),
+        "every Query and Mutation field needs a case in the authorization matrix; \
+         without a case: {missing:?}; cases for fields the schema no longer has: {stale:?}"
+    );
+    let subscriptions = names(&schema["subscriptionType"]["fields"]);
+    let covered: BTreeSet<String> = SUBSCRIPTION_FIELDS.iter().map(|s| s.to_string()).collect();
+    assert_eq!(subscriptions, covered, "every Subscription field needs a case");
+    let actions = names(&data["actions"]["enumValues"]);
+    let covered: BTreeSet<String> = ADVANCE_ACTIONS.iter().map(|s| s.to_string()).collect();
+    assert_eq!(actions, covered, "every OrderAction needs an advanceOrder case");
+    let roles = names(&data["roles"]["enumValues"]);
+    let covered: BTreeSet<String> = EVERYONE
+        .iter()
+        .filter_map(|w| w.role())
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(roles, covered, "every Role needs a caller in the matrix");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_caller_gets_the_right_answer_and_effect_on_every_root_field() {
+    let w = World::new().await;
+    check_schema_coverage(&w.app).await;
+    let mut checked = 0;
+    for op in all_ops() {
+        for who in EVERYONE {
+            let expect = op.expect(who);
+            let ctx = format!("{who:?} on {op:?} (expected {expect:?})");
+            let fx = w.prepare(op, who).await;
+            // What the order says the caller may do agrees with what happens.
+            // (SHIP_PARTIALLY goes through fulfillment and is never taken by
+            // hand, whatever availableTransitions says.)
+            if let (Some(action), Some(number)) = (op.action(), fx.order.as_deref())
+                && action != "SHIP_PARTIALLY"
+                && !matches!(expect, Expect::NotFound | Expect::Unauthenticated)
+            {
+                assert_eq!(
+                    w.transition_allowed(who, number, action).await,
+                    expect == Expect::Allow,
+                    "{ctx}: availableTransitions disagrees"
+                );
+            }
+            let before = w.snapshot(&fx).await;
+            let (query, vars) = w.document(op, who, &fx);
+            let resp = w.call(w.bearer_for(op, who, &fx), query, vars).await;
+            check_answer(&resp, op.field(), expect, &ctx);
+            let after = w.snapshot(&fx).await;
+            if expect == Expect::Allow {
+                let want = w.expected_after(op, who, &fx, &before, &resp).await;
+                assert_eq!(after, want, "{ctx}: wrong effect; response: {resp}");
+                w.check_allowed(op, who, &fx, &resp, &ctx).await;
+            } else {
+                assert_eq!(after, before, "{ctx}: refused but changed something: {resp}");
+                w.check_refused(op, who, &fx, &resp, &ctx).await;
             }
             checked += 1;
         }
     }
-    assert_eq!(checked, cases().len() * ALL.len());
+    assert_eq!(checked, all_ops().len() * EVERYONE.len());
+    assert_ledger_balanced(&w.app).await;
+}
 
-    // Denied writes had no effect: only the two allowed roles adjusted stock
-    // (+1 each) and received (+1 each) on top of the seeded level.
-    let admin = &tokens[4].1;
-    let ledger = app
-        .gql_as(
-            admin,
-            "{ inventoryCheck { balanced } stockLevels(sku: \"AUD-001\") { warehouse { code } onHand } apiKeys { name } }",
-            json!({}),
+const ORDER_UPDATED: &str =
+    "subscription($n: String!) { orderUpdated(number: $n) { number status } }";
+const STOCK_CHANGED: &str =
+    "subscription($s: String!) { productStockChanged(sku: $s) { sku onHand } }";
+
+/// The error code of a refused subscription (`error`, or `next` with errors).
+fn subscription_error(msg: &Value) -> Option<String> {
+    let code = match msg["type"].as_str() {
+        Some("error") => &msg["payload"][0]["extensions"]["code"],
+        Some("next") => {
+            assert!(
+                msg["payload"]["data"].is_null()
+                    || msg["payload"]["data"]["orderUpdated"].is_null(),
+                "a refused subscription sent data: {msg}"
+            );
+            &msg["payload"]["errors"][0]["extensions"]["code"]
+        }
+        _ => panic!("unexpected message {msg}"),
+    };
+    code.as_str().map(str::to_owned)
+}
+
+/// `orderUpdated` follows the rule of `order`: its customer, staff and a key
+/// of its channel receive every change; anyone else is refused at once and
+/// receives nothing. `productStockChanged` is public.
+#[tokio::test(flavor = "multi_thread")]
+async fn live_updates_reach_exactly_the_callers_who_may_see_them() {
+    let w = World::new().await;
+    let number = w.order_in("PENDING_PAYMENT").await;
+    let mut allowed: Vec<(Who, GqlWs)> = Vec::new();
+    let mut refused: Vec<(Who, GqlWs)> = Vec::new();
+    let mut stock: Vec<(Who, GqlWs)> = Vec::new();
+    for who in EVERYONE {
+        let mut ws = w.app.ws_connect(w.token(who)).await;
+        ws.subscribe("order", ORDER_UPDATED, json!({ "n": number }))
+            .await;
+        let expect = Op::Order.expect(who);
+        if expect == Expect::Allow {
+            allowed.push((who, ws));
+        } else {
+            let msg = ws.next_message().await;
+            assert_eq!(
+                subscription_error(&msg).as_deref(),
+                expect.code(),
+                "{who:?} subscribing to orderUpdated: {msg}"
+            );
+            refused.push((who, ws));
+        }
+        let mut ws = w.app.ws_connect(w.token(who)).await;
+        ws.subscribe("stock", STOCK_CHANGED, json!({ "s": ORDER_SKU }))
+            .await;
+        stock.push((who, ws));
+    }
+
+    // There is no acknowledgement of a subscription: move the order on until
+    // each allowed subscriber has seen a change it could have seen.
+    let mut reached = Vec::new();
+    for (action, status) in ADMIN_PATH {
+        w.admin(
+            "mutation($n: String!, $a: OrderAction!) { advanceOrder(number: $n, action: $a) { status } }",
+            json!({ "n": number, "a": action }),
         )
         .await;
-    assert_eq!(
-        ledger["data"]["inventoryCheck"]["balanced"], true,
-        "{ledger}"
-    );
-    assert_eq!(
-        ledger["data"]["apiKeys"].as_array().map(Vec::len),
-        Some(1),
-        "{ledger}"
-    );
+        reached.push(status);
+        let mut still = Vec::new();
+        for (who, mut ws) in allowed {
+            match ws.next_message_within(Duration::from_secs(2)).await {
+                Some(msg) => {
+                    assert_eq!(msg["type"], "next", "{who:?}: {msg}");
+                    let o = &msg["payload"]["data"]["orderUpdated"];
+                    assert_eq!(o["number"], number.as_str(), "{who:?}: {msg}");
+                    let s = o["status"].as_str().unwrap_or_default();
+                    assert!(reached.contains(&s), "{who:?}: {msg}");
+                }
+                None => still.push((who, ws)),
+            }
+        }
+        allowed = still;
+        if allowed.is_empty() {
+            break;
+        }
+    }
+    let late: Vec<Who> = allowed.iter().map(|(w, _)| *w).collect();
+    assert!(late.is_empty(), "no order update reached {late:?}");
+    for (who, mut ws) in refused {
+        if let Some(msg) = ws.next_message_within(Duration::from_millis(300)).await {
+            assert_ne!(msg["type"], "next", "{who:?} was refused but got {msg}");
+        }
+    }
+
+    // Stock changes of a product are public: every caller gets them.
+    for _ in 0..10 {
+        w.admin(
+            "mutation($s: String!) { adjustStock(input: {sku: $s, warehouseCode: \"SHA\", delta: 1, reason: \"matrix\"}) { onHand } }",
+            json!({ "s": ORDER_SKU }),
+        )
+        .await;
+        let mut still = Vec::new();
+        for (who, mut ws) in stock {
+            match ws.next_message_within(Duration::from_secs(1)).await {
+                Some(msg) => assert_eq!(
+                    msg["payload"]["data"]["productStockChanged"]["sku"], ORDER_SKU,
+                    "{who:?}: {msg}"
+                ),
+                None => still.push((who, ws)),
+            }
+        }
+        stock = still;
+        if stock.is_empty() {
+            break;
+        }
+    }
+    let late: Vec<Who> = stock.iter().map(|(w, _)| *w).collect();
+    assert!(late.is_empty(), "no stock change reached {late:?}");
 }

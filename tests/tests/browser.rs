@@ -4,7 +4,7 @@
 //! subscription over WebSocket); a customer checks out with JavaScript on.
 //!
 //! Needs /usr/bin/chromium, /usr/bin/chromedriver and the wasm bundle in
-//! `<workspace>/target/site/pkg`. When one is missing the test prints a loud
+//! `<workspace>/target/site/pkg` (`scripts/build-wasm.sh`). When one is missing the test prints a loud
 //! skip notice, unless `OMS_REQUIRE_BROWSER=1`, which turns that into a failure.
 //! The frontend marks the end of hydration with `<body data-hydrated="true">`.
 
@@ -27,9 +27,17 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const WAIT: Duration = Duration::from_secs(30);
 
+/// The wasm file of the content-hashed bundle that `scripts/build-wasm.sh`
+/// names in `target/site/pkg.hash` (a path that does not exist without one).
+fn bundle_wasm() -> PathBuf {
+    let site = workspace_root().join("target/site");
+    let hash = std::fs::read_to_string(site.join("pkg.hash")).unwrap_or_default();
+    site.join(format!("pkg/oms.{}_bg.wasm", hash.trim()))
+}
+
 /// Returns false (after a loud notice) when the browser test cannot run here.
 fn browser_prerequisites_met() -> bool {
-    let wasm = workspace_root().join("target/site/pkg/oms_bg.wasm");
+    let wasm = bundle_wasm();
     let missing: Vec<String> = [Path::new(CHROMIUM), Path::new(CHROMEDRIVER), wasm.as_path()]
         .iter()
         .filter(|p| !p.exists())

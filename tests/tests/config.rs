@@ -53,6 +53,11 @@ async fn unknown_database_url_scheme_exits_with_code_2() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn unknown_time_zone_exits_with_code_2() {
+    assert_config_error(&[("OMS_TIMEZONE", "Mars/Olympus")]).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn sigterm_shuts_the_server_down_with_exit_code_0() {
     let mut app = TestApp::spawn().await;
     let resp = app.gql("{ __typename }", json!({})).await;

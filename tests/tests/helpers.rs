@@ -172,12 +172,20 @@ pub fn assert_ok(resp: &Value) -> &Value {
 #[derive(Default)]
 pub struct TestAppBuilder {
     envs: Vec<(String, String)>,
+    database_url: Option<String>,
 }
 
 impl TestAppBuilder {
     /// Sets an extra environment variable for the server process.
     pub fn env(mut self, key: &str, value: impl Into<String>) -> Self {
         self.envs.push((key.to_owned(), value.into()));
+        self
+    }
+
+    /// Runs against this database instead of a fresh one per test (and
+    /// leaves it alone when the server stops).
+    pub fn database_url(mut self, url: impl Into<String>) -> Self {
+        self.database_url = Some(url.into());
         self
     }
 
@@ -189,6 +197,7 @@ impl TestAppBuilder {
     pub async fn spawn(self) -> TestApp {
         let data_dir = tempfile::tempdir().expect("create temp data dir");
         let pg = match std::env::var("TEST_DATABASE_URL") {
+            _ if self.database_url.is_some() => None,
             Ok(url) if !url.trim().is_empty() => Some(PgDatabase::create(url.trim()).await),
             _ => None,
         };
@@ -206,8 +215,8 @@ impl TestAppBuilder {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .kill_on_drop(true);
-        if let Some(pg) = &pg {
-            cmd.env("DATABASE_URL", &pg.url);
+        if let Some(url) = self.database_url.as_ref().or(pg.as_ref().map(|pg| &pg.url)) {
+            cmd.env("DATABASE_URL", url);
         }
         for (k, v) in &self.envs {
             cmd.env(k, v);
@@ -325,6 +334,19 @@ impl TestApp {
     /// The PostgreSQL URL of this server's database (None on SQLite).
     pub fn database_url(&self) -> Option<&str> {
         self.pg.as_ref().map(|pg| pg.url.as_str())
+    }
+
+    /// A URL to open this server's database directly (SQLite file or
+    /// PostgreSQL), for the rare test that must set up a state the API
+    /// cannot reach yet.
+    pub fn sql_url(&self) -> String {
+        match &self.pg {
+            Some(pg) => pg.url.clone(),
+            None => format!(
+                "sqlite://{}?mode=rw",
+                self._data_dir.path().join("oms.db").display()
+            ),
+        }
     }
 
     /// Everything the server wrote to stderr so far.

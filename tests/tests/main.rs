@@ -15,6 +15,7 @@ mod graphql_limits;
 mod portal;
 mod portal_orders;
 mod schema;
+mod schema_walk;
 mod subscriptions;
 
 mod order_helpers;
@@ -23,4 +24,6 @@ mod integrations;
 mod inventory;
 mod live;
 mod orders;
+mod outage;
 mod race;
+mod timeline;

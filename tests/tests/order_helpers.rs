@@ -47,7 +47,7 @@ pub const ORDER_FIELDS: &str = "number status externalId \
     lines { sku name quantity unitPrice { amount currencyCode } lineTotal { amount currencyCode } } \
     subtotal { amount currencyCode } shippingFee { amount currencyCode } total { amount currencyCode } \
     shippingMethod note \
-    events { type from to actor note } \
+    events { type from to actor { kind name role isYou } at note } \
     allocations { sku quantity warehouse { code } } \
     availableTransitions { action allowed reason } \
     placedAt";

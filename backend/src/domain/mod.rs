@@ -1,8 +1,11 @@
 //! Pure rules: values, policies and state machines. Nothing here touches
 //! the database, HTTP or GraphQL; everything here is unit-tested in place.
 
+pub mod actor;
 pub mod auth;
 pub mod catalog;
+pub mod channels;
 pub mod inventory;
 pub mod money;
 pub mod orders;
+pub mod time;

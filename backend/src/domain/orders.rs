@@ -159,31 +159,98 @@ impl OrderAction {
     }
 }
 
-/// Why the caller may not take an action now (shown in `availableTransitions`).
-pub fn refusal(p: &Principal, status: OrderStatus, action: OrderAction) -> Option<String> {
-    if let Err(e) = status.next(action) {
-        return Some(format!(
-            "an order that is {} cannot {}",
-            e.from.as_str(),
-            e.action.as_str()
-        ));
+/// Why an action is refused, as a machine code; clients translate it with
+/// the parameters of [`Refusal`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RefusalCode {
+    /// The state machine has no such step from the order's status.
+    WrongStatus,
+    /// The caller is not signed in.
+    SignInRequired,
+    /// The caller's role may not take this action.
+    RoleNotAllowed,
+    /// A customer may cancel only until the warehouse starts.
+    AlreadyInPreparation,
+}
+
+impl RefusalCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefusalCode::WrongStatus => "WRONG_STATUS",
+            RefusalCode::SignInRequired => "SIGN_IN_REQUIRED",
+            RefusalCode::RoleNotAllowed => "ROLE_NOT_ALLOWED",
+            RefusalCode::AlreadyInPreparation => "ALREADY_IN_PREPARATION",
+        }
     }
-    let role = match p.role() {
-        Some(r) => r,
-        None => return Some("sign in first".into()),
+}
+
+/// Why the caller may not take an action now (`availableTransitions`, and
+/// the error of a refused command), with everything a client needs to say
+/// it in the reader's language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    pub code: RefusalCode,
+    /// The order's status when refused.
+    pub status: OrderStatus,
+    pub action: OrderAction,
+    /// The caller's role (`None` when not signed in).
+    pub role: Option<Role>,
+}
+
+impl Refusal {
+    /// An English sentence for logs and API readers; people see the
+    /// translation the clients make from the code.
+    pub fn message(&self) -> String {
+        match self.code {
+            RefusalCode::WrongStatus => format!(
+                "an order that is {} cannot {}",
+                self.status.as_str(),
+                self.action.as_str()
+            ),
+            RefusalCode::SignInRequired => "sign in first".into(),
+            RefusalCode::RoleNotAllowed => format!(
+                "the {} role may not {}",
+                self.role.map_or("anonymous", Role::as_str),
+                self.action.as_str()
+            ),
+            RefusalCode::AlreadyInPreparation => {
+                "the order is already being prepared; contact support".into()
+            }
+        }
+    }
+
+    /// The order's state, not the caller, is what stands in the way (the
+    /// edge reports CONFLICT rather than FORBIDDEN).
+    pub fn is_conflict(&self) -> bool {
+        self.code == RefusalCode::WrongStatus
+    }
+}
+
+/// Why the caller may not take an action now (shown in `availableTransitions`).
+pub fn refusal(p: &Principal, status: OrderStatus, action: OrderAction) -> Option<Refusal> {
+    let role = p.role();
+    let refused = |code| {
+        Some(Refusal {
+            code,
+            status,
+            action,
+            role,
+        })
+    };
+    if status.next(action).is_err() {
+        return refused(RefusalCode::WrongStatus);
+    }
+    let Some(role) = role else {
+        return refused(RefusalCode::SignInRequired);
     };
     if !action.roles().contains(&role) {
-        return Some(format!(
-            "the {} role may not {}",
-            role.as_str(),
-            action.as_str()
-        ));
+        return refused(RefusalCode::RoleNotAllowed);
     }
     if role == Role::Customer
         && action == OrderAction::Cancel
         && !matches!(status, OrderStatus::PendingPayment | OrderStatus::Confirmed)
     {
-        return Some("the order is already being prepared; contact support".into());
+        return refused(RefusalCode::AlreadyInPreparation);
     }
     None
 }
@@ -309,6 +376,59 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn refusals_carry_a_code_and_their_parameters() {
+        let customer = Principal::user(Uuid::nil(), Role::Customer);
+        let warehouse = Principal::user(Uuid::nil(), Role::Warehouse);
+        let r = refusal(
+            &warehouse,
+            OrderStatus::PendingPayment,
+            OrderAction::StartProcessing,
+        );
+        assert_eq!(
+            r,
+            Some(Refusal {
+                code: RefusalCode::WrongStatus,
+                status: OrderStatus::PendingPayment,
+                action: OrderAction::StartProcessing,
+                role: Some(Role::Warehouse),
+            })
+        );
+        assert!(r.is_some_and(|r| r.is_conflict()));
+        let code = |p: &Principal, s, a| refusal(p, s, a).map(|r| r.code);
+        assert_eq!(
+            code(&warehouse, OrderStatus::Confirmed, OrderAction::Complete),
+            Some(RefusalCode::RoleNotAllowed)
+        );
+        assert_eq!(
+            code(&customer, OrderStatus::Processing, OrderAction::Cancel),
+            Some(RefusalCode::AlreadyInPreparation)
+        );
+        assert_eq!(
+            code(
+                &Principal::Anonymous,
+                OrderStatus::Confirmed,
+                OrderAction::Cancel
+            ),
+            Some(RefusalCode::SignInRequired)
+        );
+        for c in [
+            RefusalCode::WrongStatus,
+            RefusalCode::SignInRequired,
+            RefusalCode::RoleNotAllowed,
+            RefusalCode::AlreadyInPreparation,
+        ] {
+            let r = Refusal {
+                code: c,
+                status: OrderStatus::Confirmed,
+                action: OrderAction::Complete,
+                role: Some(Role::Warehouse),
+            };
+            assert!(!r.message().is_empty());
+            assert_eq!(r.is_conflict(), c == RefusalCode::WrongStatus);
+        }
     }
 
     #[test]

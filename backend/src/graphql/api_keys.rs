@@ -1,10 +1,10 @@
 //! Integration API keys (admin).
 
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset};
 
 use super::context::{RoleGuard, principal, state};
-use super::users::Channel;
+use super::channels::Channel;
 use crate::domain::auth::ADMINS;
 use crate::services::api_keys as svc;
 
@@ -24,25 +24,17 @@ impl ApiKey {
     }
     /// The only channel the key can reach.
     async fn channel(&self, ctx: &Context<'_>) -> Result<Channel> {
-        let st = state(ctx);
-        st.channels
-            .by_id(&st.db.conn, self.0.channel_id)
+        Ok(crate::services::channels::by_id(state(ctx)?, self.0.channel_id)
             .await?
-            .map(Channel::from)
-            .ok_or_else(|| {
-                async_graphql::Error::from(crate::error::AppError::Internal(anyhow::anyhow!(
-                    "channel {} missing",
-                    self.0.channel_id
-                )))
-            })
+            .into())
     }
     /// The first characters of the key, to recognise it.
     async fn prefix(&self) -> &str {
         &self.0.prefix
     }
-    /// When it was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    /// When it was created, in the merchant's time zone (`OMS_TIMEZONE`).
+    async fn created_at(&self, ctx: &Context<'_>) -> Result<DateTime<FixedOffset>> {
+        Ok(state(ctx)?.config.time_zone.local(self.0.created_at))
     }
     /// The key no longer works.
     async fn revoked(&self) -> bool {
@@ -67,7 +59,7 @@ impl ApiKeysQuery {
     /// Every API key, newest first (admin only).
     #[graphql(guard = "RoleGuard(ADMINS)")]
     async fn api_keys(&self, ctx: &Context<'_>) -> Result<Vec<ApiKey>> {
-        Ok(svc::list(state(ctx), principal(ctx))
+        Ok(svc::list(state(ctx)?, principal(ctx))
             .await?
             .into_iter()
             .map(ApiKey)
@@ -88,7 +80,7 @@ impl ApiKeysMutation {
         name: String,
         channel: String,
     ) -> Result<CreatedApiKey> {
-        let created = svc::create(state(ctx), principal(ctx), &name, &channel).await?;
+        let created = svc::create(state(ctx)?, principal(ctx), &name, &channel).await?;
         Ok(CreatedApiKey {
             key: created.key,
             api_key: ApiKey(created.model),
@@ -100,6 +92,6 @@ impl ApiKeysMutation {
     async fn revoke_api_key(&self, ctx: &Context<'_>, id: ID) -> Result<ApiKey> {
         let id = uuid::Uuid::parse_str(&id)
             .map_err(|_| crate::error::AppError::invalid("id", "is not a valid id"))?;
-        Ok(ApiKey(svc::revoke(state(ctx), principal(ctx), id).await?))
+        Ok(ApiKey(svc::revoke(state(ctx)?, principal(ctx), id).await?))
     }
 }

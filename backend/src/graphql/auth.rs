@@ -51,7 +51,7 @@ impl AuthQuery {
         let Some(id) = principal(ctx).user_id() else {
             return Ok(None);
         };
-        Ok(crate::services::users::find_user(state(ctx), id)
+        Ok(crate::services::users::find_user(state(ctx)?, id)
             .await?
             .map(User::from))
     }
@@ -65,7 +65,7 @@ impl AuthMutation {
     /// Creates a customer account and signs it in.
     async fn register(&self, ctx: &Context<'_>, input: RegisterInput) -> Result<AuthPayload> {
         Ok(
-            svc::register(state(ctx), &input.email, &input.password, &input.name)
+            svc::register(state(ctx)?, &input.email, &input.password, &input.name)
                 .await?
                 .into(),
         )
@@ -79,7 +79,7 @@ impl AuthMutation {
         email: String,
         password: String,
     ) -> Result<AuthPayload> {
-        Ok(svc::login(state(ctx), &email, &password, &client_ip(ctx))
+        Ok(svc::login(state(ctx)?, &email, &password, &client_ip(ctx))
             .await?
             .into())
     }
@@ -87,12 +87,12 @@ impl AuthMutation {
     /// Exchanges a refresh token for new tokens. Each refresh token works
     /// once; reusing one revokes its whole session.
     async fn refresh_token(&self, ctx: &Context<'_>, refresh_token: String) -> Result<AuthPayload> {
-        Ok(svc::refresh(state(ctx), &refresh_token).await?.into())
+        Ok(svc::refresh(state(ctx)?, &refresh_token).await?.into())
     }
 
     /// Ends the caller's session (and the session of `refreshToken`, if given).
     async fn logout(&self, ctx: &Context<'_>, refresh_token: Option<String>) -> Result<bool> {
-        Ok(svc::logout(state(ctx), principal(ctx), refresh_token.as_deref()).await?)
+        Ok(svc::logout(state(ctx)?, principal(ctx), refresh_token.as_deref()).await?)
     }
 
     /// Changes the caller's password, revokes all their sessions and
@@ -104,7 +104,7 @@ impl AuthMutation {
         new_password: String,
     ) -> Result<AuthPayload> {
         Ok(
-            svc::change_password(state(ctx), principal(ctx), &current_password, &new_password)
+            svc::change_password(state(ctx)?, principal(ctx), &current_password, &new_password)
                 .await?
                 .into(),
         )

@@ -1,10 +1,9 @@
 //! Products: search with Relay paging, lookup by SKU, availability.
 
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 
 use super::context::{RoleGuard, principal, state};
-use super::loaders::AvailabilityLoader;
+use super::loaders::loaders;
 use super::types::{Money, PageInfo};
 use crate::domain::auth::ADMINS;
 use crate::services::catalog::{self as svc, encode_cursor};
@@ -36,8 +35,9 @@ impl Product {
     }
     /// Units available to sell: on hand minus allocated, over all warehouses.
     async fn available(&self, ctx: &Context<'_>) -> Result<i64> {
-        let loader = ctx.data_unchecked::<DataLoader<AvailabilityLoader>>();
-        Ok(loader.load_one(self.0.id).await?.unwrap_or(0).max(0))
+        Ok(loaders(ctx)?
+            .availability
+            .load_one(self.0.id).await?.unwrap_or(0).max(0))
     }
 }
 
@@ -75,7 +75,7 @@ impl CatalogQuery {
         #[graphql(desc = "Cursor of the item after which the page starts.")] after: Option<String>,
     ) -> Result<ProductConnection> {
         let page =
-            svc::search_products(state(ctx), search.as_deref(), first, after.as_deref()).await?;
+            svc::search_products(state(ctx)?, search.as_deref(), first, after.as_deref()).await?;
         let edges: Vec<ProductEdge> = page
             .items
             .into_iter()
@@ -98,7 +98,7 @@ impl CatalogQuery {
 
     /// Active products with these SKUs (unknown ones are skipped), for carts.
     async fn products_by_skus(&self, ctx: &Context<'_>, skus: Vec<String>) -> Result<Vec<Product>> {
-        Ok(svc::find_by_skus(state(ctx), &skus)
+        Ok(svc::find_by_skus(state(ctx)?, &skus)
             .await?
             .into_iter()
             .map(Product)
@@ -107,7 +107,7 @@ impl CatalogQuery {
 
     /// One active product by SKU, or null.
     async fn product(&self, ctx: &Context<'_>, sku: String) -> Result<Option<Product>> {
-        Ok(svc::find_by_sku(state(ctx), &sku).await?.map(Product))
+        Ok(svc::find_by_sku(state(ctx)?, &sku).await?.map(Product))
     }
 }
 
@@ -126,7 +126,7 @@ impl CatalogMutation {
         active: bool,
     ) -> Result<Product> {
         Ok(Product(
-            svc::set_product_active(state(ctx), principal(ctx), &sku, active).await?,
+            svc::set_product_active(state(ctx)?, principal(ctx), &sku, active).await?,
         ))
     }
 }

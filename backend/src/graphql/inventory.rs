@@ -179,7 +179,7 @@ impl InventoryQuery {
     /// All warehouses in allocation order (staff only).
     #[graphql(guard = "RoleGuard(STAFF)")]
     async fn warehouses(&self, ctx: &Context<'_>) -> Result<Vec<Warehouse>> {
-        Ok(svc::list_warehouses(state(ctx), principal(ctx))
+        Ok(svc::list_warehouses(state(ctx)?, principal(ctx))
             .await?
             .into_iter()
             .map(Into::into)
@@ -189,7 +189,7 @@ impl InventoryQuery {
     /// Stock of one SKU per warehouse (staff only).
     #[graphql(guard = "RoleGuard(STAFF)")]
     async fn stock_levels(&self, ctx: &Context<'_>, sku: String) -> Result<Vec<StockLevel>> {
-        Ok(svc::stock_levels(state(ctx), principal(ctx), &sku)
+        Ok(svc::stock_levels(state(ctx)?, principal(ctx), &sku)
             .await?
             .into_iter()
             .map(Into::into)
@@ -205,7 +205,7 @@ impl InventoryQuery {
         #[graphql(desc = "Page size, 1 to 100.", default = 50)] first: i64,
         #[graphql(desc = "Cursor after which the page starts.")] after: Option<String>,
     ) -> Result<InventoryConnection> {
-        let st = state(ctx);
+        let st = state(ctx)?;
         let page = crate::services::catalog::search_products(
             st,
             search.as_deref(),
@@ -249,7 +249,7 @@ impl InventoryQuery {
     /// Stock levels at or below their reorder point (staff only).
     #[graphql(guard = "RoleGuard(STAFF)")]
     async fn low_stock(&self, ctx: &Context<'_>) -> Result<Vec<StockLevel>> {
-        Ok(svc::low_stock(state(ctx), principal(ctx))
+        Ok(svc::low_stock(state(ctx)?, principal(ctx))
             .await?
             .into_iter()
             .map(Into::into)
@@ -259,7 +259,7 @@ impl InventoryQuery {
     /// Recomputes every balance from the stock ledger (staff only).
     #[graphql(guard = "RoleGuard(STAFF)")]
     async fn inventory_check(&self, ctx: &Context<'_>) -> Result<InventoryCheck> {
-        let (checked, diffs) = svc::inventory_check(state(ctx), principal(ctx)).await?;
+        let (checked, diffs) = svc::inventory_check(state(ctx)?, principal(ctx)).await?;
         Ok(InventoryCheck {
             balanced: diffs.is_empty(),
             checked_levels: checked as i64,
@@ -287,7 +287,7 @@ impl InventoryMutation {
     #[graphql(guard = "RoleGuard(STOCK_KEEPERS)")]
     async fn adjust_stock(&self, ctx: &Context<'_>, input: AdjustStockInput) -> Result<StockLevel> {
         Ok(svc::adjust_stock(
-            state(ctx),
+            state(ctx)?,
             principal(ctx),
             &input.sku,
             &input.warehouse_code,
@@ -306,7 +306,7 @@ impl InventoryMutation {
         input: ReceiveStockInput,
     ) -> Result<StockLevel> {
         Ok(svc::receive_stock(
-            state(ctx),
+            state(ctx)?,
             principal(ctx),
             &input.sku,
             &input.warehouse_code,
@@ -327,7 +327,7 @@ impl InventoryMutation {
         reorder_point: i64,
     ) -> Result<StockLevel> {
         Ok(svc::set_reorder_point(
-            state(ctx),
+            state(ctx)?,
             principal(ctx),
             &sku,
             &warehouse_code,
@@ -348,10 +348,10 @@ impl InventorySubscription {
         &self,
         ctx: &Context<'_>,
         sku: String,
-    ) -> impl Stream<Item = StockChange> + use<> {
+    ) -> Result<impl Stream<Item = StockChange> + use<>> {
         let wanted = sku.trim().to_ascii_uppercase();
-        let rx = state(ctx).bus.subscribe();
-        futures_util::stream::unfold(rx, move |mut rx| {
+        let rx = state(ctx)?.bus.subscribe();
+        Ok(futures_util::stream::unfold(rx, move |mut rx| {
             let wanted = wanted.clone();
             async move {
                 use tokio::sync::broadcast::error::RecvError;
@@ -377,6 +377,6 @@ impl InventorySubscription {
                     }
                 }
             }
-        })
+        }))
     }
 }

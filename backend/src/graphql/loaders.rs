@@ -3,9 +3,10 @@
 
 use std::collections::HashMap;
 
-use async_graphql::dataloader::Loader;
+use async_graphql::dataloader::{DataLoader, Loader};
 use uuid::Uuid;
 
+use crate::error::AppError;
 use crate::state::AppState;
 
 /// Units available to sell per product id.
@@ -36,7 +37,7 @@ impl Loader<Uuid> for LinesLoader {
 pub struct EventsLoader(pub AppState);
 
 impl Loader<Uuid> for EventsLoader {
-    type Value = Vec<entity::order_event::Model>;
+    type Value = Vec<crate::services::orders::TimelineEvent>;
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
@@ -69,37 +70,45 @@ impl Loader<Uuid> for ProductLoader {
             .filter(entity::product::Column::Id.is_in(keys.to_vec()))
             .all(&self.0.db.conn)
             .await
-            .map_err(crate::error::AppError::from)?;
+            .map_err(AppError::from)?;
         Ok(rows.into_iter().map(|p| (p.id, p)).collect())
     }
 }
 
-/// Attaches every per-request loader to a GraphQL request's data.
+/// Every per-request loader, attached to a request as one value so that a
+/// loader cannot be declared and then forgotten by one of the entry paths
+/// (HTTP, WebSocket, in-process SSR).
+pub struct Loaders {
+    pub availability: DataLoader<AvailabilityLoader>,
+    pub lines: DataLoader<LinesLoader>,
+    pub events: DataLoader<EventsLoader>,
+    pub allocations: DataLoader<AllocationsLoader>,
+    pub products: DataLoader<ProductLoader>,
+}
+
+impl Loaders {
+    pub fn new(state: &AppState) -> Self {
+        Loaders {
+            availability: DataLoader::new(AvailabilityLoader(state.clone()), tokio::spawn),
+            lines: DataLoader::new(LinesLoader(state.clone()), tokio::spawn),
+            events: DataLoader::new(EventsLoader(state.clone()), tokio::spawn),
+            allocations: DataLoader::new(AllocationsLoader(state.clone()), tokio::spawn),
+            products: DataLoader::new(ProductLoader(state.clone()), tokio::spawn),
+        }
+    }
+}
+
+/// The request's loaders (an `INTERNAL` error if an entry path forgot them).
+pub fn loaders<'a>(ctx: &async_graphql::Context<'a>) -> Result<&'a Loaders, AppError> {
+    super::context::required::<Loaders>(ctx)
+}
+
+/// Attaches the per-request loaders to a GraphQL request's data.
 pub fn attach(req: async_graphql::Request, state: &AppState) -> async_graphql::Request {
-    use async_graphql::dataloader::DataLoader;
-    req.data(DataLoader::new(
-        AvailabilityLoader(state.clone()),
-        tokio::spawn,
-    ))
-    .data(DataLoader::new(LinesLoader(state.clone()), tokio::spawn))
-    .data(DataLoader::new(EventsLoader(state.clone()), tokio::spawn))
-    .data(DataLoader::new(
-        AllocationsLoader(state.clone()),
-        tokio::spawn,
-    ))
+    req.data(Loaders::new(state))
 }
 
 /// The same loaders for a subscription connection's data.
 pub fn attach_data(data: &mut async_graphql::Data, state: &AppState) {
-    use async_graphql::dataloader::DataLoader;
-    data.insert(DataLoader::new(
-        AvailabilityLoader(state.clone()),
-        tokio::spawn,
-    ));
-    data.insert(DataLoader::new(LinesLoader(state.clone()), tokio::spawn));
-    data.insert(DataLoader::new(EventsLoader(state.clone()), tokio::spawn));
-    data.insert(DataLoader::new(
-        AllocationsLoader(state.clone()),
-        tokio::spawn,
-    ));
+    data.insert(Loaders::new(state));
 }

@@ -4,6 +4,7 @@
 pub mod api_keys;
 pub mod auth;
 pub mod catalog;
+pub mod channels;
 pub mod context;
 pub mod inventory;
 pub mod limits;

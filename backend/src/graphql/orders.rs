@@ -1,20 +1,20 @@
 //! Orders over GraphQL: place, cancel, staff actions, and the queries.
 //! Relation fields load through per-request DataLoaders.
 
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{
     ComplexObject, Context, Enum, InputObject, Object, Result, SimpleObject, Subscription,
 };
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use futures_util::Stream;
 
 use super::catalog::Product;
 use super::context::{principal, state};
 use super::inventory::Warehouse;
-use super::loaders::{AllocationsLoader, EventsLoader, LinesLoader, ProductLoader};
-use super::types::{Money, PageInfo};
-use super::users::Channel;
+use super::loaders::loaders;
+use super::types::{Money, PageInfo, Role};
+use super::channels::Channel;
 use crate::domain::orders::{self as rules, OrderAction as DAction, OrderStatus as DStatus};
+use crate::error::AppError;
 use crate::events::DomainEvent;
 use crate::services::orders::{self as svc, OrderPage};
 
@@ -117,8 +117,15 @@ impl From<OrderSort> for svc::OrderSort {
     }
 }
 
-fn status_of(s: &str) -> OrderStatus {
-    DStatus::parse(s).unwrap_or(DStatus::PendingPayment).into()
+/// A stored status; one this build does not know is an error (a newer
+/// schema or a corrupted row), never silently another status.
+fn parse_status(s: &str) -> Result<DStatus, AppError> {
+    DStatus::parse(s)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unknown stored order status {s:?}")))
+}
+
+fn status_of(s: &str) -> Result<OrderStatus, AppError> {
+    parse_status(s).map(Into::into)
 }
 
 /// One line of an order request.
@@ -222,6 +229,11 @@ pub struct OrderFilter {
     pub placed_from: Option<DateTime<Utc>>,
     /// Placed before.
     pub placed_to: Option<DateTime<Utc>>,
+    /// Placed on this day or later, days as in the merchant's time zone
+    /// (`OMS_TIMEZONE`).
+    pub placed_from_date: Option<NaiveDate>,
+    /// Placed on this day or earlier, days as in the merchant's time zone.
+    pub placed_to_date: Option<NaiveDate>,
 }
 
 /// The customer of an order, as snapshotted when it was placed.
@@ -277,8 +289,8 @@ impl OrderLine {
     /// The catalog product as it is now (name and price may have changed
     /// since the order was placed; the line keeps the values it was sold at).
     async fn product(&self, ctx: &Context<'_>) -> Result<Option<Product>> {
-        Ok(ctx
-            .data_unchecked::<DataLoader<ProductLoader>>()
+        Ok(loaders(ctx)?
+            .products
             .load_one(self.product_id)
             .await?
             .map(Product))
@@ -295,12 +307,57 @@ pub struct OrderEvent {
     pub from: Option<OrderStatus>,
     /// Status after.
     pub to: OrderStatus,
-    /// Who did it (role and id, or "system").
-    pub actor: String,
-    /// When.
-    pub at: DateTime<Utc>,
+    /// Who did it, as the caller may see it.
+    pub actor: Actor,
+    /// When, in the merchant's time zone (`OMS_TIMEZONE`).
+    pub at: DateTime<FixedOffset>,
     /// Why, if given.
     pub note: Option<String>,
+}
+
+/// What kind of actor did something.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum ActorKind {
+    /// A customer (the order's own, in practice).
+    Customer,
+    /// A staff member; `role` says which team.
+    Staff,
+    /// An integration, through its API key.
+    Integration,
+    /// The system itself: seeding, the command line, scheduled jobs.
+    System,
+}
+
+map_enum!(
+    ActorKind,
+    crate::domain::actor::ActorKind,
+    [Customer, Staff, Integration, System]
+);
+
+/// Who did something, as the caller may see it: customers see staff and
+/// integrations by role or kind only; staff see every name.
+#[derive(SimpleObject)]
+pub struct Actor {
+    /// Customer, staff, integration or system.
+    pub kind: ActorKind,
+    /// The person's name or the integration key's name, when the caller
+    /// may see it (staff, or the actor itself); null otherwise.
+    pub name: Option<String>,
+    /// The role a person acted in; null for integrations and the system.
+    pub role: Option<Role>,
+    /// The caller did it (show "You").
+    pub is_you: bool,
+}
+
+impl From<crate::domain::actor::ActorView> for Actor {
+    fn from(v: crate::domain::actor::ActorView) -> Self {
+        Actor {
+            kind: v.kind.into(),
+            name: v.name,
+            role: v.role.map(Into::into),
+            is_you: v.is_you,
+        }
+    }
 }
 
 /// Units of one SKU allocated to the order from one warehouse.
@@ -323,8 +380,63 @@ pub struct Transition {
     pub action: OrderAction,
     /// The caller may take it now.
     pub allowed: bool,
-    /// Why not, when not allowed.
+    /// Why not, when not allowed: an English sentence for developers.
+    /// Show people a translation of `refusal` instead.
     pub reason: Option<String>,
+    /// Why not, when not allowed, as a code with its parameters.
+    pub refusal: Option<Refusal>,
+}
+
+/// Why an action is refused. The same code and parameters come in the
+/// `extensions` (`reason`, `status`, `action`, `role`) of the error when
+/// the action is attempted anyway.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum RefusalCode {
+    /// The order's status does not allow the action (the error is CONFLICT).
+    WrongStatus,
+    /// Sign in first (the error is UNAUTHENTICATED).
+    SignInRequired,
+    /// The caller's role may not take the action (the error is FORBIDDEN).
+    RoleNotAllowed,
+    /// A customer may cancel only until the warehouse starts on the order;
+    /// support can still cancel it (the error is FORBIDDEN).
+    AlreadyInPreparation,
+}
+
+map_enum!(
+    RefusalCode,
+    rules::RefusalCode,
+    [
+        WrongStatus,
+        SignInRequired,
+        RoleNotAllowed,
+        AlreadyInPreparation
+    ]
+);
+
+/// Why an action is refused: a code and the parameters a client needs to
+/// say it in the reader's language.
+#[derive(SimpleObject)]
+pub struct Refusal {
+    /// What stands in the way.
+    pub code: RefusalCode,
+    /// The order's status.
+    pub status: OrderStatus,
+    /// The refused action.
+    pub action: OrderAction,
+    /// The caller's role; null when not signed in.
+    pub role: Option<Role>,
+}
+
+impl From<rules::Refusal> for Refusal {
+    fn from(r: rules::Refusal) -> Self {
+        Refusal {
+            code: r.code.into(),
+            status: r.status.into(),
+            action: r.action.into(),
+            role: r.role.map(Into::into),
+        }
+    }
 }
 
 /// A shipping method and its fee.
@@ -347,23 +459,14 @@ impl Order {
         &self.0.number
     }
     /// Current status.
-    async fn status(&self) -> OrderStatus {
-        status_of(&self.0.status)
+    async fn status(&self) -> Result<OrderStatus> {
+        Ok(status_of(&self.0.status)?)
     }
     /// The sales channel it came from.
     async fn channel(&self, ctx: &Context<'_>) -> Result<Channel> {
-        let st = state(ctx);
-        let c = st
-            .channels
-            .by_id(&st.db.conn, self.0.channel_id)
+        Ok(crate::services::channels::by_id(state(ctx)?, self.0.channel_id)
             .await?
-            .ok_or_else(|| {
-                async_graphql::Error::from(crate::error::AppError::Internal(anyhow::anyhow!(
-                    "channel {} missing",
-                    self.0.channel_id
-                )))
-            })?;
-        Ok(Channel::from(c))
+            .into())
     }
     /// Who it is for.
     async fn customer(&self) -> Customer {
@@ -378,8 +481,8 @@ impl Order {
     }
     /// What was bought.
     async fn lines(&self, ctx: &Context<'_>) -> Result<Vec<OrderLine>> {
-        let lines = ctx
-            .data_unchecked::<DataLoader<LinesLoader>>()
+        let lines = loaders(ctx)?
+            .lines
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
@@ -431,19 +534,20 @@ impl Order {
     }
     /// The timeline, oldest first.
     async fn events(&self, ctx: &Context<'_>) -> Result<Vec<OrderEvent>> {
-        let events = ctx
-            .data_unchecked::<DataLoader<EventsLoader>>()
+        let events = loaders(ctx)?
+            .events
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
+        let (viewer, zone) = (principal(ctx), state(ctx)?.config.time_zone);
         Ok(events
             .into_iter()
             .map(|e| OrderEvent {
-                from: e.from_status.as_deref().map(status_of),
-                to: status_of(&e.to_status),
+                from: e.from.map(Into::into),
+                to: e.to.into(),
+                actor: e.actor.seen_by(viewer).into(),
+                at: zone.local(e.at),
                 kind: e.kind,
-                actor: e.actor,
-                at: e.at,
                 note: e.note,
             })
             .collect())
@@ -454,8 +558,8 @@ impl Order {
         if !rules::may_see_allocations(principal(ctx)) {
             return Ok(Vec::new());
         }
-        let rows = ctx
-            .data_unchecked::<DataLoader<AllocationsLoader>>()
+        let rows = loaders(ctx)?
+            .allocations
             .load_one(self.0.number.clone())
             .await?
             .unwrap_or_default();
@@ -479,24 +583,25 @@ impl Order {
             .collect())
     }
     /// Every action, with whether the caller may take it now and why not.
-    async fn available_transitions(&self, ctx: &Context<'_>) -> Vec<Transition> {
+    async fn available_transitions(&self, ctx: &Context<'_>) -> Result<Vec<Transition>> {
         let p = principal(ctx);
-        let status = DStatus::parse(&self.0.status).unwrap_or(DStatus::PendingPayment);
-        DAction::ALL
+        let status = parse_status(&self.0.status)?;
+        Ok(DAction::ALL
             .into_iter()
             .map(|a| {
-                let reason = rules::refusal(p, status, a);
+                let refusal = rules::refusal(p, status, a);
                 Transition {
                     action: a.into(),
-                    allowed: reason.is_none(),
-                    reason,
+                    allowed: refusal.is_none(),
+                    reason: refusal.map(|r| r.message()),
+                    refusal: refusal.map(Into::into),
                 }
             })
-            .collect()
+            .collect())
     }
-    /// When it was placed.
-    async fn placed_at(&self) -> DateTime<Utc> {
-        self.0.placed_at
+    /// When it was placed, in the merchant's time zone (`OMS_TIMEZONE`).
+    async fn placed_at(&self, ctx: &Context<'_>) -> Result<DateTime<FixedOffset>> {
+        Ok(state(ctx)?.config.time_zone.local(self.0.placed_at))
     }
 }
 
@@ -553,7 +658,7 @@ impl OrdersQuery {
     /// its channel. Anyone else gets NOT_FOUND.
     async fn order(&self, ctx: &Context<'_>, number: String) -> Result<Order> {
         Ok(Order(
-            svc::find_visible(state(ctx), principal(ctx), &number).await?,
+            svc::find_visible(state(ctx)?, principal(ctx), &number).await?,
         ))
     }
 
@@ -565,7 +670,7 @@ impl OrdersQuery {
         #[graphql(desc = "Cursor after which the page starts.")] after: Option<String>,
     ) -> Result<OrderConnection> {
         Ok(
-            svc::my_orders(state(ctx), principal(ctx), first, after.as_deref())
+            svc::my_orders(state(ctx)?, principal(ctx), first, after.as_deref())
                 .await?
                 .into(),
         )
@@ -588,9 +693,11 @@ impl OrdersQuery {
             sku: f.sku,
             placed_from: f.placed_from,
             placed_to: f.placed_to,
+            placed_from_date: f.placed_from_date,
+            placed_to_date: f.placed_to_date,
         };
         Ok(svc::list_orders(
-            state(ctx),
+            state(ctx)?,
             principal(ctx),
             filter,
             sort.into(),
@@ -623,7 +730,7 @@ impl OrdersMutation {
     /// the catalog and allocated from stock, or nothing is written.
     async fn place_order(&self, ctx: &Context<'_>, input: PlaceOrderInput) -> Result<Order> {
         Ok(Order(
-            svc::place_order(state(ctx), principal(ctx), input.into()).await?,
+            svc::place_order(state(ctx)?, principal(ctx), input.into()).await?,
         ))
     }
 
@@ -636,7 +743,7 @@ impl OrdersMutation {
         reason: Option<String>,
     ) -> Result<Order> {
         Ok(Order(
-            svc::cancel_order(state(ctx), principal(ctx), &number, reason.as_deref()).await?,
+            svc::cancel_order(state(ctx)?, principal(ctx), &number, reason.as_deref()).await?,
         ))
     }
 
@@ -650,7 +757,7 @@ impl OrdersMutation {
     ) -> Result<Order> {
         Ok(Order(
             svc::advance_order(
-                state(ctx),
+                state(ctx)?,
                 principal(ctx),
                 &number,
                 action.into(),
@@ -673,7 +780,7 @@ impl OrdersSubscription {
         ctx: &Context<'_>,
         number: String,
     ) -> Result<impl Stream<Item = Order> + use<>> {
-        let st = state(ctx).clone();
+        let st = state(ctx)?.clone();
         let p = principal(ctx).clone();
         let number = svc::find_visible(&st, &p, &number).await?.number;
         let rx = st.bus.subscribe();

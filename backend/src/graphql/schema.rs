@@ -6,8 +6,9 @@ use async_graphql::{MergedObject, MergedSubscription, Schema};
 use super::api_keys::{ApiKeysMutation, ApiKeysQuery};
 use super::auth::{AuthMutation, AuthQuery};
 use super::catalog::{CatalogMutation, CatalogQuery};
+use super::channels::ChannelsQuery;
 use super::inventory::{InventoryMutation, InventoryQuery, InventorySubscription};
-use super::limits::{AliasLimit, ErrorCodes};
+use super::limits::{ErrorCodes, ShapeLimits};
 use super::orders::{OrdersMutation, OrdersQuery, OrdersSubscription};
 use super::users::{UsersMutation, UsersQuery};
 use crate::config::Config;
@@ -18,6 +19,7 @@ pub struct Query(
     ApiKeysQuery,
     AuthQuery,
     CatalogQuery,
+    ChannelsQuery,
     InventoryQuery,
     OrdersQuery,
     UsersQuery,
@@ -48,10 +50,14 @@ pub fn build_schema(config: &Config) -> OmsSchema {
         Mutation::default(),
         Subscription::default(),
     )
-    .limit_depth(config.graphql_max_depth)
-    .limit_complexity(config.graphql_max_complexity)
+    // Depth and complexity are our own (ShapeLimits): async-graphql's
+    // count introspection as data and refuse graphql-js' standard query.
     .limit_recursive_depth(32)
-    .extension(AliasLimit(config.graphql_max_aliases))
+    .extension(ShapeLimits {
+        max_depth: config.graphql_max_depth,
+        max_complexity: config.graphql_max_complexity,
+        max_aliases: config.graphql_max_aliases,
+    })
     .extension(ErrorCodes);
     if !config.graphql_introspection {
         b = b.disable_introspection().disable_suggestions();

@@ -3,11 +3,11 @@
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
-use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{Data, ErrorExtensionValues, ServerError, Value};
 use async_graphql_actix_web::GraphQLSubscription;
 
+use super::graphiql::Explorer;
 use super::identity::{self, Credential};
 use crate::domain::auth::Principal;
 use crate::error::AppError;
@@ -112,12 +112,13 @@ pub async fn post(
     run(&state, &schema, &http, req).await
 }
 
-/// GET /graphql: WebSocket upgrade, GraphiQL, or a query in the URL.
+/// GET /graphql: WebSocket upgrade, GraphiQL (see `graphiql.rs`), or a query in the URL.
 pub async fn get(
     http: HttpRequest,
     payload: web::Payload,
     state: web::Data<AppState>,
     schema: web::Data<OmsSchema>,
+    explorer: web::Data<Explorer>,
 ) -> actix_web::Result<HttpResponse> {
     let upgrade = http
         .headers()
@@ -134,14 +135,7 @@ pub async fn get(
         .is_some_and(|v| v.contains("text/html"));
     if http.query_string().is_empty() {
         if wants_html && state.config.graphql_introspection {
-            let page = GraphiQLSource::build()
-                .endpoint("/graphql")
-                .subscription_endpoint("/graphql")
-                .title("OMS GraphQL")
-                .finish();
-            return Ok(HttpResponse::Ok()
-                .content_type("text/html; charset=utf-8")
-                .body(page));
+            return Ok(explorer.page());
         }
         return Ok(error_body(
             StatusCode::BAD_REQUEST,

@@ -2,6 +2,7 @@
 //! portal mounted last.
 
 pub mod forms;
+pub mod graphiql;
 pub mod graphql;
 pub mod health;
 pub mod identity;
@@ -13,6 +14,8 @@ use std::sync::Arc;
 
 use actix_web::{HttpRequest, web};
 
+use crate::domain::auth::Principal;
+use crate::error::AppError;
 use crate::graphql::OmsSchema;
 use crate::state::AppState;
 
@@ -21,7 +24,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: AppState, schema: OmsSchem
     let executor = ssr_executor(state.clone(), schema.clone());
     let site_root = state.config.site_root.clone();
     cfg.app_data(web::Data::new(state.clone()))
-        .app_data(web::Data::new(schema))
+        .app_data(web::Data::new(schema.clone()))
         .app_data(web::PayloadConfig::new(state.config.max_body_bytes))
         .app_data(web::FormConfig::default().limit(state.config.max_body_bytes))
         .route("/healthz", web::get().to(health::healthz))
@@ -36,6 +39,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: AppState, schema: OmsSchem
         .route("/auth/register", web::post().to(forms::register))
         .route("/auth/logout", web::post().to(forms::logout))
         .route("/lang/{lang}", web::get().to(forms::set_lang));
+    graphiql::configure(cfg, &site_root, &schema);
     portal_forms::configure(cfg);
     pages::configure(cfg, site_root, executor);
 }
@@ -58,7 +62,16 @@ fn ssr_executor(state: AppState, schema: OmsSchema) -> frontend::ssr::GraphqlExe
                     }]});
                 }
             };
-            let principal = identity::resolve_lenient(&state, &cred).await;
+            // A bad cookie renders the page signed out; a lost database
+            // must render "unavailable", not "please sign in".
+            let principal = match identity::resolve(&state, &cred).await {
+                Ok(p) => p,
+                Err(e @ AppError::Unavailable(_)) => {
+                    return serde_json::json!({"errors": [{"message": e.public_message(),
+                        "extensions": {"code": e.code()}}]});
+                }
+                Err(_) => Principal::Anonymous,
+            };
             let resp = graphql::execute(&state, &schema, principal, ip, req).await;
             serde_json::to_value(resp).unwrap_or_else(|e| {
                 serde_json::json!({"errors": [{"message": format!("serializing response: {e}"),

@@ -5,8 +5,9 @@
 //! in-process GraphQL operation (the same documents as the frontend's, in
 //! `frontend::api::queries`, run with the caller's identity) → a 303
 //! redirect. Failures come back as `?error=<extensions.code>` (plus
-//! `field=` for INVALID_INPUT and `skus=` for OUT_OF_STOCK), which the pages
-//! translate. Every POST must come from our own origin (403 otherwise).
+//! `field=` for INVALID_INPUT, `skus=` for OUT_OF_STOCK, and `reason=`
+//! with `status=`, `action=`, `role=` for a refused order action), which
+//! the pages translate. Every POST must come from our own origin (403 otherwise).
 //!
 //! The cart itself never reaches the server's storage: it lives in the
 //! `oms_cart` cookie (`SKU:QTY,...`, see `frontend::cart`).
@@ -104,6 +105,8 @@ struct Failure {
     code: String,
     field: String,
     skus: Vec<String>,
+    /// Why an order action was refused: `reason` and its parameters.
+    refusal: Vec<(&'static str, String)>,
 }
 
 impl Failure {
@@ -112,6 +115,7 @@ impl Failure {
             code: code.to_owned(),
             field: field.to_owned(),
             skus: Vec::new(),
+            refusal: Vec::new(),
         }
     }
 
@@ -123,6 +127,9 @@ impl Failure {
         }
         if !self.skus.is_empty() {
             q.push_str(&format!("&skus={}", enc(&self.skus.join(","))));
+        }
+        for (k, v) in &self.refusal {
+            q.push_str(&format!("&{k}={}", enc(v)));
         }
         q
     }
@@ -151,10 +158,18 @@ fn outcome(response: &Value, root: &str) -> Result<Value, Failure> {
                     .collect()
             })
             .unwrap_or_default();
+        let refusal = match text("reason") {
+            Some(_) => ["reason", "status", "action", "role"]
+                .into_iter()
+                .filter_map(|k| text(k).map(|v| (k, v.to_owned())))
+                .collect(),
+            None => Vec::new(),
+        };
         return Err(Failure {
             code: code.to_owned(),
             field: text("field").unwrap_or_default().to_owned(),
             skus,
+            refusal,
         });
     }
     match response.get("data").and_then(|d| d.get(root)) {
@@ -603,6 +618,14 @@ mod tests {
             "extensions": {"code": "INVALID_INPUT", "field": "shippingAddress.city"}}]});
         let f = outcome(&resp, "placeOrder").err().unwrap_or_default();
         assert_eq!(f.query(), "error=INVALID_INPUT&field=shippingAddress.city");
+        let resp = json!({"errors": [{"message": "an order that is PENDING_PAYMENT cannot START_PROCESSING",
+            "extensions": {"code": "CONFLICT", "reason": "WRONG_STATUS", "status": "PENDING_PAYMENT",
+                "action": "START_PROCESSING", "role": "WAREHOUSE"}}]});
+        let f = outcome(&resp, "advanceOrder").err().unwrap_or_default();
+        assert_eq!(
+            f.query(),
+            "error=CONFLICT&reason=WRONG_STATUS&status=PENDING_PAYMENT&action=START_PROCESSING&role=WAREHOUSE"
+        );
         let resp = json!({"errors": [{"message": "unknown field"}]});
         assert_eq!(
             outcome(&resp, "placeOrder").err().map(|f| f.code),

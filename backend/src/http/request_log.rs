@@ -71,12 +71,13 @@ async fn refresh_portal_session(
         return None;
     }
     let state = req.app_data::<web::Data<AppState>>()?.get_ref().clone();
-    if let Some(at) = req.cookie(ACCESS_COOKIE)
-        && crate::services::auth::principal_from_token(&state, at.value())
-            .await
-            .is_ok()
-    {
-        return None;
+    if let Some(at) = req.cookie(ACCESS_COOKIE) {
+        match crate::services::auth::principal_from_token(&state, at.value()).await {
+            // Valid; or the database is down, and a refresh would only
+            // wait for it once more before the page says so.
+            Ok(_) | Err(crate::error::AppError::Unavailable(_)) => return None,
+            Err(_) => {}
+        }
     }
     let tokens = crate::services::auth::refresh(&state, &refresh)
         .await

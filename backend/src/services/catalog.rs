@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use base64::Engine;
-use entity::{channel, product, stock_level};
+use entity::{product, stock_level};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ColumnTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -12,7 +12,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::authorize;
-use crate::domain::auth::{Principal, STAFF};
+use crate::domain::auth::Principal;
 use crate::domain::catalog::{MAX_PAGE_SIZE, Sku};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -144,15 +144,6 @@ pub async fn availability(state: &AppState, ids: &[Uuid]) -> AppResult<HashMap<U
         .into_iter()
         .map(|r| (r.product_id, r.available))
         .collect())
-}
-
-/// Sales channels (staff only).
-pub async fn list_channels(state: &AppState, p: &Principal) -> AppResult<Vec<channel::Model>> {
-    authorize(p, STAFF)?;
-    Ok(channel::Entity::find()
-        .order_by_asc(channel::Column::Code)
-        .all(&state.db.conn)
-        .await?)
 }
 
 /// Takes a product off sale (or back on). Inactive products are hidden from

@@ -1,56 +1,66 @@
-//! Sales channels, cached in memory: they change rarely and are read on
-//! every order, so looking them up must not cost a SQL statement.
+//! Sales channels: the list staff see, lookups for orders and keys, and
+//! the portal channel every installation needs.
 
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
-
+use chrono::Utc;
 use entity::channel;
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::{ActiveModelTrait, Set};
 use uuid::Uuid;
 
-use crate::error::AppResult;
+use super::authorize;
+use crate::domain::auth::{Principal, STAFF};
+use crate::domain::channels::{Channel, ChannelKind, PORTAL_CHANNEL};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 
-#[derive(Clone, Default)]
-pub struct ChannelCache(Arc<RwLock<HashMap<Uuid, channel::Model>>>);
+/// Every channel by code (staff only).
+pub async fn list(state: &AppState, p: &Principal) -> AppResult<Vec<Channel>> {
+    authorize(p, STAFF)?;
+    let mut all = state.channels.reload(&state.db.conn).await?;
+    all.sort_by(|a, b| a.code.cmp(&b.code));
+    Ok(all)
+}
 
-impl ChannelCache {
-    fn find(&self, f: impl Fn(&channel::Model) -> bool) -> Option<channel::Model> {
-        self.0
-            .read()
-            .ok()
-            .and_then(|m| m.values().find(|c| f(c)).cloned())
+/// A channel by id; a dangling reference is our bug, not the caller's.
+pub async fn by_id(state: &AppState, id: Uuid) -> AppResult<Channel> {
+    state
+        .channels
+        .by_id(&state.db.conn, id)
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("channel {id} missing")))
+}
+
+/// An active channel by code, or `None`.
+pub async fn active_by_code(state: &AppState, code: &str) -> AppResult<Option<Channel>> {
+    Ok(state
+        .channels
+        .by_code(&state.db.conn, code)
+        .await?
+        .filter(|c| c.active))
+}
+
+/// What every installation needs, demo or not: the channel that portal
+/// orders come through. Idempotent; runs on every start.
+pub async fn ensure_portal_channel(state: &AppState) -> AppResult<()> {
+    if state
+        .channels
+        .by_code(&state.db.conn, PORTAL_CHANNEL)
+        .await?
+        .is_some()
+    {
+        return Ok(());
     }
-
-    async fn reload(&self, db: &DatabaseConnection) -> AppResult<()> {
-        let all = channel::Entity::find().all(db).await?;
-        if let Ok(mut m) = self.0.write() {
-            *m = all.into_iter().map(|c| (c.id, c)).collect();
-        }
-        Ok(())
+    let tx = state.db.begin_write().await?;
+    channel::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        code: Set(PORTAL_CHANNEL.into()),
+        name: Set("Web shop".into()),
+        kind: Set(ChannelKind::Web.as_str().into()),
+        active: Set(true),
+        created_at: Set(Utc::now()),
     }
-
-    pub async fn by_code(
-        &self,
-        db: &DatabaseConnection,
-        code: &str,
-    ) -> AppResult<Option<channel::Model>> {
-        let code = code.trim().to_ascii_lowercase();
-        if let Some(c) = self.find(|c| c.code == code) {
-            return Ok(Some(c));
-        }
-        self.reload(db).await?;
-        Ok(self.find(|c| c.code == code))
-    }
-
-    pub async fn by_id(
-        &self,
-        db: &DatabaseConnection,
-        id: Uuid,
-    ) -> AppResult<Option<channel::Model>> {
-        if let Some(c) = self.find(|c| c.id == id) {
-            return Ok(Some(c));
-        }
-        self.reload(db).await?;
-        Ok(self.find(|c| c.id == id))
-    }
+    .insert(&*tx)
+    .await?;
+    tx.commit().await?;
+    state.channels.reload(&state.db.conn).await?;
+    Ok(())
 }

@@ -1,6 +1,7 @@
 //! Use cases. Each command runs in one transaction, checks the caller's
 //! rights first, and publishes events only after commit.
 
+pub mod actors;
 pub mod api_keys;
 pub mod auth;
 pub mod catalog;

@@ -131,30 +131,10 @@ const PRODUCTS: &[(&str, &str, i64)] = &[
     ("WAT-003", "Analog Wristwatch", 79900),
 ];
 
-/// What every installation needs, demo or not: the `web` channel that
-/// portal orders come through. Idempotent; runs on every start.
+/// What every installation needs, demo or not (see
+/// [`crate::services::channels::ensure_portal_channel`]).
 pub async fn ensure_defaults(state: &AppState) -> AppResult<()> {
-    use sea_orm::{ColumnTrait, QueryFilter};
-    let exists = channel::Entity::find()
-        .filter(channel::Column::Code.eq("web"))
-        .one(&state.db.conn)
-        .await?
-        .is_some();
-    if !exists {
-        let tx = state.db.begin_write().await?;
-        channel::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            code: Set("web".into()),
-            name: Set("Web shop".into()),
-            kind: Set("web".into()),
-            active: Set(true),
-            created_at: Set(Utc::now()),
-        }
-        .insert(&*tx)
-        .await?;
-        tx.commit().await?;
-    }
-    Ok(())
+    crate::services::channels::ensure_portal_channel(state).await
 }
 
 /// Seeds the demo data if the database has no users yet. Returns whether it seeded.

@@ -31,6 +31,8 @@ pub enum ApiError {
     Internal,
     /// The server could not be reached or answered something that is not GraphQL.
     Network,
+    /// The service cannot serve right now (its database is down); retry shortly.
+    Unavailable,
 }
 
 impl ApiError {
@@ -44,6 +46,7 @@ impl ApiError {
             "CONFLICT" => Self::Conflict,
             "RATE_LIMITED" => Self::RateLimited,
             "OUT_OF_STOCK" => Self::OutOfStock,
+            "UNAVAILABLE" => Self::Unavailable,
             _ => Self::Internal,
         }
     }
@@ -62,6 +65,7 @@ impl ApiError {
             Self::OutOfStock => Key::ErrOutOfStock,
             Self::Internal => Key::ErrInternal,
             Self::Network => Key::ErrNetwork,
+            Self::Unavailable => Key::ErrUnavailable,
         }
     }
 }
@@ -124,6 +128,15 @@ mod transport {
     use serde_json::Value;
     use std::future::Future;
 
+    fn error_code(response: &Value) -> Option<&str> {
+        response
+            .get("errors")?
+            .get(0)?
+            .get("extensions")?
+            .get("code")?
+            .as_str()
+    }
+
     pub fn send<T: 'static>(
         body: Value,
         decode: fn(Value) -> Result<T, ApiError>,
@@ -135,11 +148,24 @@ mod transport {
             (Some(executor), Some(req)) => Some((executor.0)(&req, body)),
             _ => None,
         };
+        let response = use_context::<leptos_actix::ResponseOptions>();
         async move {
-            match pending {
-                Some(fut) => decode(fut.await),
-                None => Err(ApiError::Internal),
+            let Some(fut) = pending else {
+                return Err(ApiError::Internal);
+            };
+            let response_value = fut.await;
+            // Any page that could not get its data because the service is
+            // down answers 503 (and shows the error where it shows errors).
+            if let Some(res) = response
+                && error_code(&response_value) == Some("UNAVAILABLE")
+            {
+                res.set_status(actix_web::http::StatusCode::SERVICE_UNAVAILABLE);
+                res.insert_header(
+                    actix_web::http::header::RETRY_AFTER,
+                    actix_web::http::header::HeaderValue::from_static("5"),
+                );
             }
+            decode(response_value)
         }
     }
 }
@@ -236,6 +262,10 @@ mod tests {
         );
         let resp = json!({"errors": [{"message": "depth"}]});
         assert_eq!(decode::<MeData>(resp).err(), Some(ApiError::Internal));
+        let resp = json!({"errors": [{"message": "down", "extensions": {"code": "UNAVAILABLE"}}]});
+        let err = decode::<MeData>(resp).err();
+        assert_eq!(err, Some(ApiError::Unavailable));
+        assert_eq!(err.map(|e| e.key()), Some(Key::ErrUnavailable));
     }
 
     #[test]

@@ -56,13 +56,27 @@ pub struct OrderLine {
     pub line_total: Money,
 }
 
+/// Who did something, as the backend lets the caller see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Actor {
+    /// An `ActorKind`: `CUSTOMER`, `STAFF`, `INTEGRATION` or `SYSTEM`.
+    pub kind: String,
+    /// Shown only where the backend allows (staff, or the actor itself).
+    pub name: Option<String>,
+    /// A `Role` (`SUPPORT`, ...), for people.
+    pub role: Option<String>,
+    pub is_you: bool,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderEvent {
     #[serde(rename = "type")]
     pub kind: String,
     pub from: Option<String>,
     pub to: String,
-    pub actor: String,
+    pub actor: Actor,
+    /// RFC 3339 in the merchant's time zone (its offset included).
     pub at: String,
     pub note: Option<String>,
 }
@@ -83,12 +97,26 @@ pub struct Allocation {
     pub warehouse: WarehouseRef,
 }
 
+/// Why an action is refused: a `RefusalCode` and its parameters, which
+/// the pages translate (see `components::order::refusal_text`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusal {
+    /// `WRONG_STATUS`, `SIGN_IN_REQUIRED`, `ROLE_NOT_ALLOWED`, `ALREADY_IN_PREPARATION`.
+    pub code: String,
+    /// The order's `OrderStatus`.
+    pub status: String,
+    /// The refused `OrderAction`.
+    pub action: String,
+    /// The caller's `Role`.
+    pub role: Option<String>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Transition {
     /// An `OrderAction` (`CANCEL`, `SHIP_ALL`, ...).
     pub action: String,
     pub allowed: bool,
-    pub reason: Option<String>,
+    pub refusal: Option<Refusal>,
 }
 
 /// An order with everything its page shows.
@@ -302,8 +330,8 @@ impl OrderFilterForm {
         ]
     }
 
-    /// The `OrderFilter` input: blank fields left out; a bare date means
-    /// from the start of that day / to its end (UTC).
+    /// The `OrderFilter` input: blank fields left out; a bare date is a
+    /// whole day in the merchant's time zone (`placedFromDate`/`placedToDate`).
     pub fn to_filter(&self) -> Value {
         let mut m = Map::new();
         let mut put = |k: &str, v: Option<String>| {
@@ -315,30 +343,25 @@ impl OrderFilterForm {
         put("channel", Some(self.channel.trim().to_owned()));
         put("customerEmail", Some(self.customer_email.trim().to_owned()));
         put("sku", Some(self.sku.trim().to_owned()));
-        put("placedFrom", date_bound(&self.placed_from, false));
-        put("placedTo", date_bound(&self.placed_to, true));
+        for (raw, time_key, date_key) in [
+            (&self.placed_from, "placedFrom", "placedFromDate"),
+            (&self.placed_to, "placedTo", "placedToDate"),
+        ] {
+            let raw = raw.trim();
+            let key = if is_date(raw) { date_key } else { time_key };
+            put(key, Some(raw.to_owned()));
+        }
         Value::Object(m)
     }
 }
 
-/// `2026-11-25` → `2026-11-25T00:00:00Z` (or `T23:59:59Z` for an upper
-/// bound); a value with a time passes through; blank → `None`.
-pub fn date_bound(raw: &str, end_of_day: bool) -> Option<String> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return None;
-    }
-    let is_date = raw.len() == 10
+/// `YYYY-MM-DD`.
+fn is_date(raw: &str) -> bool {
+    raw.len() == 10
         && raw.bytes().enumerate().all(|(i, b)| match i {
             4 | 7 => b == b'-',
             _ => b.is_ascii_digit(),
-        });
-    Some(if is_date {
-        let time = if end_of_day { "23:59:59" } else { "00:00:00" };
-        format!("{raw}T{time}Z")
-    } else {
-        raw.to_owned()
-    })
+        })
 }
 
 /// A page of orders for the console.
@@ -399,7 +422,7 @@ mod tests {
     use crate::api::decode;
 
     #[test]
-    fn filter_leaves_blanks_out_and_widens_dates() {
+    fn filter_leaves_blanks_out_and_sends_bare_dates_as_shop_days() {
         let f = OrderFilterForm {
             status: "CONFIRMED".into(),
             customer_email: " a@b.c ".into(),
@@ -410,12 +433,16 @@ mod tests {
         assert_eq!(
             f.to_filter(),
             json!({"status": "CONFIRMED", "customerEmail": "a@b.c",
-                "placedFrom": "2026-11-01T00:00:00Z", "placedTo": "2026-11-30T23:59:59Z"})
+                "placedFromDate": "2026-11-01", "placedToDate": "2026-11-30"})
         );
         assert_eq!(OrderFilterForm::default().to_filter(), json!({}));
+        let exact = OrderFilterForm {
+            placed_to: "2026-11-25T18:00:00Z".into(),
+            ..Default::default()
+        };
         assert_eq!(
-            date_bound("2026-11-25T18:00:00Z", true).as_deref(),
-            Some("2026-11-25T18:00:00Z")
+            exact.to_filter(),
+            json!({"placedTo": "2026-11-25T18:00:00Z"})
         );
     }
 
@@ -430,17 +457,24 @@ mod tests {
             "subtotal": m, "shippingFee": m, "total": m,
             "shippingAddress": {"name": "C", "phone": "1", "line1": "L", "line2": null, "city": "S",
                 "region": null, "postalCode": "200000", "country": "CN"},
-            "events": [{"type": "placed", "from": null, "to": "PENDING_PAYMENT", "actor": "c@x",
-                "at": "2026-11-25T18:00:00Z", "note": null}],
+            "events": [{"type": "placed", "from": null, "to": "PENDING_PAYMENT",
+                "actor": {"kind": "CUSTOMER", "name": "C", "role": "CUSTOMER", "isYou": true},
+                "at": "2026-11-26T02:00:00+08:00", "note": null}],
             "allocations": [],
-            "availableTransitions": [{"action": "CANCEL", "allowed": true, "reason": null},
-                {"action": "SHIP_ALL", "allowed": false, "reason": "staff only"}]
+            "availableTransitions": [{"action": "CANCEL", "allowed": true, "refusal": null},
+                {"action": "SHIP_ALL", "allowed": false, "refusal": {"code": "ROLE_NOT_ALLOWED",
+                    "status": "PENDING_PAYMENT", "action": "SHIP_ALL", "role": "CUSTOMER"}}]
         }}});
         let order = decode::<OrderData>(resp).map(|d| d.order);
         assert!(
             order.is_ok_and(|o| o.can("CANCEL")
                 && !o.can("SHIP_ALL")
-                && o.events[0].kind == "placed")
+                && o.events[0].kind == "placed"
+                && o.events[0].actor.is_you
+                && o.available_transitions[1]
+                    .refusal
+                    .as_ref()
+                    .is_some_and(|r| r.code == "ROLE_NOT_ALLOWED"))
         );
     }
 }

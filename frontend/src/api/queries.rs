@@ -56,9 +56,9 @@ pub const ORDER: &str = concat!(
     " total ",
     money!(),
     " shippingAddress { name phone line1 line2 city region postalCode country } ",
-    "events { type from to actor at note } ",
+    "events { type from to actor { kind name role isYou } at note } ",
     "allocations { sku quantity warehouse { code name } } ",
-    "availableTransitions { action allowed reason } } }"
+    "availableTransitions { action allowed refusal { code status action role } } } }"
 );
 
 /// The signed-in customer's orders, newest first.

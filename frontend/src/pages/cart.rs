@@ -9,7 +9,7 @@ use crate::cart::{self, CartLine, MAX_QTY};
 use crate::components::url_encode;
 use crate::i18n::{Key, Lang, t, use_lang};
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 
 #[component]
 pub fn CartPage() -> impl IntoView {
@@ -21,6 +21,7 @@ pub fn CartPage() -> impl IntoView {
 
     view! {
         <Title text=t(Key::PageTitleCart) />
+        <Meta name="description" content=t(Key::MetaCart) />
         <h1>{t(Key::PageTitleCart)}</h1>
         <section id="cart" class="card" data-items=cart.item_count()>
             <Suspense fallback=move || view! { <p class="muted">{lang.t(Key::Loading)}</p> }>

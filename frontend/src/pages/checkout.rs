@@ -13,7 +13,7 @@ use crate::cart::{self, CartLine};
 use crate::components::{idempotency_key, order::FormNotice};
 use crate::i18n::{Key, Lang, t, use_lang};
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 
 #[component]
 pub fn CheckoutPage() -> impl IntoView {
@@ -28,6 +28,7 @@ pub fn CheckoutPage() -> impl IntoView {
 
     view! {
         <Title text=t(Key::PageTitleCheckout) />
+        <Meta name="description" content=t(Key::MetaCheckout) />
         <h1>{t(Key::PageTitleCheckout)}</h1>
         <FormNotice lang />
         <Suspense fallback=move || view! { <p class="muted">{lang.t(Key::Loading)}</p> }>

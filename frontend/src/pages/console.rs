@@ -6,7 +6,7 @@
 use crate::app::use_session;
 use crate::i18n::{Key, role_key, t, use_lang};
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 
 /// `(id, title, page)`; sections without a page yet say "coming soon".
 const SECTIONS: &[(&str, Key, Option<&str>)] = &[
@@ -28,6 +28,7 @@ pub fn ConsolePage() -> impl IntoView {
 
     view! {
         <Title text=t(Key::PageTitleConsole) />
+        <Meta name="description" content=t(Key::MetaConsole) />
         <h1>{t(Key::PageTitleConsole)}</h1>
         <Suspense fallback=move || view! { <p class="muted">{lang.t(Key::Loading)}</p> }>
             {move || Suspend::new(async move {

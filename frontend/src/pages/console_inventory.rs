@@ -11,7 +11,7 @@ use crate::components::url_encode;
 use crate::i18n::{Key, Lang, t, use_lang};
 use crate::pages::console_orders::staff_gate;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 /// Roles that may change stock.
@@ -47,6 +47,7 @@ pub fn InventoryPage() -> impl IntoView {
 
     view! {
         <Title text=t(Key::PageTitleInventory) />
+        <Meta name="description" content=t(Key::MetaInventory) />
         <h1>{t(Key::PageTitleInventory)}</h1>
         <FormNotice lang />
         <Suspense fallback=move || view! { <p class="muted">{lang.t(Key::Loading)}</p> }>

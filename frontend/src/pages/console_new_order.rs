@@ -11,7 +11,7 @@ use crate::i18n::{Key, Lang, shipping_key, t, use_lang};
 use crate::pages::checkout::AddressFields;
 use crate::pages::console_orders::staff_gate;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 /// Line rows shown by default, and at most (`?rows=`).
@@ -36,6 +36,7 @@ pub fn NewOrderPage() -> impl IntoView {
 
     view! {
         <Title text=t(Key::PageTitleNewOrder) />
+        <Meta name="description" content=t(Key::MetaNewOrder) />
         <p class="back"><a href="/console/orders">{t(Key::BackToOrders)}</a></p>
         <h1>{t(Key::PageTitleNewOrder)}</h1>
         <FormNotice lang />

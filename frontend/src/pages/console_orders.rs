@@ -7,14 +7,14 @@ use crate::api::live::use_order_updates;
 use crate::api::orders::{self, ConsoleOrdersData, Order, OrderFilterForm};
 use crate::app::{Session, use_session};
 use crate::components::order::{
-    AddressView, FormNotice, OrderLines, StatusBadge, Timeline, format_time,
+    AddressView, FormNotice, OrderLines, StatusBadge, Timeline, format_time, refusal_text,
 };
 use crate::components::url_encode;
 use crate::i18n::{Key, Lang, action_key, status_key, t, use_lang};
 use crate::pages::orders::{OrdersTable, sign_in_prompt};
 use crate::pages::set_status;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// Every `OrderStatus`, for the filter.
@@ -77,6 +77,7 @@ pub fn ConsoleOrdersPage() -> impl IntoView {
 
     view! {
         <Title text=t(Key::PageTitleConsoleOrders) />
+        <Meta name="description" content=t(Key::MetaConsoleOrders) />
         <h1>{t(Key::PageTitleConsoleOrders)}</h1>
         <Suspense fallback=move || view! { <p class="muted">{lang.t(Key::Loading)}</p> }>
             {move || Suspend::new(async move {
@@ -186,6 +187,7 @@ pub fn ConsoleOrderPage() -> impl IntoView {
 
     view! {
         <Title text=move || format!("{} {}", t(Key::PageTitleOrder), number.get()) />
+        <Meta name="description" content=t(Key::MetaConsoleOrder) />
         <p class="back"><a href="/console/orders">{t(Key::BackToOrders)}</a></p>
         <FormNotice lang />
         <Transition fallback=move || view! { <p class="muted">{lang.t(Key::Loading)}</p> }>
@@ -235,7 +237,7 @@ fn StaffOrder(order: Order, lang: Lang) -> impl IntoView {
             } else {
                 "action"
             };
-            let reason = tr.reason.clone().filter(|r| !r.is_empty());
+            let reason = tr.refusal.as_ref().map(|r| refusal_text(lang, r));
             view! {
                 <button
                     type="submit"
@@ -256,8 +258,10 @@ fn StaffOrder(order: Order, lang: Lang) -> impl IntoView {
         .iter()
         .filter(|t| !t.allowed)
         .filter_map(|t| {
-            t.reason.clone().map(|r| view! {
-                <li class="muted" data-action=t.action.clone()>{lang.t(action_key(&t.action))} ": " {r}</li>
+            t.refusal.as_ref().map(|r| view! {
+                <li class="muted refusal" data-action=t.action.clone() data-code=r.code.clone()>
+                    {refusal_text(lang, r)}
+                </li>
             })
         })
         .collect_view();

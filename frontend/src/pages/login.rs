@@ -4,7 +4,7 @@
 use crate::components::local_path;
 use crate::i18n::{Key, error_key, t};
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -17,6 +17,7 @@ pub fn LoginPage() -> impl IntoView {
 
     view! {
         <Title text=t(Key::PageTitleLogin) />
+        <Meta name="description" content=t(Key::MetaLogin) />
         <section class="card narrow">
             <h1>{t(Key::PageTitleLogin)}</h1>
             <FormError error />

@@ -13,7 +13,7 @@ use crate::components::url_encode;
 use crate::i18n::{Key, Lang, t, use_lang};
 use crate::pages::set_status;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// A sign-in prompt that comes back to `next`.
@@ -38,6 +38,7 @@ pub fn MyOrdersPage() -> impl IntoView {
 
     view! {
         <Title text=t(Key::PageTitleMyOrders) />
+        <Meta name="description" content=t(Key::MetaMyOrders) />
         <h1>{t(Key::PageTitleMyOrders)}</h1>
         <Suspense fallback=move || view! { <p class="muted">{lang.t(Key::Loading)}</p> }>
             {move || Suspend::new(async move {
@@ -137,6 +138,7 @@ pub fn OrderPage() -> impl IntoView {
 
     view! {
         <Title text=move || format!("{} {}", t(Key::PageTitleOrder), number.get()) />
+        <Meta name="description" content=t(Key::MetaOrder) />
         <p class="back"><a href="/orders">{t(Key::BackToOrders)}</a></p>
         <FormNotice lang />
         <Transition fallback=move || view! { <p class="muted">{lang.t(Key::Loading)}</p> }>

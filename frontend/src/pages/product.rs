@@ -6,7 +6,7 @@ use crate::i18n::{Key, t, use_lang};
 use crate::pages::cart::AddToCart;
 use crate::pages::set_status;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 #[component]
@@ -26,8 +26,14 @@ pub fn ProductPage() -> impl IntoView {
                     Ok(Some(p)) => {
                         let stock = if p.available > 0 { Key::InStock } else { Key::OutOfStock };
                         let (name, sku) = (p.name.clone(), p.sku.clone());
+                        let description = if p.description.trim().is_empty() {
+                            lang.t(Key::MetaProduct).to_owned()
+                        } else {
+                            p.description.clone()
+                        };
                         view! {
                             <Title text=name />
+                            <Meta name="description" content=description />
                             <article class="card product-detail" id="product" data-sku=sku>
                                 <h1 class="product-name">{p.name}</h1>
                                 <dl class="facts">
@@ -53,12 +59,20 @@ pub fn ProductPage() -> impl IntoView {
                         set_status(404);
                         view! {
                             <Title text=lang.t(Key::PageTitleNotFound) />
+                            <Meta name="description" content=lang.t(Key::MetaNotFound) />
                             <h1>{lang.t(Key::PageTitleNotFound)}</h1>
                             <p class="error" role="alert">{lang.t(Key::ProductNotFound)}</p>
                         }
                             .into_any()
                     }
-                    Err(err) => view! { <p class="error" role="alert">{lang.t(err.key())}</p> }.into_any(),
+                    Err(err) => {
+                        view! {
+                            <Title text=lang.t(Key::PageTitleProduct) />
+                            <Meta name="description" content=lang.t(Key::MetaProduct) />
+                            <p class="error" role="alert">{lang.t(err.key())}</p>
+                        }
+                            .into_any()
+                    }
                 }
             })}
         </Suspense>

@@ -9,7 +9,7 @@ use crate::components::url_encode;
 use crate::i18n::{Key, Lang, t, use_lang};
 use crate::pages::cart::AddToCart;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -42,6 +42,7 @@ pub fn ProductsPage() -> impl IntoView {
 
     view! {
         <Title text=t(Key::PageTitleProducts) />
+        <Meta name="description" content=t(Key::MetaProducts) />
         <h1>{t(Key::PageTitleProducts)}</h1>
         <form method="get" action="/" role="search" class="search-form">
             <label for="search" class="visually-hidden">

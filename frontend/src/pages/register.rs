@@ -5,7 +5,7 @@ use crate::components::local_path;
 use crate::i18n::{Key, error_key, t};
 use crate::pages::login::FormError;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -21,6 +21,7 @@ pub fn RegisterPage() -> impl IntoView {
 
     view! {
         <Title text=t(Key::PageTitleRegister) />
+        <Meta name="description" content=t(Key::MetaRegister) />
         <section class="card narrow">
             <h1>{t(Key::PageTitleRegister)}</h1>
             <FormError error />

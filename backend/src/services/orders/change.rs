@@ -74,17 +74,17 @@ async fn transition(
     let current = find_visible(state, p, number).await?;
     let from = OrderStatus::parse(&current.status)
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unknown status {}", current.status)))?;
+    // The state machine first (CONFLICT), then the caller (FORBIDDEN).
+    if let Some(refused) = refusal(p, from, action) {
+        return Err(AppError::Refused(refused));
+    }
     let to = from.next(action).map_err(|e| {
-        AppError::Conflict(format!(
-            "order {} is {} and cannot {}",
-            current.number,
-            e.from.as_str(),
-            e.action.as_str()
+        AppError::Internal(anyhow::anyhow!(
+            "{:?} --{:?}--> allowed by refusal() but not by next()",
+            e.from,
+            e.action
         ))
     })?;
-    if let Some(why) = refusal(p, from, action) {
-        return Err(AppError::Forbidden(why));
-    }
     let now = Utc::now();
     let tx = state.db.begin_write().await?;
     let moved = order::Entity::update_many()

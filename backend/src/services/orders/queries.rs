@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use base64::Engine;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use entity::{order, order_event, order_line, product, stock_movement, warehouse};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
@@ -15,10 +15,12 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::can_view;
+use crate::domain::actor::Actor;
 use crate::domain::auth::{Principal, Role};
 use crate::domain::catalog::{MAX_PAGE_SIZE, Sku};
 use crate::domain::orders::OrderStatus;
 use crate::error::{AppError, AppResult};
+use crate::services::actors;
 use crate::state::AppState;
 
 fn not_found(number: &str) -> AppError {
@@ -65,6 +67,9 @@ pub struct OrderFilter {
     pub sku: Option<String>,
     pub placed_from: Option<DateTime<Utc>>,
     pub placed_to: Option<DateTime<Utc>>,
+    /// Whole days in the merchant's time zone, both inclusive.
+    pub placed_from_date: Option<NaiveDate>,
+    pub placed_to_date: Option<NaiveDate>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -205,6 +210,13 @@ pub async fn list_orders(
     if let Some(to) = filter.placed_to {
         q = q.filter(order::Column::PlacedAt.lt(to));
     }
+    let zone = state.config.time_zone;
+    if let Some(day) = filter.placed_from_date {
+        q = q.filter(order::Column::PlacedAt.gte(zone.day_start(day)));
+    }
+    if let Some(day) = filter.placed_to_date {
+        q = q.filter(order::Column::PlacedAt.lt(zone.day_bounds(day).1));
+    }
     page(state, q, sort, first, after).await
 }
 
@@ -225,19 +237,48 @@ pub async fn lines_for(
     Ok(out)
 }
 
-/// Timelines of many orders in one statement, oldest event first.
+/// One entry of an order's timeline, its actor resolved.
+#[derive(Clone, Debug)]
+pub struct TimelineEvent {
+    /// One of [`super::event_kind`].
+    pub kind: String,
+    pub from: Option<OrderStatus>,
+    pub to: OrderStatus,
+    pub actor: Actor,
+    pub at: DateTime<Utc>,
+    pub note: Option<String>,
+}
+
+fn stored_status(s: &str) -> AppResult<OrderStatus> {
+    OrderStatus::parse(s)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unknown stored order status {s:?}")))
+}
+
+/// Timelines of many orders, oldest event first: one statement for the
+/// events and at most two for their actors' names.
 pub async fn events_for(
     state: &AppState,
     ids: &[Uuid],
-) -> AppResult<HashMap<Uuid, Vec<order_event::Model>>> {
+) -> AppResult<HashMap<Uuid, Vec<TimelineEvent>>> {
     let rows = order_event::Entity::find()
         .filter(order_event::Column::OrderId.is_in(ids.to_vec()))
         .order_by_asc(order_event::Column::Id)
         .all(&state.db.conn)
         .await?;
-    let mut out: HashMap<Uuid, Vec<order_event::Model>> = HashMap::new();
+    let actors = actors::resolve(&state.db.conn, rows.iter().map(|r| r.actor.as_str())).await?;
+    let mut out: HashMap<Uuid, Vec<TimelineEvent>> = HashMap::new();
     for r in rows {
-        out.entry(r.order_id).or_default().push(r);
+        let actor = actors.get(&r.actor).cloned().ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!("actor {:?} not resolved", r.actor))
+        })?;
+        out.entry(r.order_id).or_default().push(TimelineEvent {
+            from: r.from_status.as_deref().map(stored_status).transpose()?,
+            to: stored_status(&r.to_status)?,
+            kind: r.kind,
+            actor,
+            at: r.at,
+            note: r.note,
+        });
     }
     Ok(out)
 }

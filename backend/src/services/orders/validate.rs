@@ -10,7 +10,9 @@ use crate::domain::orders::{
     MAX_LINE_QUANTITY, MAX_LINES, MAX_NOTE_CHARS, OrderStatus, merge_lines, shipping_fee,
 };
 use crate::error::{AppError, AppResult};
-use crate::services::auth::{hash_password, random_token, sha256_hex};
+use crate::crypto::{random_token, sha256_hex};
+use crate::domain::channels::PORTAL_CHANNEL;
+use crate::services::auth::hash_password;
 use crate::state::AppState;
 
 /// One requested line.
@@ -154,7 +156,7 @@ pub(super) async fn validate(
             }
             (
                 id.to_string(),
-                "web".to_string(),
+                PORTAL_CHANNEL.to_string(),
                 Some(*id),
                 email.clone(),
                 name.clone(),
@@ -194,7 +196,7 @@ pub(super) async fn validate(
                 };
             (
                 id.to_string(),
-                input.channel.clone().unwrap_or_else(|| "web".into()),
+                input.channel.clone().unwrap_or_else(|| PORTAL_CHANNEL.into()),
                 Some(customer_id),
                 email,
                 name,
@@ -246,11 +248,8 @@ pub(super) async fn validate(
             return Err(AppError::Forbidden("your role may not place orders".into()));
         }
     };
-    let channel = state
-        .channels
-        .by_code(&state.db.conn, &channel_code)
+    let channel = crate::services::channels::active_by_code(state, &channel_code)
         .await?
-        .filter(|c| c.active)
         .ok_or_else(|| AppError::invalid("channel", "no such active channel"))?;
 
     let key = input.idempotency_key.trim();

@@ -1,0 +1,75 @@
+//! Sales channels over GraphQL.
+
+use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
+
+use super::context::{RoleGuard, principal, state};
+use crate::domain::auth::STAFF;
+use crate::domain::channels::{self as domain, ChannelKind as DKind};
+use crate::services::channels as svc;
+
+/// What kind of channel it is.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum ChannelKind {
+    /// The merchant's own web shop (the portal).
+    Web,
+    /// A marketplace that forwards its orders.
+    Marketplace,
+    /// A physical store.
+    Store,
+    /// A partner integration.
+    Partner,
+}
+
+impl From<DKind> for ChannelKind {
+    fn from(k: DKind) -> Self {
+        match k {
+            DKind::Web => ChannelKind::Web,
+            DKind::Marketplace => ChannelKind::Marketplace,
+            DKind::Store => ChannelKind::Store,
+            DKind::Partner => ChannelKind::Partner,
+        }
+    }
+}
+
+/// A sales channel orders come from.
+#[derive(SimpleObject)]
+pub struct Channel {
+    /// Stable opaque id.
+    pub id: ID,
+    /// Short code, e.g. "web".
+    pub code: String,
+    /// Display name.
+    pub name: String,
+    /// Web shop, marketplace, store or partner.
+    pub kind: ChannelKind,
+    /// Whether it takes new orders.
+    pub active: bool,
+}
+
+impl From<domain::Channel> for Channel {
+    fn from(c: domain::Channel) -> Self {
+        Channel {
+            id: ID(c.id.to_string()),
+            code: c.code,
+            name: c.name,
+            kind: c.kind.into(),
+            active: c.active,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct ChannelsQuery;
+
+#[Object]
+impl ChannelsQuery {
+    /// Sales channels by code (staff only).
+    #[graphql(guard = "RoleGuard(STAFF)")]
+    async fn channels(&self, ctx: &Context<'_>) -> Result<Vec<Channel>> {
+        Ok(svc::list(state(ctx)?, principal(ctx))
+            .await?
+            .into_iter()
+            .map(Channel::from)
+            .collect())
+    }
+}
