@@ -43,6 +43,8 @@ pub struct Config {
     pub mail_from: String,
     /// The merchant's time zone: times shown to people, day boundaries.
     pub time_zone: crate::domain::time::ShopZone,
+    /// The shop's currency: demo prices and shipping fees are in it.
+    pub currency: crate::domain::money::Currency,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -181,6 +183,15 @@ impl Config {
                 )
             })?,
         };
+        let currency = match get("OMS_CURRENCY") {
+            None => crate::domain::money::Currency::default_shop(),
+            Some(code) => crate::domain::money::Currency::parse(code.trim()).ok_or_else(|| {
+                invalid(
+                    "OMS_CURRENCY",
+                    format!("expected an ISO 4217 code such as CNY, got {code:?}"),
+                )
+            })?,
+        };
         Ok(Config {
             env,
             bind,
@@ -228,6 +239,7 @@ impl Config {
             smtp_url,
             mail_from: get("OMS_MAIL_FROM").unwrap_or_else(|| "OMS <no-reply@localhost>".into()),
             time_zone,
+            currency,
         })
     }
 

@@ -92,6 +92,46 @@ pub fn plan(demands: &[(Uuid, i64)], stock: &[Availability]) -> Result<Vec<Alloc
     }
 }
 
+/// Kinds of stock-ledger rows, spelled once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MovementKind {
+    /// An order holds units (allocated goes up).
+    Allocate,
+    /// An order lets go of units (allocated goes down).
+    Release,
+    /// Units leave the warehouse (on hand and allocated go down).
+    Ship,
+    /// A counted correction of on hand.
+    Adjust,
+    /// Goods received into a warehouse.
+    Receive,
+}
+
+impl MovementKind {
+    pub const ALL: [MovementKind; 5] = [
+        MovementKind::Allocate,
+        MovementKind::Release,
+        MovementKind::Ship,
+        MovementKind::Adjust,
+        MovementKind::Receive,
+    ];
+
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MovementKind::Allocate => "allocate",
+            MovementKind::Release => "release",
+            MovementKind::Ship => "ship",
+            MovementKind::Adjust => "adjust",
+            MovementKind::Receive => "receive",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

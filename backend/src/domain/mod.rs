@@ -8,4 +8,5 @@ pub mod channels;
 pub mod inventory;
 pub mod money;
 pub mod orders;
+pub mod pricing;
 pub mod time;

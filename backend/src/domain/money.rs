@@ -14,6 +14,12 @@ pub struct Money {
 pub struct Currency(String);
 
 impl Currency {
+    /// The currency a new installation sells in unless configured
+    /// otherwise (`OMS_CURRENCY`).
+    pub fn default_shop() -> Self {
+        Currency("CNY".to_string())
+    }
+
     pub fn parse(code: &str) -> Option<Self> {
         (code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()))
             .then(|| Currency(code.to_string()))

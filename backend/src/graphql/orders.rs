@@ -8,11 +8,11 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use futures_util::Stream;
 
 use super::catalog::Product;
+use super::channels::Channel;
 use super::context::{principal, state};
 use super::inventory::Warehouse;
 use super::loaders::loaders;
 use super::types::{Money, PageInfo, Role};
-use super::channels::Channel;
 use crate::domain::orders::{self as rules, OrderAction as DAction, OrderStatus as DStatus};
 use crate::error::AppError;
 use crate::events::DomainEvent;
@@ -464,9 +464,11 @@ impl Order {
     }
     /// The sales channel it came from.
     async fn channel(&self, ctx: &Context<'_>) -> Result<Channel> {
-        Ok(crate::services::channels::by_id(state(ctx)?, self.0.channel_id)
-            .await?
-            .into())
+        Ok(
+            crate::services::channels::by_id(state(ctx)?, self.0.channel_id)
+                .await?
+                .into(),
+        )
     }
     /// Who it is for.
     async fn customer(&self) -> Customer {
@@ -709,14 +711,15 @@ impl OrdersQuery {
     }
 
     /// Shipping methods and their fees.
-    async fn shipping_methods(&self) -> Vec<ShippingMethod> {
-        rules::SHIPPING_METHODS
+    async fn shipping_methods(&self, ctx: &Context<'_>) -> Result<Vec<ShippingMethod>> {
+        let currency = state(ctx)?.config.currency.as_str();
+        Ok(rules::SHIPPING_METHODS
             .iter()
             .map(|m| ShippingMethod {
                 code: (*m).to_string(),
-                fee: Money::from_minor(rules::shipping_fee(m).unwrap_or(0), "CNY"),
+                fee: Money::from_minor(rules::shipping_fee(m).unwrap_or(0), currency),
             })
-            .collect()
+            .collect())
     }
 }
 

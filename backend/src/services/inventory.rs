@@ -27,11 +27,7 @@ pub struct StockView {
     pub warehouse: warehouse::Model,
 }
 
-/// Kinds of ledger rows.
-pub mod movement {
-    pub const ADJUST: &str = "adjust";
-    pub const RECEIVE: &str = "receive";
-}
+pub use crate::domain::inventory::MovementKind;
 
 pub async fn list_warehouses(state: &AppState, p: &Principal) -> AppResult<Vec<warehouse::Model>> {
     authorize(p, STAFF)?;
@@ -104,7 +100,7 @@ pub async fn adjust_stock(
         OnHandChange {
             sku,
             warehouse_code,
-            kind: movement::ADJUST,
+            kind: MovementKind::Adjust,
             delta,
             reason,
             reference: None,
@@ -117,7 +113,7 @@ pub async fn adjust_stock(
 struct OnHandChange<'a> {
     sku: &'a str,
     warehouse_code: &'a str,
-    kind: &'static str,
+    kind: MovementKind,
     delta: i64,
     reason: &'a str,
     reference: Option<&'a str>,
@@ -137,7 +133,7 @@ async fn change_on_hand(
     stock_movement::ActiveModel {
         product_id: Set(product.id),
         warehouse_id: Set(wh.id),
-        kind: Set(c.kind.into()),
+        kind: Set(c.kind.as_str().into()),
         delta_on_hand: Set(c.delta),
         delta_allocated: Set(0),
         reason: Set(c.reason.to_string()),
@@ -246,7 +242,7 @@ pub async fn receive_stock(
         OnHandChange {
             sku,
             warehouse_code,
-            kind: movement::RECEIVE,
+            kind: MovementKind::Receive,
             delta: quantity,
             reason: "received",
             reference,

@@ -9,7 +9,8 @@ use uuid::Uuid;
 
 use crate::domain::auth::Role;
 use crate::error::AppResult;
-use crate::services::inventory::{apply_on_hand_delta, movement};
+use crate::domain::inventory::MovementKind;
+use crate::services::inventory::apply_on_hand_delta;
 use crate::state::AppState;
 
 /// (email, password, role, name): the README lists these.
@@ -200,7 +201,7 @@ pub async fn seed_demo(state: &AppState) -> AppResult<()> {
             name: Set((*name).into()),
             description: Set(format!("{name}: demo product {sku} of the OMS catalog.")),
             price_minor: Set(*price),
-            currency: Set("CNY".into()),
+            currency: Set(state.config.currency.as_str().into()),
             active: Set(true),
             created_at: Set(now),
             updated_at: Set(now),
@@ -226,7 +227,7 @@ pub async fn seed_demo(state: &AppState) -> AppResult<()> {
             entity::stock_movement::ActiveModel {
                 product_id: Set(p.id),
                 warehouse_id: Set(w.id),
-                kind: Set(movement::RECEIVE.into()),
+                kind: Set(MovementKind::Receive.as_str().into()),
                 delta_on_hand: Set(qty),
                 delta_allocated: Set(0),
                 reason: Set("demo seed".into()),

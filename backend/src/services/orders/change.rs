@@ -11,6 +11,7 @@ use sea_orm::{ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, Qu
 use super::event_kind;
 use super::queries::{NetAllocation, find_visible, net_allocations};
 use crate::domain::auth::Principal;
+use crate::domain::inventory::MovementKind;
 use crate::domain::orders::{OrderAction, OrderStatus, refusal};
 use crate::error::{AppError, AppResult};
 use crate::events::DomainEvent;
@@ -192,14 +193,14 @@ async fn move_stock(
             )));
         }
         let (kind, reason, d_on_hand) = match how {
-            StockMove::Release => ("release", "order cancelled", 0),
-            StockMove::Ship => ("ship", "order shipped", -a.quantity),
+            StockMove::Release => (MovementKind::Release, "order cancelled", 0),
+            StockMove::Ship => (MovementKind::Ship, "order shipped", -a.quantity),
         };
         stock_movement::Entity::insert(stock_movement::ActiveModel {
             id: NotSet,
             product_id: Set(a.product_id),
             warehouse_id: Set(a.warehouse_id),
-            kind: Set(kind.into()),
+            kind: Set(kind.as_str().into()),
             delta_on_hand: Set(d_on_hand),
             delta_allocated: Set(-a.quantity),
             reason: Set(reason.into()),

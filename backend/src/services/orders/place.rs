@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{Datelike, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use entity::{
     order, order_event, order_line, product, stock_level, stock_movement, user, warehouse,
 };
@@ -18,9 +18,11 @@ use uuid::Uuid;
 
 use super::event_kind;
 pub use super::validate::{AddressIn, LineIn, PlaceOrder};
-use super::validate::{Valid, validate};
+use super::validate::{NewCustomer, Valid, validate};
 use crate::domain::auth::{Principal, Role};
-use crate::domain::inventory::{self as policy, Availability};
+use crate::domain::inventory::{self as policy, Availability, MovementKind};
+use crate::domain::money::{Currency, Money};
+use crate::domain::pricing::{self, CatalogPrice, Priced, PricingError};
 use crate::error::{AppError, AppResult};
 use crate::events::DomainEvent;
 use crate::state::AppState;
@@ -173,50 +175,73 @@ async fn attempt(state: &AppState, p: &Principal, v: &Valid) -> AppResult<Attemp
     let skus: Vec<String> = v
         .lines
         .iter()
-        .map(|(s, _, _)| s.as_str().to_string())
+        .map(|l| l.sku.as_str().to_string())
         .collect();
     let tx = state.db.begin_write().await?;
     let rows = load_stock(&*tx, &skus).await?;
-
-    // Price every line from the catalog; client prices do not exist here.
-    let mut products: HashMap<&str, &StockRow> = HashMap::new();
-    for r in &rows {
-        products.entry(r.sku.as_str()).or_insert(r);
+    let priced = price(v, &rows)?;
+    let mut plan = plan_allocation(&rows, &priced)?;
+    if let Some(c) = &v.new_customer {
+        insert_customer(&*tx, c).await?;
     }
-    let mut priced = Vec::with_capacity(v.lines.len());
-    let mut currency: Option<&str> = None;
-    let mut subtotal: i64 = 0;
-    for (sku, q, i) in &v.lines {
-        let Some(prod) = products.get(sku.as_str()).filter(|p| p.active) else {
-            return Err(AppError::invalid(
-                format!("lines[{i}].sku"),
-                format!("unknown or inactive SKU {}", sku.as_str()),
-            ));
-        };
-        match currency {
-            None => currency = Some(prod.currency.as_str()),
-            Some(c) if c != prod.currency => {
-                return Err(AppError::invalid(
-                    "lines",
-                    "all lines must share one currency",
-                ));
-            }
-            Some(_) => {}
+    let now = Utc::now();
+    let order_id = Uuid::now_v7();
+    let Some(number) = insert_order(&*tx, p, v, &priced, order_id, now).await? else {
+        return Ok(Attempt::Duplicate);
+    };
+    if !allocate(&*tx, &mut plan, now).await? {
+        tx.rollback().await?;
+        return Ok(Attempt::Raced);
+    }
+    record_placement(&*tx, p, v, &rows, &priced, &plan, order_id, &number, now).await?;
+    tx.commit().await?;
+    let events = stock_events(&rows, &plan);
+    Ok(Attempt::Placed(
+        Box::new(order_model(p, v, &priced, order_id, number, now)),
+        events,
+    ))
+}
+
+/// Prices every line from the catalog rows (client prices do not exist).
+fn price(v: &Valid, rows: &[StockRow]) -> AppResult<Priced> {
+    let mut catalog: HashMap<&str, CatalogPrice> = HashMap::new();
+    for r in rows {
+        if catalog.contains_key(r.sku.as_str()) {
+            continue;
         }
-        let total = prod
-            .price_minor
-            .checked_mul(*q)
-            .ok_or_else(|| AppError::invalid(format!("lines[{i}].quantity"), "amount too large"))?;
-        subtotal = subtotal
-            .checked_add(total)
-            .ok_or_else(|| AppError::invalid("lines", "amount too large"))?;
-        priced.push((*prod, *q, total));
+        let currency = Currency::parse(&r.currency).ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!(
+                "product {} has a bad currency {:?}",
+                r.sku,
+                r.currency
+            ))
+        })?;
+        catalog.insert(
+            r.sku.as_str(),
+            CatalogPrice {
+                unit: Money::new(r.price_minor, currency),
+                active: r.active,
+            },
+        );
     }
-    let total = subtotal
-        .checked_add(v.fee)
-        .ok_or_else(|| AppError::invalid("lines", "amount too large"))?;
+    pricing::price(&v.lines, |sku| catalog.get(sku.as_str()).cloned(), v.fee).map_err(|e| {
+        match e {
+            PricingError::Unavailable { index, sku } => AppError::invalid(
+                format!("lines[{index}].sku"),
+                format!("unknown or inactive SKU {sku}"),
+            ),
+            PricingError::MixedCurrencies => {
+                AppError::invalid("lines", "all lines must share one currency")
+            }
+            PricingError::TooLarge { field } => AppError::invalid(field, "amount too large"),
+            PricingError::Empty => AppError::invalid("lines", "an order needs at least one line"),
+        }
+    })
+}
 
-    // Plan where every unit comes from.
+/// Where every unit comes from, or OUT_OF_STOCK naming the short SKUs.
+fn plan_allocation(rows: &[StockRow], priced: &Priced) -> AppResult<Vec<policy::Allocation>> {
+    let product_of = |sku: &str| rows.iter().find(|r| r.sku == sku).map(|r| r.product_id);
     let stock: Vec<Availability> = rows
         .iter()
         .filter_map(|r| {
@@ -228,49 +253,57 @@ async fn attempt(state: &AppState, p: &Principal, v: &Valid) -> AppResult<Attemp
             })
         })
         .collect();
-    let demands: Vec<(Uuid, i64)> = priced.iter().map(|(p, q, _)| (p.product_id, *q)).collect();
-    let mut plan = match policy::plan(&demands, &stock) {
-        Ok(plan) => plan,
-        Err(short) => {
-            let skus = short
-                .iter()
-                .filter_map(|id| {
-                    rows.iter()
-                        .find(|r| r.product_id == *id)
-                        .map(|r| r.sku.clone())
-                })
-                .collect();
-            return Err(AppError::OutOfStock { skus });
-        }
-    };
+    let demands: Vec<(Uuid, i64)> = priced
+        .lines
+        .iter()
+        .filter_map(|l| Some((product_of(l.sku.as_str())?, l.quantity)))
+        .collect();
+    policy::plan(&demands, &stock).map_err(|short| {
+        let skus = short
+            .iter()
+            .filter_map(|id| {
+                rows.iter()
+                    .find(|r| r.product_id == *id)
+                    .map(|r| r.sku.clone())
+            })
+            .collect();
+        AppError::OutOfStock { skus }
+    })
+}
 
-    if let Some(c) = &v.new_customer {
-        let inserted = user::Entity::insert(user::ActiveModel {
-            id: Set(c.id),
-            email: Set(c.email.clone()),
-            name: Set(c.name.clone()),
-            role: Set(Role::Customer.as_str().into()),
-            password_hash: Set(c.password_hash.clone()),
-            created_at: Set(Utc::now()),
-            password_changed_at: Set(Utc::now()),
-        })
-        .exec_without_returning(&*tx)
-        .await;
-        match inserted {
-            Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => {
-                return Err(AppError::Conflict(
-                    "the customer's account was created at the same moment; retry".into(),
-                ));
-            }
-            Err(e) => return Err(e.into()),
-        }
+/// A staff-entered order's new customer account, in the order's transaction.
+async fn insert_customer(db: &impl ConnectionTrait, c: &NewCustomer) -> AppResult<()> {
+    let inserted = user::Entity::insert(user::ActiveModel {
+        id: Set(c.id),
+        email: Set(c.email.clone()),
+        name: Set(c.name.clone()),
+        role: Set(Role::Customer.as_str().into()),
+        password_hash: Set(c.password_hash.clone()),
+        created_at: Set(Utc::now()),
+        password_changed_at: Set(Utc::now()),
+    })
+    .exec_without_returning(db)
+    .await;
+    match inserted {
+        Ok(_) => Ok(()),
+        Err(e) if is_unique_violation(&e) => Err(AppError::Conflict(
+            "the customer's account was created at the same moment; retry".into(),
+        )),
+        Err(e) => Err(e.into()),
     }
+}
 
-    // The order itself; its number comes from the database in the same statement.
-    let now = Utc::now();
-    let order_id = Uuid::now_v7();
-    let number_expr = match tx.get_database_backend() {
+/// Inserts the order row; its number comes from the database in the same
+/// statement. `None` when the idempotency key or external id was taken.
+async fn insert_order(
+    db: &impl ConnectionTrait,
+    p: &Principal,
+    v: &Valid,
+    priced: &Priced,
+    order_id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<Option<String>> {
+    let number_expr = match db.get_database_backend() {
         DbBackend::Postgres => format!(
             "'SO-{}-' || lpad(nextval('order_number_seq')::text, 6, '0')",
             now.year()
@@ -322,10 +355,10 @@ async fn attempt(state: &AppState, p: &Principal, v: &Valid) -> AppResult<Attemp
             v.customer_name.clone().into(),
             v.external_id.clone().into(),
             v.initial.as_str().into(),
-            currency.unwrap_or("CNY").into(),
-            subtotal.into(),
-            v.fee.into(),
-            total.into(),
+            priced.currency().as_str().into(),
+            priced.subtotal.minor().into(),
+            priced.shipping.minor().into(),
+            priced.total.minor().into(),
             v.method.clone().into(),
             a.name.clone().into(),
             a.phone.clone().into(),
@@ -346,22 +379,27 @@ async fn attempt(state: &AppState, p: &Principal, v: &Valid) -> AppResult<Attemp
         .map_err(|e| AppError::Internal(anyhow::anyhow!("building order insert: {e}")))?
         .returning_col(order::Column::Number)
         .to_owned();
-    let number: String = match tx.query_one(&insert).await {
-        Ok(Some(row)) => row.try_get("", "number")?,
-        Ok(None) => {
-            return Err(AppError::Internal(anyhow::anyhow!(
-                "order insert returned no row"
-            )));
-        }
-        Err(e) if is_unique_violation(&e) => return Ok(Attempt::Duplicate),
-        Err(e) => return Err(e.into()),
-    };
+    match db.query_one(&insert).await {
+        Ok(Some(row)) => Ok(Some(row.try_get("", "number")?)),
+        Ok(None) => Err(AppError::Internal(anyhow::anyhow!(
+            "order insert returned no row"
+        ))),
+        Err(e) if is_unique_violation(&e) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
 
-    // Allocate: conditional updates, never read-then-write, always in one
-    // global order (product, warehouse) so that two orders naming the same
-    // SKUs in opposite order cannot deadlock on PostgreSQL's row locks.
+/// Allocates the plan with conditional updates, never read-then-write,
+/// always in one global order (product, warehouse) so that two orders
+/// naming the same SKUs in opposite order cannot deadlock on PostgreSQL's
+/// row locks. `false` when a concurrent order took the stock first.
+async fn allocate(
+    db: &impl ConnectionTrait,
+    plan: &mut [policy::Allocation],
+    now: DateTime<Utc>,
+) -> AppResult<bool> {
     plan.sort_by_key(|a| (a.product_id, a.warehouse_id));
-    for alloc in &plan {
+    for alloc in plan.iter() {
         let done = stock_level::Entity::update_many()
             .col_expr(
                 stock_level::Column::Allocated,
@@ -375,7 +413,7 @@ async fn attempt(state: &AppState, p: &Principal, v: &Valid) -> AppResult<Attemp
                     .sub(Expr::col(stock_level::Column::Allocated))
                     .gte(alloc.quantity),
             )
-            .exec(&*tx)
+            .exec(db)
             .await;
         let done = match done {
             Ok(r) => r.rows_affected,
@@ -383,42 +421,63 @@ async fn attempt(state: &AppState, p: &Principal, v: &Valid) -> AppResult<Attemp
             Err(e) => return Err(e.into()),
         };
         if done == 0 {
-            tx.rollback().await?;
-            return Ok(Attempt::Raced);
+            return Ok(false);
         }
     }
+    Ok(true)
+}
+
+/// The ledger rows of the allocation, the order's lines and its first
+/// timeline event.
+#[expect(clippy::too_many_arguments, reason = "one transaction's worth of parts")]
+async fn record_placement(
+    db: &impl ConnectionTrait,
+    p: &Principal,
+    v: &Valid,
+    rows: &[StockRow],
+    priced: &Priced,
+    plan: &[policy::Allocation],
+    order_id: Uuid,
+    number: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
     let actor = p.actor();
     stock_movement::Entity::insert_many(plan.iter().map(|alloc| stock_movement::ActiveModel {
         id: NotSet,
         product_id: Set(alloc.product_id),
         warehouse_id: Set(alloc.warehouse_id),
-        kind: Set("allocate".into()),
+        kind: Set(MovementKind::Allocate.as_str().into()),
         delta_on_hand: Set(0),
         delta_allocated: Set(alloc.quantity),
         reason: Set("order placed".into()),
         actor: Set(actor.clone()),
-        reference: Set(Some(number.clone())),
+        reference: Set(Some(number.to_string())),
         created_at: Set(now),
     }))
-    .exec_without_returning(&*tx)
+    .exec_without_returning(db)
     .await?;
-    let line_models: Vec<order_line::ActiveModel> = priced
-        .iter()
-        .enumerate()
-        .map(|(i, (prod, q, line_total))| order_line::ActiveModel {
+    let mut line_models = Vec::with_capacity(priced.lines.len());
+    for (i, l) in priced.lines.iter().enumerate() {
+        let Some(row) = rows.iter().find(|r| r.sku == l.sku.as_str()) else {
+            return Err(AppError::Internal(anyhow::anyhow!(
+                "priced SKU {} has no catalog row",
+                l.sku.as_str()
+            )));
+        };
+        line_models.push(order_line::ActiveModel {
             id: Set(Uuid::now_v7()),
             order_id: Set(order_id),
             line_no: Set(i as i32 + 1),
-            product_id: Set(prod.product_id),
-            sku: Set(prod.sku.clone()),
-            name: Set(prod.name.clone()),
-            quantity: Set(*q),
-            unit_price_minor: Set(prod.price_minor),
-            line_total_minor: Set(*line_total),
-        })
-        .collect();
+            product_id: Set(row.product_id),
+            sku: Set(row.sku.clone()),
+            name: Set(row.name.clone()),
+            quantity: Set(l.quantity),
+            unit_price_minor: Set(l.unit.minor()),
+            line_total_minor: Set(l.total.minor()),
+        });
+    }
     order_line::Entity::insert_many(line_models)
-        .exec_without_returning(&*tx)
+        .exec_without_returning(db)
         .await?;
     let kind = if v.external_id.is_some() {
         event_kind::IMPORTED
@@ -435,12 +494,14 @@ async fn attempt(state: &AppState, p: &Principal, v: &Valid) -> AppResult<Attemp
         note: Set(v.note.clone()),
         at: Set(now),
     })
-    .exec_without_returning(&*tx)
+    .exec_without_returning(db)
     .await?;
-    tx.commit().await?;
+    Ok(())
+}
 
-    let events = plan
-        .iter()
+/// The live stock events of a committed allocation.
+fn stock_events(rows: &[StockRow], plan: &[policy::Allocation]) -> Vec<DomainEvent> {
+    plan.iter()
         .filter_map(|alloc| {
             let r = rows.iter().find(|r| {
                 r.product_id == alloc.product_id && r.warehouse_id == Some(alloc.warehouse_id)
@@ -452,8 +513,20 @@ async fn attempt(state: &AppState, p: &Principal, v: &Valid) -> AppResult<Attemp
                 allocated: r.allocated? + alloc.quantity,
             })
         })
-        .collect();
-    let order = order::Model {
+        .collect()
+}
+
+/// The order as stored, without reading it back.
+fn order_model(
+    p: &Principal,
+    v: &Valid,
+    priced: &Priced,
+    order_id: Uuid,
+    number: String,
+    now: DateTime<Utc>,
+) -> order::Model {
+    let a = &v.address;
+    order::Model {
         id: order_id,
         number,
         channel_id: v.channel_id,
@@ -462,10 +535,10 @@ async fn attempt(state: &AppState, p: &Principal, v: &Valid) -> AppResult<Attemp
         customer_name: v.customer_name.clone(),
         external_id: v.external_id.clone(),
         status: v.initial.as_str().into(),
-        currency: currency.unwrap_or("CNY").into(),
-        subtotal_minor: subtotal,
-        shipping_fee_minor: v.fee,
-        total_minor: total,
+        currency: priced.currency().as_str().into(),
+        subtotal_minor: priced.subtotal.minor(),
+        shipping_fee_minor: priced.shipping.minor(),
+        total_minor: priced.total.minor(),
         shipping_method: v.method.clone(),
         ship_name: a.name.clone(),
         ship_phone: a.phone.clone(),
@@ -482,6 +555,5 @@ async fn attempt(state: &AppState, p: &Principal, v: &Valid) -> AppResult<Attemp
         request_hash: Some(v.hash.clone()),
         placed_at: now,
         updated_at: now,
-    };
-    Ok(Attempt::Placed(Box::new(order), events))
+    }
 }

@@ -4,14 +4,15 @@
 
 use uuid::Uuid;
 
+use crate::crypto::{random_token, sha256_hex};
 use crate::domain::auth::{Principal, Role};
 use crate::domain::catalog::Sku;
+use crate::domain::pricing::RequestedLine;
+use crate::domain::channels::PORTAL_CHANNEL;
 use crate::domain::orders::{
     MAX_LINE_QUANTITY, MAX_LINES, MAX_NOTE_CHARS, OrderStatus, merge_lines, shipping_fee,
 };
 use crate::error::{AppError, AppResult};
-use crate::crypto::{random_token, sha256_hex};
-use crate::domain::channels::PORTAL_CHANNEL;
 use crate::services::auth::hash_password;
 use crate::state::AppState;
 
@@ -66,8 +67,8 @@ pub(super) struct Valid {
     pub(super) customer_email: String,
     pub(super) customer_name: String,
     pub(super) external_id: Option<String>,
-    /// Merged lines: SKU, quantity, index of the client's first line of it.
-    pub(super) lines: Vec<(Sku, i64, usize)>,
+    /// Merged lines, each with the index of the client's first line of it.
+    pub(super) lines: Vec<RequestedLine>,
     pub(super) address: AddressIn,
     pub(super) method: String,
     pub(super) fee: i64,
@@ -121,138 +122,169 @@ fn validate_address(a: &AddressIn) -> AppResult<AddressIn> {
     })
 }
 
-pub(super) async fn validate(
-    state: &AppState,
-    p: &Principal,
-    input: &PlaceOrder,
-) -> AppResult<Valid> {
-    let mut pending_customer: Option<(Uuid, String, String)> = None;
-    // Who is placing it, for whom, through which channel.
-    let staff_may_enter = [Role::Support, Role::Admin];
-    let (scope, channel_code, customer_id, email, name, initial) = match p {
-        Principal::Anonymous => {
-            return Err(AppError::Unauthenticated(
-                "sign in to place an order".into(),
-            ));
-        }
+/// Who places the order, for whom, through which channel, and its first
+/// status: decided by the caller's kind.
+struct Origin {
+    scope: String,
+    channel_code: String,
+    customer_id: Option<Uuid>,
+    email: String,
+    name: String,
+    initial: OrderStatus,
+    /// A customer account to create with the order (id, email, name).
+    new_customer: Option<(Uuid, String, String)>,
+}
+
+async fn origin(state: &AppState, p: &Principal, input: &PlaceOrder) -> AppResult<Origin> {
+    match p {
+        Principal::Anonymous => Err(AppError::Unauthenticated(
+            "sign in to place an order".into(),
+        )),
         Principal::User {
             id,
             role: Role::Customer,
             email,
             name,
             ..
-        } => {
-            for (f, v) in [
-                ("channel", &input.channel),
-                ("customerEmail", &input.customer_email),
-                ("externalId", &input.external_id),
-            ] {
-                if v.is_some() {
-                    return Err(AppError::invalid(
-                        f,
-                        "only staff or integrations may set this",
-                    ));
-                }
-            }
-            (
-                id.to_string(),
-                PORTAL_CHANNEL.to_string(),
-                Some(*id),
-                email.clone(),
-                name.clone(),
-                OrderStatus::PendingPayment,
-            )
-        }
-        Principal::User { id, role, .. } if staff_may_enter.contains(role) => {
-            if input.external_id.is_some() {
-                return Err(AppError::invalid(
-                    "externalId",
-                    "only integrations import external orders",
-                ));
-            }
-            let email = input.customer_email.as_deref().ok_or_else(|| {
-                AppError::invalid("customerEmail", "is required for staff-entered orders")
-            })?;
-            let email = crate::services::auth::parse_email(email)
-                .map_err(|_| AppError::invalid("customerEmail", "is not a valid email address"))?;
-            let (customer_id, email, name) =
-                match crate::services::users::find_customer(state, &email).await? {
-                    Some(c) => (c.id, c.email, c.name),
-                    None => {
-                        // A walk-in or phone customer without an account: it is
-                        // created in the order's transaction, so a rejected
-                        // order leaves no account behind.
-                        let new_id = Uuid::now_v7();
-                        let name = input.address.name.trim();
-                        let name = if name.is_empty() {
-                            email.as_str()
-                        } else {
-                            name
-                        };
-                        pending_customer =
-                            Some((new_id, email.as_str().to_string(), name.to_string()));
-                        (new_id, email.as_str().to_string(), name.to_string())
-                    }
-                };
-            (
-                id.to_string(),
-                input.channel.clone().unwrap_or_else(|| PORTAL_CHANNEL.into()),
-                Some(customer_id),
-                email,
-                name,
-                OrderStatus::PendingPayment,
-            )
+        } => customer_origin(*id, email, name, input),
+        Principal::User { id, role, .. } if STAFF_MAY_ENTER.contains(role) => {
+            staff_origin(state, *id, input).await
         }
         Principal::Integration { key_id, channel_id } => {
-            if input.channel.is_some() {
-                return Err(AppError::invalid(
-                    "channel",
-                    "an integration key is bound to its channel",
-                ));
-            }
-            let ext = input
-                .external_id
-                .as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .ok_or_else(|| {
-                    AppError::invalid("externalId", "is required for imported orders")
-                })?;
-            if ext.chars().count() > 100 {
-                return Err(AppError::invalid(
-                    "externalId",
-                    "must be at most 100 characters",
-                ));
-            }
-            let email = input.customer_email.as_deref().ok_or_else(|| {
-                AppError::invalid("customerEmail", "is required for imported orders")
-            })?;
-            let email = crate::services::auth::parse_email(email)
-                .map_err(|_| AppError::invalid("customerEmail", "is not a valid email address"))?;
-            let ch = state
-                .channels
-                .by_id(&state.db.conn, *channel_id)
-                .await?
-                .ok_or_else(|| AppError::Forbidden("the key's channel no longer exists".into()))?;
-            // Orders from a marketplace arrive paid on that marketplace.
-            (
-                format!("key:{key_id}"),
-                ch.code,
-                None,
-                email.as_str().to_string(),
-                input.address.name.trim().to_string(),
-                OrderStatus::Confirmed,
-            )
+            integration_origin(state, *key_id, *channel_id, input).await
         }
         Principal::User { .. } | Principal::System => {
-            return Err(AppError::Forbidden("your role may not place orders".into()));
+            Err(AppError::Forbidden("your role may not place orders".into()))
+        }
+    }
+}
+
+/// Staff roles that may enter an order for a customer.
+const STAFF_MAY_ENTER: [Role; 2] = [Role::Support, Role::Admin];
+
+/// A customer orders for themselves, through the portal channel.
+fn customer_origin(id: Uuid, email: &str, name: &str, input: &PlaceOrder) -> AppResult<Origin> {
+    for (f, v) in [
+        ("channel", &input.channel),
+        ("customerEmail", &input.customer_email),
+        ("externalId", &input.external_id),
+    ] {
+        if v.is_some() {
+            return Err(AppError::invalid(
+                f,
+                "only staff or integrations may set this",
+            ));
+        }
+    }
+    Ok(Origin {
+        scope: id.to_string(),
+        channel_code: PORTAL_CHANNEL.to_string(),
+        customer_id: Some(id),
+        email: email.to_string(),
+        name: name.to_string(),
+        initial: OrderStatus::PendingPayment,
+        new_customer: None,
+    })
+}
+
+/// Support or admin enter an order for a customer, who gets an account
+/// inside the order's transaction when they have none.
+async fn staff_origin(state: &AppState, staff_id: Uuid, input: &PlaceOrder) -> AppResult<Origin> {
+    if input.external_id.is_some() {
+        return Err(AppError::invalid(
+            "externalId",
+            "only integrations import external orders",
+        ));
+    }
+    let email = input.customer_email.as_deref().ok_or_else(|| {
+        AppError::invalid("customerEmail", "is required for staff-entered orders")
+    })?;
+    let email = crate::services::auth::parse_email(email)
+        .map_err(|_| AppError::invalid("customerEmail", "is not a valid email address"))?;
+    let mut new_customer = None;
+    let (customer_id, email, name) = match crate::services::users::find_customer(state, &email)
+        .await?
+    {
+        Some(c) => (c.id, c.email, c.name),
+        None => {
+            // A walk-in or phone customer without an account: it is created
+            // in the order's transaction, so a rejected order leaves no
+            // account behind.
+            let new_id = Uuid::now_v7();
+            let name = input.address.name.trim();
+            let name = if name.is_empty() {
+                email.as_str()
+            } else {
+                name
+            };
+            new_customer = Some((new_id, email.as_str().to_string(), name.to_string()));
+            (new_id, email.as_str().to_string(), name.to_string())
         }
     };
-    let channel = crate::services::channels::active_by_code(state, &channel_code)
-        .await?
-        .ok_or_else(|| AppError::invalid("channel", "no such active channel"))?;
+    Ok(Origin {
+        scope: staff_id.to_string(),
+        channel_code: input
+            .channel
+            .clone()
+            .unwrap_or_else(|| PORTAL_CHANNEL.into()),
+        customer_id: Some(customer_id),
+        email,
+        name,
+        initial: OrderStatus::PendingPayment,
+        new_customer,
+    })
+}
 
-    let key = input.idempotency_key.trim();
+/// An integration imports an order of its own channel, already paid there.
+async fn integration_origin(
+    state: &AppState,
+    key_id: Uuid,
+    channel_id: Uuid,
+    input: &PlaceOrder,
+) -> AppResult<Origin> {
+    if input.channel.is_some() {
+        return Err(AppError::invalid(
+            "channel",
+            "an integration key is bound to its channel",
+        ));
+    }
+    let ext = input
+        .external_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| AppError::invalid("externalId", "is required for imported orders"))?;
+    if ext.chars().count() > 100 {
+        return Err(AppError::invalid(
+            "externalId",
+            "must be at most 100 characters",
+        ));
+    }
+    let email = input
+        .customer_email
+        .as_deref()
+        .ok_or_else(|| AppError::invalid("customerEmail", "is required for imported orders"))?;
+    let email = crate::services::auth::parse_email(email)
+        .map_err(|_| AppError::invalid("customerEmail", "is not a valid email address"))?;
+    let ch = state
+        .channels
+        .by_id(&state.db.conn, channel_id)
+        .await?
+        .ok_or_else(|| AppError::Forbidden("the key's channel no longer exists".into()))?;
+    Ok(Origin {
+        scope: format!("key:{key_id}"),
+        channel_code: ch.code,
+        customer_id: None,
+        email: email.as_str().to_string(),
+        name: input.address.name.trim().to_string(),
+        // Orders from a marketplace arrive paid on that marketplace.
+        initial: OrderStatus::Confirmed,
+        new_customer: None,
+    })
+}
+
+fn check_key(raw: &str) -> AppResult<String> {
+    let key = raw.trim();
     if key.len() < 8
         || key.len() > 100
         || !key
@@ -264,20 +296,25 @@ pub(super) async fn validate(
             "must be 8 to 100 characters of letters, digits, - _ : .",
         ));
     }
-    if input.lines.is_empty() {
+    Ok(key.to_string())
+}
+
+/// Lines parsed, bounded and merged by SKU; errors name the client's line.
+fn check_lines(input: &[LineIn]) -> AppResult<Vec<RequestedLine>> {
+    if input.is_empty() {
         return Err(AppError::invalid(
             "lines",
             "an order needs at least one line",
         ));
     }
-    if input.lines.len() > MAX_LINES {
+    if input.len() > MAX_LINES {
         return Err(AppError::invalid(
             "lines",
             format!("at most {MAX_LINES} lines"),
         ));
     }
-    let mut raw = Vec::with_capacity(input.lines.len());
-    for (i, l) in input.lines.iter().enumerate() {
+    let mut raw = Vec::with_capacity(input.len());
+    for (i, l) in input.iter().enumerate() {
         let sku = Sku::parse(&l.sku)
             .ok_or_else(|| AppError::invalid(format!("lines[{i}].sku"), "is not a valid SKU"))?;
         if l.quantity <= 0 || l.quantity > MAX_LINE_QUANTITY {
@@ -298,40 +335,43 @@ pub(super) async fn validate(
                 format!("{sku}: at most {MAX_LINE_QUANTITY} units in one order"),
             ));
         }
-        lines.push((
-            Sku::parse(&sku).ok_or_else(|| AppError::invalid("lines", "bad SKU"))?,
-            q,
-            first,
-        ));
+        lines.push(RequestedLine {
+            sku: Sku::parse(&sku).ok_or_else(|| AppError::invalid("lines", "bad SKU"))?,
+            quantity: q,
+            index: first,
+        });
     }
-    let address = validate_address(&input.address)?;
-    let method = input.shipping_method.trim().to_ascii_lowercase();
-    let fee = shipping_fee(&method)
-        .ok_or_else(|| AppError::invalid("shippingMethod", "unknown shipping method"))?;
-    let note = match input
-        .note
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        Some(n) if n.chars().count() > MAX_NOTE_CHARS => {
-            return Err(AppError::invalid(
-                "note",
-                format!("must be at most {MAX_NOTE_CHARS} characters"),
-            ));
-        }
-        other => other.map(str::to_string),
-    };
-    let external_id = input.external_id.as_deref().map(|s| s.trim().to_string());
-    // What makes two requests "the same order" for idempotency.
+    Ok(lines)
+}
+
+fn check_note(note: Option<&str>) -> AppResult<Option<String>> {
+    match note.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(n) if n.chars().count() > MAX_NOTE_CHARS => Err(AppError::invalid(
+            "note",
+            format!("must be at most {MAX_NOTE_CHARS} characters"),
+        )),
+        other => Ok(other.map(str::to_string)),
+    }
+}
+
+/// What makes two requests "the same order" for idempotency.
+fn request_hash(
+    channel_code: &str,
+    email: &str,
+    external_id: &Option<String>,
+    lines: &[RequestedLine],
+    address: &AddressIn,
+    method: &str,
+    note: &Option<String>,
+) -> String {
     let mut canon: Vec<String> = lines
         .iter()
-        .map(|(s, q, _)| format!("{}x{q}", s.as_str()))
+        .map(|l| format!("{}x{}", l.sku.as_str(), l.quantity))
         .collect();
     canon.sort();
-    let hash = sha256_hex(&format!(
+    sha256_hex(&format!(
         "{}|{}|{:?}|{}|{:?}|{:?}|{:?}",
-        channel.code,
+        channel_code,
         email,
         external_id,
         canon.join(","),
@@ -346,11 +386,39 @@ pub(super) async fn validate(
             &address.region,
             &address.postal_code,
             &address.country,
-            &method
+            method
         ),
         note
-    ));
-    let new_customer = match pending_customer {
+    ))
+}
+
+pub(super) async fn validate(
+    state: &AppState,
+    p: &Principal,
+    input: &PlaceOrder,
+) -> AppResult<Valid> {
+    let o = origin(state, p, input).await?;
+    let channel = crate::services::channels::active_by_code(state, &o.channel_code)
+        .await?
+        .ok_or_else(|| AppError::invalid("channel", "no such active channel"))?;
+    let key = check_key(&input.idempotency_key)?;
+    let lines = check_lines(&input.lines)?;
+    let address = validate_address(&input.address)?;
+    let method = input.shipping_method.trim().to_ascii_lowercase();
+    let fee = shipping_fee(&method)
+        .ok_or_else(|| AppError::invalid("shippingMethod", "unknown shipping method"))?;
+    let note = check_note(input.note.as_deref())?;
+    let external_id = input.external_id.as_deref().map(|s| s.trim().to_string());
+    let hash = request_hash(
+        &channel.code,
+        &o.email,
+        &external_id,
+        &lines,
+        &address,
+        &method,
+        &note,
+    );
+    let new_customer = match o.new_customer {
         Some((id, email, name)) => Some(NewCustomer {
             id,
             email,
@@ -362,15 +430,15 @@ pub(super) async fn validate(
     };
     Ok(Valid {
         new_customer,
-        key: key.to_string(),
-        scope,
+        key,
+        scope: o.scope,
         channel_id: channel.id,
-        customer_id,
-        customer_email: email,
-        customer_name: if name.is_empty() {
+        customer_id: o.customer_id,
+        customer_email: o.email,
+        customer_name: if o.name.is_empty() {
             address.name.clone()
         } else {
-            name
+            o.name
         },
         external_id,
         lines,
@@ -379,6 +447,6 @@ pub(super) async fn validate(
         fee,
         note,
         hash,
-        initial,
+        initial: o.initial,
     })
 }
