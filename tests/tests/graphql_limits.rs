@@ -46,13 +46,18 @@ async fn queries_deeper_than_the_limit_are_rejected() {
     let app = TestApp::spawn().await;
     // Depth 10 passes the shape limit and fails only validation.
     let at_limit = app.gql(&nested_query(10), json!({})).await;
-    let message = at_limit["errors"][0]["message"].as_str().unwrap_or_default();
+    let message = at_limit["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
     assert!(
         !message.contains("deep"),
         "depth 10 is within the limit: {at_limit}"
     );
     let shallow = app
-        .gql("{ products(first: 1) { edges { node { sku } } } }", json!({}))
+        .gql(
+            "{ products(first: 1) { edges { node { sku } } } }",
+            json!({}),
+        )
         .await;
     assert_ok(&shallow);
 

@@ -3,8 +3,8 @@
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, FixedOffset};
 
-use super::context::{RoleGuard, principal, state};
 use super::channels::Channel;
+use super::context::{RoleGuard, principal, state};
 use crate::domain::auth::ADMINS;
 use crate::services::api_keys as svc;
 
@@ -24,9 +24,11 @@ impl ApiKey {
     }
     /// The only channel the key can reach.
     async fn channel(&self, ctx: &Context<'_>) -> Result<Channel> {
-        Ok(crate::services::channels::by_id(state(ctx)?, self.0.channel_id)
-            .await?
-            .into())
+        Ok(
+            crate::services::channels::by_id(state(ctx)?, self.0.channel_id)
+                .await?
+                .into(),
+        )
     }
     /// The first characters of the key, to recognise it.
     async fn prefix(&self) -> &str {

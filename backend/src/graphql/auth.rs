@@ -103,10 +103,13 @@ impl AuthMutation {
         current_password: String,
         new_password: String,
     ) -> Result<AuthPayload> {
-        Ok(
-            svc::change_password(state(ctx)?, principal(ctx), &current_password, &new_password)
-                .await?
-                .into(),
+        Ok(svc::change_password(
+            state(ctx)?,
+            principal(ctx),
+            &current_password,
+            &new_password,
         )
+        .await?
+        .into())
     }
 }

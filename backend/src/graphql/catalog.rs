@@ -37,7 +37,10 @@ impl Product {
     async fn available(&self, ctx: &Context<'_>) -> Result<i64> {
         Ok(loaders(ctx)?
             .availability
-            .load_one(self.0.id).await?.unwrap_or(0).max(0))
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or(0)
+            .max(0))
     }
 }
 

@@ -304,12 +304,17 @@ mod tests {
         let s = shape(q);
         assert_eq!(s.depth, 0);
         assert_eq!(s.introspection_lists, 1);
-        assert!(LIMITS.check(&async_graphql::parser::parse_query(q).expect("parses")).is_ok());
+        assert!(
+            LIMITS
+                .check(&async_graphql::parser::parse_query(q).expect("parses"))
+                .is_ok()
+        );
     }
 
     #[test]
     fn recursive_introspection_is_refused() {
-        let q = "{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }";
+        let q =
+            "{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }";
         let doc = async_graphql::parser::parse_query(q).expect("parses");
         let err = LIMITS.check(&doc).expect_err("three list passes");
         assert!(err.contains("introspection"), "{err}");

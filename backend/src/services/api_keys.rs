@@ -8,8 +8,8 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
-use crate::crypto::{random_token, sha256_hex};
 use super::authorize;
+use crate::crypto::{random_token, sha256_hex};
 use crate::domain::auth::{ADMINS, Principal};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;

@@ -91,7 +91,6 @@ impl TokenKeys {
     }
 }
 
-
 impl TokenKeys {
     /// Verifies signature, algorithm, issuer, audience and expiry.
     pub fn verify(&self, token: &str) -> Option<Claims> {

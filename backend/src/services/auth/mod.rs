@@ -14,15 +14,17 @@ pub mod tokens;
 use entity::user;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-pub use passwords::{change_password, hash_password, parse_email, validate_name, validate_password};
+pub use passwords::{
+    change_password, hash_password, parse_email, validate_name, validate_password,
+};
 pub use sessions::{SESSION_TTL_DAYS, logout, refresh, start_session};
 pub use throttling::THROTTLE_WINDOW_MINUTES;
 pub use tokens::principal_from_token;
 
-pub use crate::state::tokens::ACCESS_TTL_SECS;
 use crate::domain::auth::Role;
 use crate::error::AppResult;
 use crate::state::AppState;
+pub use crate::state::tokens::ACCESS_TTL_SECS;
 
 /// What a successful sign-in returns.
 pub struct AuthTokens {
@@ -60,7 +62,9 @@ pub async fn login(
         .one(&state.db.conn)
         .await?;
     let ok = match &found {
-        Some(u) => passwords::verify_password(password.to_string(), u.password_hash.clone()).await?,
+        Some(u) => {
+            passwords::verify_password(password.to_string(), u.password_hash.clone()).await?
+        }
         None => {
             let dummy = passwords::dummy_hash().await?;
             passwords::verify_password(password.to_string(), dummy).await?;

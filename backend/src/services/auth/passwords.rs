@@ -114,4 +114,3 @@ pub async fn change_password(
     sessions_revoked(state, Vec::new(), Some(user.id));
     start_session(state, user).await
 }
-

@@ -4,7 +4,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 use entity::{refresh_token, session, user};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, sea_query::Expr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, sea_query::Expr,
+};
 use uuid::Uuid;
 
 use super::AuthTokens;
@@ -166,4 +168,3 @@ pub async fn logout(
     }
     Ok(true)
 }
-
