@@ -6,6 +6,7 @@
 
 mod helpers;
 
+mod assets;
 mod auth;
 mod authz_matrix;
 mod browser;

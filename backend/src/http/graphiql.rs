@@ -10,12 +10,11 @@
 
 use std::path::Path;
 
-use actix_web::http::header::CACHE_CONTROL;
-use actix_web::middleware::DefaultHeaders;
+use actix_web::middleware::from_fn;
 use actix_web::{HttpResponse, web};
 use sha2::{Digest, Sha256};
 
-use super::pages::IMMUTABLE;
+use super::pages::cache_immutable;
 use crate::graphql::OmsSchema;
 
 /// Folder under the site root, and the URL path it is served at.
@@ -73,7 +72,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, site_root: &Path, schema: &OmsSch
     if explorer.version.is_some() {
         cfg.service(
             web::scope("/graphiql")
-                .wrap(DefaultHeaders::new().add((CACHE_CONTROL, IMMUTABLE)))
+                .wrap(from_fn(cache_immutable))
                 .service(actix_files::Files::new("", site_root.join(DIR))),
         );
     }

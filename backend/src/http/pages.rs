@@ -14,8 +14,11 @@
 
 use std::path::{Path, PathBuf};
 
-use actix_web::http::header::CACHE_CONTROL;
-use actix_web::middleware::DefaultHeaders;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{CACHE_CONTROL, HeaderValue};
+use actix_web::middleware::{Next, from_fn};
 use actix_web::web;
 use frontend::{App, HydrationBundle, shell, ssr::GraphqlExecutor};
 use leptos::config::LeptosOptions;
@@ -31,6 +34,19 @@ const HASH_FILE: &str = "pkg.hash";
 
 /// For files whose name changes with their content.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// Marks a found file (not a 404) as cacheable for a year, unrevalidated.
+pub async fn cache_immutable(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let mut res = next.call(req).await?;
+    if res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED {
+        res.headers_mut()
+            .insert(CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE));
+    }
+    Ok(res)
+}
 
 /// The name of the hashed bundle (`oms.<hash>`) when `site_root` holds a
 /// complete one.
@@ -59,7 +75,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, site_root: PathBuf, executor: Gra
     if bundle.is_some() {
         cfg.service(
             web::scope("/pkg")
-                .wrap(DefaultHeaders::new().add((CACHE_CONTROL, IMMUTABLE)))
+                .wrap(from_fn(cache_immutable))
                 .service(actix_files::Files::new("", site_root.join(PKG_DIR))),
         );
     }
