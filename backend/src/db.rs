@@ -123,8 +123,9 @@ impl Db {
                     tokio::time::sleep(Duration::from_secs(1)).await;
                 }
                 Err(e) => {
-                    return Err(anyhow::Error::new(e))
-                        .with_context(|| format!("connecting to {}", redact(&config.database_url)));
+                    return Err(anyhow::Error::new(e)).with_context(|| {
+                        format!("connecting to {}", redact(&config.database_url))
+                    });
                 }
             }
         };

@@ -14,7 +14,10 @@ pub enum AppError {
     Unauthenticated(String),
     Forbidden(String),
     NotFound(String),
-    InvalidInput { field: String, message: String },
+    InvalidInput {
+        field: String,
+        message: String,
+    },
     Conflict(String),
     /// An order action the rules refuse: CONFLICT when the order's status
     /// stands in the way, FORBIDDEN or UNAUTHENTICATED when the caller
@@ -22,7 +25,9 @@ pub enum AppError {
     /// `action`, `role`) so that clients can translate it.
     Refused(crate::domain::orders::Refusal),
     RateLimited(String),
-    OutOfStock { skus: Vec<String> },
+    OutOfStock {
+        skus: Vec<String>,
+    },
     /// The database cannot be reached right now (see
     /// [`crate::db::is_unavailable`]); the client may retry shortly. Like
     /// `Internal`, the cause is logged and never shown.
