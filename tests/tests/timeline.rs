@@ -123,7 +123,9 @@ async fn add_system_event(app: &TestApp, number: &str) {
          FROM order_events e JOIN orders o ON o.id = e.order_id \
          WHERE o.number = '{number}' ORDER BY e.id DESC LIMIT 1"
     );
-    db.execute_unprepared(&sql).await.expect("insert a system event");
+    db.execute_unprepared(&sql)
+        .await
+        .expect("insert a system event");
     db.close().await.expect("close the db");
 }
 
@@ -241,7 +243,10 @@ async fn refusals_read_translated_and_keep_their_codes_in_the_api() {
     assert_eq!(ext["status"], "PENDING_PAYMENT", "{resp}");
     assert_eq!(ext["action"], "START_PROCESSING", "{resp}");
     let resp = advance(&app, &warehouse, &number, "COMPLETE").await;
-    assert_eq!(resp["errors"][0]["extensions"]["code"], "CONFLICT", "{resp}");
+    assert_eq!(
+        resp["errors"][0]["extensions"]["code"], "CONFLICT",
+        "{resp}"
+    );
     let support = app.login_as(Role::Support).await.access_token;
     let resp = advance(&app, &support, &number, "CONFIRM_PAYMENT").await;
     let ext = &resp["errors"][0]["extensions"];
@@ -261,7 +266,12 @@ async fn refusals_read_translated_and_keep_their_codes_in_the_api() {
         text.contains("确认付款：您的角色（仓库）无权执行此操作。"),
         "{text}"
     );
-    for code in ["PENDING_PAYMENT", "START_PROCESSING", "CONFIRM_PAYMENT", "WAREHOUSE"] {
+    for code in [
+        "PENDING_PAYMENT",
+        "START_PROCESSING",
+        "CONFIRM_PAYMENT",
+        "WAREHOUSE",
+    ] {
         assert!(!text.contains(code), "{code} shown to a person: {text}");
     }
 
@@ -315,7 +325,10 @@ async fn placed(app: &TestApp) -> (String, String, DateTime<Utc>) {
 async fn times_are_shown_in_shanghai_time_by_default() {
     let app = TestApp::spawn().await;
     let (number, sent, at) = placed(&app).await;
-    assert!(sent.ends_with("+08:00"), "placedAt in the shop's zone: {sent}");
+    assert!(
+        sent.ends_with("+08:00"),
+        "placedAt in the shop's zone: {sent}"
+    );
     let customer = app.login_as(Role::Customer).await.access_token;
     let resp = app.gql_as(&customer, EVENTS, json!({ "n": number })).await;
     let event_at = assert_ok(&resp)["order"]["events"][0]["at"]
@@ -359,7 +372,9 @@ async fn another_time_zone_moves_times_and_day_boundaries() {
                     json!({ "f": { "placedFromDate": from, "placedToDate": to } }),
                 )
                 .await;
-            assert_ok(&resp)["orders"]["totalCount"].as_i64().unwrap_or(-1)
+            assert_ok(&resp)["orders"]["totalCount"]
+                .as_i64()
+                .unwrap_or(-1)
         }
     };
     assert_eq!(count(day.to_string(), day.to_string()).await, 1);

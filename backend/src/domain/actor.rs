@@ -32,7 +32,9 @@ impl ActorRef {
                 id: *id,
                 role: *role,
             }),
-            Principal::Integration { key_id, .. } => Some(ActorRef::Integration { key_id: *key_id }),
+            Principal::Integration { key_id, .. } => {
+                Some(ActorRef::Integration { key_id: *key_id })
+            }
             Principal::System => Some(ActorRef::System),
             Principal::Anonymous => None,
         }

@@ -399,7 +399,7 @@ mod tests {
         assert!(r.is_some_and(|r| r.is_conflict()));
         let code = |p: &Principal, s, a| refusal(p, s, a).map(|r| r.code);
         assert_eq!(
-            code(&warehouse, OrderStatus::Confirmed, OrderAction::Complete),
+            code(&warehouse, OrderStatus::Delivered, OrderAction::Complete),
             Some(RefusalCode::RoleNotAllowed)
         );
         assert_eq!(

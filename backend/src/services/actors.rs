@@ -23,9 +23,8 @@ pub async fn resolve<'a>(
         if refs.contains_key(label) {
             continue;
         }
-        let r = ActorRef::parse(label).ok_or_else(|| {
-            AppError::Internal(anyhow::anyhow!("unknown stored actor {label:?}"))
-        })?;
+        let r = ActorRef::parse(label)
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unknown stored actor {label:?}")))?;
         refs.insert(label.to_owned(), r);
     }
     let mut user_ids: HashSet<Uuid> = HashSet::new();

@@ -466,15 +466,15 @@ mod tests {
                     "status": "PENDING_PAYMENT", "action": "SHIP_ALL", "role": "CUSTOMER"}}]
         }}});
         let order = decode::<OrderData>(resp).map(|d| d.order);
-        assert!(
-            order.is_ok_and(|o| o.can("CANCEL")
+        assert!(order.is_ok_and(|o| {
+            o.can("CANCEL")
                 && !o.can("SHIP_ALL")
                 && o.events[0].kind == "placed"
                 && o.events[0].actor.is_you
                 && o.available_transitions[1]
                     .refusal
                     .as_ref()
-                    .is_some_and(|r| r.code == "ROLE_NOT_ALLOWED"))
-        );
+                    .is_some_and(|r| r.code == "ROLE_NOT_ALLOWED")
+        }));
     }
 }

@@ -38,9 +38,9 @@ fn utc_offset(time: &str) -> Option<String> {
 
 /// `s` with each `{name}` placeholder replaced.
 fn fill(template: &str, params: &[(&str, &str)]) -> String {
-    params
-        .iter()
-        .fold(template.to_owned(), |s, (k, v)| s.replace(&format!("{{{k}}}"), v))
+    params.iter().fold(template.to_owned(), |s, (k, v)| {
+        s.replace(&format!("{{{k}}}"), v)
+    })
 }
 
 /// Who acted, as a person reads it: "You", "System", "Li Wei (Support)",
@@ -91,7 +91,10 @@ pub fn refusal_text(lang: Lang, r: &Refusal) -> String {
     );
     fill(
         lang.t(Key::RefusalLine),
-        &[("action", lang.t(action_key(&r.action))), ("reason", &reason)],
+        &[
+            ("action", lang.t(action_key(&r.action))),
+            ("reason", &reason),
+        ],
     )
 }
 
@@ -246,7 +249,9 @@ pub fn FormNotice(lang: Lang) -> impl IntoView {
                         role: q.get("role"),
                     },
                 ),
-                None => lang.t(order_error_key(&code, q.get("field").as_deref())).to_owned(),
+                None => lang
+                    .t(order_error_key(&code, q.get("field").as_deref()))
+                    .to_owned(),
             };
             let skus = q.get("skus").filter(|s| !s.is_empty());
             Some(

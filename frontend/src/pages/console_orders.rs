@@ -256,9 +256,9 @@ fn StaffOrder(order: Order, lang: Lang) -> impl IntoView {
     let reasons = order
         .available_transitions
         .iter()
-        .filter(|t| !t.allowed)
         .filter_map(|t| {
-            t.refusal.as_ref().map(|r| view! {
+            let r = t.refusal.as_ref().filter(|_| !t.allowed)?;
+            Some(view! {
                 <li class="muted refusal" data-action=t.action.clone() data-code=r.code.clone()>
                     {refusal_text(lang, r)}
                 </li>
