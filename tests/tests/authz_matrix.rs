@@ -1554,7 +1554,6 @@ async fn someone_elses_idempotency_key_or_external_id_never_returns_their_order(
 /// A revoked API key and an ended session must stop receiving live order
 /// updates at once, as they stop working over HTTP.
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "known bug: a WebSocket keeps the principal resolved at connection_init; revoked keys and ended sessions keep receiving orderUpdated"]
 async fn a_revoked_key_or_an_ended_session_stops_receiving_live_order_updates() {
     let w = World::new().await;
     let number = w.order_in("PENDING_PAYMENT").await;

@@ -778,6 +778,7 @@ pub struct OrdersSubscription;
 impl OrdersSubscription {
     /// The order each time it changes, for whoever may see it (its
     /// customer, staff, its channel's integration); others get NOT_FOUND.
+    /// The feed ends when the caller's session ends or its key is revoked.
     async fn order_updated(
         &self,
         ctx: &Context<'_>,
@@ -794,6 +795,14 @@ impl OrdersSubscription {
                 loop {
                     match rx.recv().await {
                         Ok(DomainEvent::OrderChanged { number: n, .. }) if n == number => {
+                            // The caller was resolved when the socket opened:
+                            // a logout or a revoked key since then ends the feed.
+                            if !crate::services::auth::tokens::still_valid(&st, &p)
+                                .await
+                                .unwrap_or(false)
+                            {
+                                return None;
+                            }
                             return match svc::find_visible(&st, &p, &number).await {
                                 Ok(o) => Some((Order(o), (rx, st, p, number))),
                                 Err(_) => None,

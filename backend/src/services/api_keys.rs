@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::authorize;
 use crate::crypto::{random_token, sha256_hex};
-use crate::domain::auth::{ADMINS, Principal};
+use crate::domain::auth::{ADMINS, ApiKey, Principal};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -19,7 +19,18 @@ pub const KEY_PREFIX: &str = "oms_key_";
 /// A newly created key; `key` is never retrievable again.
 pub struct CreatedKey {
     pub key: String,
-    pub model: api_key::Model,
+    pub api_key: ApiKey,
+}
+
+fn key_from_row(k: api_key::Model) -> ApiKey {
+    ApiKey {
+        id: k.id,
+        name: k.name,
+        channel_id: k.channel_id,
+        prefix: k.prefix,
+        created_at: k.created_at,
+        revoked_at: k.revoked_at,
+    }
 }
 
 pub async fn create(
@@ -53,18 +64,24 @@ pub async fn create(
     .insert(&*tx)
     .await?;
     tx.commit().await?;
-    Ok(CreatedKey { key, model })
+    Ok(CreatedKey {
+        key,
+        api_key: key_from_row(model),
+    })
 }
 
-pub async fn list(state: &AppState, p: &Principal) -> AppResult<Vec<api_key::Model>> {
+pub async fn list(state: &AppState, p: &Principal) -> AppResult<Vec<ApiKey>> {
     authorize(p, ADMINS)?;
     Ok(api_key::Entity::find()
         .order_by_desc(api_key::Column::CreatedAt)
         .all(&state.db.conn)
-        .await?)
+        .await?
+        .into_iter()
+        .map(key_from_row)
+        .collect())
 }
 
-pub async fn revoke(state: &AppState, p: &Principal, id: Uuid) -> AppResult<api_key::Model> {
+pub async fn revoke(state: &AppState, p: &Principal, id: Uuid) -> AppResult<ApiKey> {
     authorize(p, ADMINS)?;
     let tx = state.db.begin_write().await?;
     api_key::Entity::update_many()
@@ -78,7 +95,7 @@ pub async fn revoke(state: &AppState, p: &Principal, id: Uuid) -> AppResult<api_
         .await?
         .ok_or_else(|| AppError::NotFound("no such API key".into()))?;
     tx.commit().await?;
-    Ok(model)
+    Ok(key_from_row(model))
 }
 
 pub(crate) async fn principal_from_key(state: &AppState, key: &str) -> AppResult<Principal> {
@@ -96,4 +113,13 @@ pub(crate) async fn principal_from_key(state: &AppState, key: &str) -> AppResult
             "invalid or revoked API key".into(),
         )),
     }
+}
+
+/// The key exists and is not revoked.
+pub async fn is_active(state: &AppState, id: Uuid) -> AppResult<bool> {
+    Ok(api_key::Entity::find_by_id(id)
+        .filter(api_key::Column::RevokedAt.is_null())
+        .one(&state.db.conn)
+        .await?
+        .is_some())
 }

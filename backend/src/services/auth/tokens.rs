@@ -53,3 +53,29 @@ pub async fn principal_from_token(state: &AppState, token: &str) -> AppResult<Pr
         _ => Err(invalid()),
     }
 }
+
+/// Whether a caller resolved earlier (a WebSocket's, at connection time)
+/// still stands: its session not revoked or expired, its API key not
+/// revoked. A long-lived subscription asks this before each delivery, so
+/// logging out or revoking a key also ends the live feeds.
+pub async fn still_valid(state: &AppState, p: &Principal) -> AppResult<bool> {
+    match p {
+        Principal::Anonymous | Principal::System => Ok(true),
+        Principal::User { id, session_id, .. } => {
+            if state.sessions.get(*session_id, *id).is_some() {
+                return Ok(true);
+            }
+            let live = session::Entity::find_by_id(*session_id)
+                .filter(session::Column::UserId.eq(*id))
+                .filter(session::Column::RevokedAt.is_null())
+                .one(&state.db.conn)
+                .await?;
+            let ok = live.is_some_and(|s| s.expires_at > Utc::now());
+            if ok {
+                state.sessions.put(*session_id, p.clone());
+            }
+            Ok(ok)
+        }
+        Principal::Integration { key_id, .. } => api_keys::is_active(state, *key_id).await,
+    }
+}
