@@ -221,6 +221,20 @@ pub fn check_name(name: &str) -> Result<String, &'static str> {
     }
 }
 
+/// An integration's API key as the rest of the system sees it (the secret
+/// is only ever stored as a hash).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiKey {
+    pub id: uuid::Uuid,
+    pub name: String,
+    /// The only channel the key reaches.
+    pub channel_id: uuid::Uuid,
+    /// The first characters of the key, to recognise it.
+    pub prefix: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,6 +18,18 @@ impl Sku {
     }
 }
 
+/// A product of the catalog, as the rest of the system sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Product {
+    pub id: uuid::Uuid,
+    pub sku: Sku,
+    pub name: String,
+    pub description: String,
+    pub price: super::money::Money,
+    /// On sale; inactive products are hidden and cannot be ordered.
+    pub active: bool,
+}
+
 /// Page sizes a client may ask for.
 pub const MAX_PAGE_SIZE: i64 = 100;
 

@@ -9,7 +9,7 @@ use crate::domain::auth::ADMINS;
 use crate::services::api_keys as svc;
 
 /// An integration's API key (the secret itself is never shown again).
-pub struct ApiKey(pub entity::api_key::Model);
+pub struct ApiKey(pub crate::domain::auth::ApiKey);
 
 /// An API key bound to one sales channel.
 #[Object]
@@ -85,7 +85,7 @@ impl ApiKeysMutation {
         let created = svc::create(state(ctx)?, principal(ctx), &name, &channel).await?;
         Ok(CreatedApiKey {
             key: created.key,
-            api_key: ApiKey(created.model),
+            api_key: ApiKey(created.api_key),
         })
     }
 

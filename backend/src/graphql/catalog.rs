@@ -8,7 +8,7 @@ use super::types::{Money, PageInfo};
 use crate::domain::auth::ADMINS;
 use crate::services::catalog::{self as svc, encode_cursor};
 
-pub struct Product(pub entity::product::Model);
+pub struct Product(pub crate::domain::catalog::Product);
 
 /// A product of the catalog.
 #[Object]
@@ -19,7 +19,7 @@ impl Product {
     }
     /// Stock-keeping unit, unique and upper-case, e.g. "AUD-001".
     async fn sku(&self) -> &str {
-        &self.0.sku
+        self.0.sku.as_str()
     }
     /// Display name.
     async fn name(&self) -> &str {
@@ -31,7 +31,7 @@ impl Product {
     }
     /// Unit price.
     async fn price(&self) -> Money {
-        Money::from_minor(self.0.price_minor, &self.0.currency)
+        Money::from(&self.0.price)
     }
     /// Units available to sell: on hand minus allocated, over all warehouses.
     async fn available(&self, ctx: &Context<'_>) -> Result<i64> {
@@ -83,7 +83,7 @@ impl CatalogQuery {
             .items
             .into_iter()
             .map(|p| ProductEdge {
-                cursor: encode_cursor(&p.sku),
+                cursor: encode_cursor(p.sku.as_str()),
                 node: Product(p),
             })
             .collect();

@@ -224,10 +224,10 @@ impl InventoryQuery {
                     .map(StockLevel::from)
                     .collect();
                 InventoryEdge {
-                    cursor: crate::services::catalog::encode_cursor(&p.sku),
+                    cursor: crate::services::catalog::encode_cursor(p.sku.as_str()),
                     node: ProductStock {
                         available: mine.iter().map(|l| l.available).sum(),
-                        sku: p.sku,
+                        sku: p.sku.as_str().to_string(),
                         name: p.name,
                         levels: mine,
                     },

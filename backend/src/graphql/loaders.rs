@@ -61,17 +61,11 @@ impl Loader<String> for AllocationsLoader {
 pub struct ProductLoader(pub AppState);
 
 impl Loader<Uuid> for ProductLoader {
-    type Value = entity::product::Model;
+    type Value = crate::domain::catalog::Product;
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-        let rows = entity::product::Entity::find()
-            .filter(entity::product::Column::Id.is_in(keys.to_vec()))
-            .all(&self.0.db.conn)
-            .await
-            .map_err(AppError::from)?;
-        Ok(rows.into_iter().map(|p| (p.id, p)).collect())
+        Ok(crate::services::catalog::products_by_ids(&self.0, keys).await?)
     }
 }
 

@@ -28,6 +28,15 @@ impl Money {
     }
 }
 
+impl From<&DomainMoney> for Money {
+    fn from(m: &DomainMoney) -> Money {
+        Money {
+            amount: m.amount(),
+            currency_code: m.currency().as_str().to_string(),
+        }
+    }
+}
+
 /// What a user may do.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 pub enum Role {

@@ -13,13 +13,39 @@ use uuid::Uuid;
 
 use super::authorize;
 use crate::domain::auth::Principal;
-use crate::domain::catalog::{MAX_PAGE_SIZE, Sku};
+use crate::domain::catalog::{MAX_PAGE_SIZE, Product, Sku};
+use crate::domain::money::{Currency, Money};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
+/// A stored product as a domain value; a bad stored SKU or currency is an
+/// error, not a guess.
+pub fn product_from_row(p: product::Model) -> AppResult<Product> {
+    let bad = |what: &str| {
+        AppError::Internal(anyhow::anyhow!(
+            "product {} has a bad stored {what}",
+            p.id
+        ))
+    };
+    let sku = Sku::parse(&p.sku).ok_or_else(|| bad("SKU"))?;
+    let currency = Currency::parse(&p.currency).ok_or_else(|| bad("currency"))?;
+    Ok(Product {
+        id: p.id,
+        sku,
+        name: p.name,
+        description: p.description,
+        price: Money::new(p.price_minor, currency),
+        active: p.active,
+    })
+}
+
+fn products_from_rows(rows: Vec<product::Model>) -> AppResult<Vec<Product>> {
+    rows.into_iter().map(product_from_row).collect()
+}
+
 /// One page of products.
 pub struct ProductPage {
-    pub items: Vec<product::Model>,
+    pub items: Vec<Product>,
     pub has_next: bool,
     pub has_previous: bool,
     pub total: u64,
@@ -82,26 +108,41 @@ pub async fn search_products(
     let has_next = items.len() as i64 > first;
     items.truncate(first as usize);
     Ok(ProductPage {
-        items,
+        items: products_from_rows(items)?,
         has_next,
         has_previous,
         total,
     })
 }
 
-pub async fn find_by_sku(state: &AppState, sku: &str) -> AppResult<Option<product::Model>> {
+pub async fn find_by_sku(state: &AppState, sku: &str) -> AppResult<Option<Product>> {
     let Some(sku) = Sku::parse(sku) else {
         return Ok(None);
     };
-    Ok(product::Entity::find()
+    product::Entity::find()
         .filter(product::Column::Sku.eq(sku.as_str()))
         .filter(product::Column::Active.eq(true))
         .one(&state.db.conn)
-        .await?)
+        .await?
+        .map(product_from_row)
+        .transpose()
+}
+
+/// Products by id, active or not (order lines name products that may
+/// have left the catalog since), for one batch of lookups.
+pub async fn products_by_ids(state: &AppState, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Product>> {
+    let rows = product::Entity::find()
+        .filter(product::Column::Id.is_in(ids.to_vec()))
+        .all(&state.db.conn)
+        .await?;
+    Ok(products_from_rows(rows)?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect())
 }
 
 /// Active products with these SKUs, in the order asked (at most 100).
-pub async fn find_by_skus(state: &AppState, skus: &[String]) -> AppResult<Vec<product::Model>> {
+pub async fn find_by_skus(state: &AppState, skus: &[String]) -> AppResult<Vec<Product>> {
     if skus.len() > 100 {
         return Err(AppError::invalid("skus", "at most 100 SKUs"));
     }
@@ -114,9 +155,10 @@ pub async fn find_by_skus(state: &AppState, skus: &[String]) -> AppResult<Vec<pr
         .filter(product::Column::Active.eq(true))
         .all(&state.db.conn)
         .await?;
+    let found = products_from_rows(found)?;
     Ok(parsed
         .iter()
-        .filter_map(|s| found.iter().find(|p| &p.sku == s).cloned())
+        .filter_map(|s| found.iter().find(|p| p.sku.as_str() == s).cloned())
         .collect())
 }
 
@@ -153,7 +195,7 @@ pub async fn set_product_active(
     p: &Principal,
     sku: &str,
     active: bool,
-) -> AppResult<product::Model> {
+) -> AppResult<Product> {
     authorize(p, crate::domain::auth::ADMINS)?;
     let sku = Sku::parse(sku).ok_or_else(|| AppError::invalid("sku", "is not a valid SKU"))?;
     let tx = state.db.begin_write().await?;
@@ -176,5 +218,5 @@ pub async fn set_product_active(
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("product vanished")))?;
     tx.commit().await?;
-    Ok(model)
+    product_from_row(model)
 }
