@@ -14,8 +14,8 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::events::EventBus;
 use crate::graphql::build_schema;
-use crate::state::TokenKeys;
 use crate::state::AppState;
+use crate::state::TokenKeys;
 
 /// Connects to the database and runs pending migrations.
 pub async fn connect_and_migrate(config: &Config) -> anyhow::Result<Db> {

@@ -12,8 +12,8 @@ mod validate;
 pub use change::{advance_order, cancel_order};
 pub use place::{AddressIn, LineIn, PlaceOrder, place_order};
 pub use queries::{
-    NetAllocation, OrderFilter, OrderPage, OrderSort, allocations_for, events_for, find_visible,
-    TimelineEvent, lines_for, list_orders, my_orders,
+    NetAllocation, OrderFilter, OrderPage, OrderSort, TimelineEvent, allocations_for, events_for,
+    find_visible, lines_for, list_orders, my_orders,
 };
 
 /// Cursor for the item at `offset` of a list.
