@@ -51,20 +51,22 @@ cargo build -p frontend --lib --target wasm32-unknown-unknown \
   --no-default-features --features hydrate "${flags[@]}"
 stage=$(mktemp -d target/wasm-bindgen.XXXXXX)
 trap 'rm -rf "$stage"' EXIT
-wasm-bindgen --target web --no-typescript --out-dir "$stage" --out-name oms \
-  "target/wasm32-unknown-unknown/${profile}/frontend.wasm"
+wasm="target/wasm32-unknown-unknown/${profile}/frontend.wasm"
+if $optimize; then
+  echo "==> wasm-opt -Os"
+  # Before wasm-bindgen, not after: Debian's wasm-opt (binaryen 108) would
+  # rewrite the externref table that wasm-bindgen adds into one browsers
+  # reject. The features are those rustc enables for wasm32-unknown-unknown.
+  wasm-opt -Os --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    -o "$stage/frontend.wasm" "$wasm"
+  wasm="$stage/frontend.wasm"
+fi
+wasm-bindgen --target web --no-typescript --out-dir "$stage" --out-name oms "$wasm"
 if [[ -e "$stage/snippets" ]]; then
   # Not hashed below: fail loudly rather than serve them stale for a year.
   echo "error: wasm-bindgen wrote JS snippets ($stage/snippets); scripts/build-wasm.sh does not publish them yet" >&2
   exit 1
-fi
-if $optimize; then
-  echo "==> wasm-opt -Os"
-  # The features rustc enables by default for wasm32-unknown-unknown.
-  wasm-opt -Os --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    -o "$stage/oms_bg.opt.wasm" "$stage/oms_bg.wasm"
-  mv "$stage/oms_bg.opt.wasm" "$stage/oms_bg.wasm"
 fi
 
 hash=$(cat "$stage/oms.js" "$stage/oms_bg.wasm" | sha256sum | cut -c1-16)

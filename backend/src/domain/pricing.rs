@@ -155,8 +155,12 @@ mod tests {
 
     #[test]
     fn totals_come_from_the_catalog_plus_shipping() {
-        let p = price(&[line("AUD-001", 2, 0), line("BAG-002", 1, 1)], catalog, 1000)
-            .expect("priced");
+        let p = price(
+            &[line("AUD-001", 2, 0), line("BAG-002", 1, 1)],
+            catalog,
+            1000,
+        )
+        .expect("priced");
         assert_eq!(p.lines[0].total, money(59800, "CNY"));
         assert_eq!(p.subtotal, money(71800, "CNY"));
         assert_eq!(p.shipping, money(1000, "CNY"));

@@ -25,7 +25,7 @@ impl Loader<Uuid> for AvailabilityLoader {
 pub struct LinesLoader(pub AppState);
 
 impl Loader<Uuid> for LinesLoader {
-    type Value = Vec<entity::order_line::Model>;
+    type Value = Vec<crate::domain::orders::OrderLine>;
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {

@@ -14,7 +14,6 @@ use super::inventory::Warehouse;
 use super::loaders::loaders;
 use super::types::{Money, PageInfo, Role};
 use crate::domain::orders::{self as rules, OrderAction as DAction, OrderStatus as DStatus};
-use crate::error::AppError;
 use crate::events::DomainEvent;
 use crate::services::orders::{self as svc, OrderPage};
 
@@ -115,17 +114,6 @@ impl From<OrderSort> for svc::OrderSort {
             OrderSort::TotalAsc => svc::OrderSort::TotalAsc,
         }
     }
-}
-
-/// A stored status; one this build does not know is an error (a newer
-/// schema or a corrupted row), never silently another status.
-fn parse_status(s: &str) -> Result<DStatus, AppError> {
-    DStatus::parse(s)
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unknown stored order status {s:?}")))
-}
-
-fn status_of(s: &str) -> Result<OrderStatus, AppError> {
-    parse_status(s).map(Into::into)
 }
 
 /// One line of an order request.
@@ -297,12 +285,31 @@ impl OrderLine {
     }
 }
 
+/// What a timeline entry records.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum OrderEventType {
+    /// Placed in the portal or by staff.
+    Placed,
+    /// Imported by an integration.
+    Imported,
+    /// Moved by an action.
+    StatusChanged,
+    /// Cancelled; stock was released.
+    Cancelled,
+}
+
+map_enum!(
+    OrderEventType,
+    rules::EventKind,
+    [Placed, Imported, StatusChanged, Cancelled]
+);
+
 /// One entry of the order's timeline.
 #[derive(SimpleObject)]
 pub struct OrderEvent {
-    /// What happened: PLACED, IMPORTED, STATUS_CHANGED, CANCELLED.
+    /// What happened.
     #[graphql(name = "type")]
-    pub kind: String,
+    pub kind: OrderEventType,
     /// Status before (none for the first event).
     pub from: Option<OrderStatus>,
     /// Status after.
@@ -449,7 +456,7 @@ pub struct ShippingMethod {
 }
 
 /// A customer order.
-pub struct Order(pub entity::order::Model);
+pub struct Order(pub rules::Order);
 
 /// A customer order: lines, totals, address, status and timeline.
 #[Object]
@@ -459,8 +466,8 @@ impl Order {
         &self.0.number
     }
     /// Current status.
-    async fn status(&self) -> Result<OrderStatus> {
-        Ok(status_of(&self.0.status)?)
+    async fn status(&self) -> OrderStatus {
+        self.0.status.into()
     }
     /// The sales channel it came from.
     async fn channel(&self, ctx: &Context<'_>) -> Result<Channel> {
@@ -473,8 +480,8 @@ impl Order {
     /// Who it is for.
     async fn customer(&self) -> Customer {
         Customer {
-            email: self.0.customer_email.clone(),
-            name: self.0.customer_name.clone(),
+            email: self.0.customer.email.clone(),
+            name: self.0.customer.name.clone(),
         }
     }
     /// The order's id on its external channel, for imported orders.
@@ -492,8 +499,8 @@ impl Order {
             .into_iter()
             .map(|l| OrderLine {
                 product_id: l.product_id,
-                unit_price: Money::from_minor(l.unit_price_minor, &self.0.currency),
-                line_total: Money::from_minor(l.line_total_minor, &self.0.currency),
+                unit_price: Money::from(&l.unit_price),
+                line_total: Money::from(&l.line_total),
                 sku: l.sku,
                 name: l.name,
                 quantity: l.quantity,
@@ -502,15 +509,15 @@ impl Order {
     }
     /// Sum of line totals.
     async fn subtotal(&self) -> Money {
-        Money::from_minor(self.0.subtotal_minor, &self.0.currency)
+        Money::from(&self.0.subtotal)
     }
     /// Shipping fee of the chosen method.
     async fn shipping_fee(&self) -> Money {
-        Money::from_minor(self.0.shipping_fee_minor, &self.0.currency)
+        Money::from(&self.0.shipping_fee)
     }
     /// Subtotal plus shipping fee.
     async fn total(&self) -> Money {
-        Money::from_minor(self.0.total_minor, &self.0.currency)
+        Money::from(&self.0.total)
     }
     /// The shipping method code.
     async fn shipping_method(&self) -> &str {
@@ -518,16 +525,16 @@ impl Order {
     }
     /// Where it ships.
     async fn shipping_address(&self) -> Address {
-        let o = &self.0;
+        let a = self.0.address.clone();
         Address {
-            name: o.ship_name.clone(),
-            phone: o.ship_phone.clone(),
-            line1: o.ship_line1.clone(),
-            line2: o.ship_line2.clone(),
-            city: o.ship_city.clone(),
-            region: o.ship_region.clone(),
-            postal_code: o.ship_postal_code.clone(),
-            country: o.ship_country.clone(),
+            name: a.name,
+            phone: a.phone,
+            line1: a.line1,
+            line2: a.line2,
+            city: a.city,
+            region: a.region,
+            postal_code: a.postal_code,
+            country: a.country,
         }
     }
     /// The customer's note.
@@ -549,7 +556,7 @@ impl Order {
                 to: e.to.into(),
                 actor: e.actor.seen_by(viewer).into(),
                 at: zone.local(e.at),
-                kind: e.kind,
+                kind: e.kind.into(),
                 note: e.note,
             })
             .collect())
@@ -587,7 +594,7 @@ impl Order {
     /// Every action, with whether the caller may take it now and why not.
     async fn available_transitions(&self, ctx: &Context<'_>) -> Result<Vec<Transition>> {
         let p = principal(ctx);
-        let status = parse_status(&self.0.status)?;
+        let status = self.0.status;
         Ok(DAction::ALL
             .into_iter()
             .map(|a| {

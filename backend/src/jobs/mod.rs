@@ -3,11 +3,6 @@
 
 use std::time::Duration;
 
-use chrono::Utc;
-use entity::{login_attempt, order, session};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-
-use crate::services::auth::THROTTLE_WINDOW_MINUTES;
 use crate::state::AppState;
 
 pub fn spawn(state: AppState) {
@@ -17,36 +12,18 @@ pub fn spawn(state: AppState) {
         loop {
             tick.tick().await;
             if let Err(e) = sweep(&state).await {
-                tracing::warn!(error = %e, "sweep failed");
+                tracing::warn!(error = %e.describe(), "sweep failed");
             }
         }
     });
 }
 
-async fn sweep(state: &AppState) -> Result<(), sea_orm::DbErr> {
-    let tx = state.db.begin_write().await?;
-    login_attempt::Entity::delete_many()
-        .filter(
-            login_attempt::Column::At
-                .lt(Utc::now() - chrono::Duration::minutes(THROTTLE_WINDOW_MINUTES)),
-        )
-        .exec(&*tx)
-        .await?;
-    // Idempotency keys live 24 hours; after that the key may be reused.
-    order::Entity::update_many()
-        .col_expr(
-            order::Column::IdempotencyKey,
-            sea_orm::sea_query::Expr::value(Option::<String>::None),
-        )
-        .filter(order::Column::IdempotencyKey.is_not_null())
-        .filter(order::Column::PlacedAt.lt(Utc::now() - chrono::Duration::hours(24)))
-        .exec(&*tx)
-        .await?;
-    session::Entity::delete_many()
-        .filter(session::Column::ExpiresAt.lt(Utc::now() - chrono::Duration::days(1)))
-        .exec(&*tx)
-        .await?;
-    tx.commit().await
+/// Expired rows of every area, each swept by its own service.
+async fn sweep(state: &AppState) -> crate::error::AppResult<()> {
+    crate::services::auth::throttling::sweep_expired(state).await?;
+    crate::services::auth::sessions::sweep_expired(state).await?;
+    crate::services::orders::expire_idempotency_keys(state).await?;
+    Ok(())
 }
 
 /// Drops sessions revoked on other instances from this one's cache.

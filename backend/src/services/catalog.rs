@@ -22,10 +22,7 @@ use crate::state::AppState;
 /// error, not a guess.
 pub fn product_from_row(p: product::Model) -> AppResult<Product> {
     let bad = |what: &str| {
-        AppError::Internal(anyhow::anyhow!(
-            "product {} has a bad stored {what}",
-            p.id
-        ))
+        AppError::Internal(anyhow::anyhow!("product {} has a bad stored {what}", p.id))
     };
     let sku = Sku::parse(&p.sku).ok_or_else(|| bad("SKU"))?;
     let currency = Currency::parse(&p.currency).ok_or_else(|| bad("currency"))?;

@@ -8,8 +8,8 @@ use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 use uuid::Uuid;
 
 use crate::domain::auth::Role;
-use crate::error::AppResult;
 use crate::domain::inventory::MovementKind;
+use crate::error::AppResult;
 use crate::services::inventory::apply_on_hand_delta;
 use crate::state::AppState;
 

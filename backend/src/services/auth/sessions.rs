@@ -168,3 +168,14 @@ pub async fn logout(
     }
     Ok(true)
 }
+
+/// Deletes sessions that expired more than a day ago (the hourly sweep).
+pub async fn sweep_expired(state: &AppState) -> AppResult<()> {
+    let tx = state.db.begin_write().await?;
+    session::Entity::delete_many()
+        .filter(session::Column::ExpiresAt.lt(Utc::now() - Duration::days(1)))
+        .exec(&*tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

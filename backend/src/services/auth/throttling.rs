@@ -64,3 +64,16 @@ pub async fn record_failure(state: &AppState, email_key: &str, ip: &str) -> AppR
     tx.commit().await?;
     Ok(())
 }
+
+/// Drops failures older than the window (the hourly sweep).
+pub async fn sweep_expired(state: &AppState) -> AppResult<()> {
+    let tx = state.db.begin_write().await?;
+    login_attempt::Entity::delete_many()
+        .filter(
+            login_attempt::Column::At.lt(Utc::now() - Duration::minutes(THROTTLE_WINDOW_MINUTES)),
+        )
+        .exec(&*tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -8,11 +8,10 @@ use entity::{order, order_event, stock_level, stock_movement};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
-use super::event_kind;
 use super::queries::{NetAllocation, find_visible, net_allocations};
 use crate::domain::auth::Principal;
 use crate::domain::inventory::MovementKind;
-use crate::domain::orders::{OrderAction, OrderStatus, refusal};
+use crate::domain::orders::{EventKind, Order, OrderAction, refusal};
 use crate::error::{AppError, AppResult};
 use crate::events::DomainEvent;
 use crate::state::AppState;
@@ -32,7 +31,7 @@ pub async fn cancel_order(
     p: &Principal,
     number: &str,
     reason: Option<&str>,
-) -> AppResult<order::Model> {
+) -> AppResult<Order> {
     let reason = check_note(reason, "reason")?;
     if p.is_staff() && reason.is_none() {
         return Err(AppError::invalid(
@@ -51,7 +50,7 @@ pub async fn advance_order(
     number: &str,
     action: OrderAction,
     note: Option<&str>,
-) -> AppResult<order::Model> {
+) -> AppResult<Order> {
     if action == OrderAction::Cancel {
         return cancel_order(state, p, number, note).await;
     }
@@ -71,10 +70,9 @@ async fn transition(
     number: &str,
     action: OrderAction,
     note: Option<String>,
-) -> AppResult<order::Model> {
+) -> AppResult<Order> {
     let current = find_visible(state, p, number).await?;
-    let from = OrderStatus::parse(&current.status)
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unknown status {}", current.status)))?;
+    let from = current.status;
     // The state machine first (CONFLICT), then the caller (FORBIDDEN).
     if let Some(refused) = refusal(p, from, action) {
         return Err(AppError::Refused(refused));
@@ -113,14 +111,14 @@ async fn transition(
         _ => {}
     }
     let kind = if action == OrderAction::Cancel {
-        event_kind::CANCELLED
+        EventKind::Cancelled
     } else {
-        event_kind::STATUS_CHANGED
+        EventKind::StatusChanged
     };
     order_event::Entity::insert(order_event::ActiveModel {
         id: NotSet,
         order_id: Set(current.id),
-        kind: Set(kind.into()),
+        kind: Set(kind.as_str().into()),
         from_status: Set(Some(from.as_str().into())),
         to_status: Set(to.as_str().into()),
         actor: Set(p.actor()),
@@ -137,8 +135,8 @@ async fn transition(
         number: current.number.clone(),
         status: to.as_str().into(),
     });
-    Ok(order::Model {
-        status: to.as_str().into(),
+    Ok(Order {
+        status: to,
         updated_at: now,
         ..current
     })
@@ -157,7 +155,7 @@ enum StockMove {
 async fn move_stock(
     db: &impl ConnectionTrait,
     p: &Principal,
-    o: &order::Model,
+    o: &Order,
     how: StockMove,
 ) -> AppResult<Vec<DomainEvent>> {
     let held = net_allocations(db, std::slice::from_ref(&o.number)).await?;

@@ -7,6 +7,7 @@
 mod change;
 mod place;
 mod queries;
+mod rows;
 mod validate;
 
 pub use change::{advance_order, cancel_order};
@@ -15,33 +16,34 @@ pub use queries::{
     NetAllocation, OrderFilter, OrderPage, OrderSort, TimelineEvent, allocations_for, events_for,
     find_visible, lines_for, list_orders, my_orders,
 };
+pub use rows::order_from_row;
 
 /// Cursor for the item at `offset` of a list.
 pub fn queries_cursor(offset: u64) -> String {
     queries::encode_cursor(offset)
 }
 
-use entity::order;
+pub use crate::domain::orders::can_view;
 
-use crate::domain::auth::{Principal, Role};
-
-/// Who may see an order: its customer, staff, or an integration of its
-/// channel. Everyone else is told it does not exist.
-pub fn can_view(p: &Principal, o: &order::Model) -> bool {
-    match p {
-        Principal::User { id, role, .. } => {
-            role.is_staff() || (*role == Role::Customer && o.customer_id == Some(*id))
-        }
-        Principal::Integration { channel_id, .. } => o.channel_id == *channel_id,
-        Principal::System => true,
-        Principal::Anonymous => false,
-    }
-}
-
-/// Kinds of order events on the timeline.
-pub mod event_kind {
-    pub const PLACED: &str = "PLACED";
-    pub const IMPORTED: &str = "IMPORTED";
-    pub const STATUS_CHANGED: &str = "STATUS_CHANGED";
-    pub const CANCELLED: &str = "CANCELLED";
+/// Idempotency keys live 24 hours; after that the key may be reused (the
+/// hourly sweep forgets older ones).
+pub async fn expire_idempotency_keys(
+    state: &crate::state::AppState,
+) -> crate::error::AppResult<()> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let tx = state.db.begin_write().await?;
+    entity::order::Entity::update_many()
+        .col_expr(
+            entity::order::Column::IdempotencyKey,
+            sea_orm::sea_query::Expr::value(Option::<String>::None),
+        )
+        .filter(entity::order::Column::IdempotencyKey.is_not_null())
+        .filter(
+            entity::order::Column::PlacedAt.lt(chrono::Utc::now()
+                - chrono::Duration::hours(crate::domain::orders::IDEMPOTENCY_HOURS)),
+        )
+        .exec(&*tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
 }

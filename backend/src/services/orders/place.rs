@@ -16,12 +16,13 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::event_kind;
+use super::rows::order_from_row;
 pub use super::validate::{AddressIn, LineIn, PlaceOrder};
 use super::validate::{NewCustomer, Valid, validate};
 use crate::domain::auth::{Principal, Role};
 use crate::domain::inventory::{self as policy, Availability, MovementKind};
 use crate::domain::money::{Currency, Money};
+use crate::domain::orders::{EventKind, Order};
 use crate::domain::pricing::{self, CatalogPrice, Priced, PricingError};
 use crate::error::{AppError, AppResult};
 use crate::events::DomainEvent;
@@ -96,11 +97,7 @@ enum Attempt {
 
 /// Places an order for the caller. Same key + same payload from the same
 /// caller returns the first order, also when the two requests race.
-pub async fn place_order(
-    state: &AppState,
-    p: &Principal,
-    input: PlaceOrder,
-) -> AppResult<order::Model> {
+pub async fn place_order(state: &AppState, p: &Principal, input: PlaceOrder) -> AppResult<Order> {
     let v = validate(state, p, &input).await?;
     // A lost race means stock moved between our read and our update: read
     // again. Each loss is another order's win, so this ends quickly; when
@@ -115,10 +112,10 @@ pub async fn place_order(
                     number: o.number.clone(),
                     status: o.status.clone(),
                 });
-                return Ok(*o);
+                return order_from_row(*o);
             }
             Attempt::Raced => continue,
-            Attempt::Duplicate => return existing(state, &v).await,
+            Attempt::Duplicate => return order_from_row(existing(state, &v).await?),
         }
     }
     Err(AppError::Conflict(
@@ -172,11 +169,7 @@ fn is_unique_violation(e: &DbErr) -> bool {
 }
 
 async fn attempt(state: &AppState, p: &Principal, v: &Valid) -> AppResult<Attempt> {
-    let skus: Vec<String> = v
-        .lines
-        .iter()
-        .map(|l| l.sku.as_str().to_string())
-        .collect();
+    let skus: Vec<String> = v.lines.iter().map(|l| l.sku.as_str().to_string()).collect();
     let tx = state.db.begin_write().await?;
     let rows = load_stock(&*tx, &skus).await?;
     let priced = price(v, &rows)?;
@@ -224,18 +217,16 @@ fn price(v: &Valid, rows: &[StockRow]) -> AppResult<Priced> {
             },
         );
     }
-    pricing::price(&v.lines, |sku| catalog.get(sku.as_str()).cloned(), v.fee).map_err(|e| {
-        match e {
-            PricingError::Unavailable { index, sku } => AppError::invalid(
-                format!("lines[{index}].sku"),
-                format!("unknown or inactive SKU {sku}"),
-            ),
-            PricingError::MixedCurrencies => {
-                AppError::invalid("lines", "all lines must share one currency")
-            }
-            PricingError::TooLarge { field } => AppError::invalid(field, "amount too large"),
-            PricingError::Empty => AppError::invalid("lines", "an order needs at least one line"),
+    pricing::price(&v.lines, |sku| catalog.get(sku.as_str()).cloned(), v.fee).map_err(|e| match e {
+        PricingError::Unavailable { index, sku } => AppError::invalid(
+            format!("lines[{index}].sku"),
+            format!("unknown or inactive SKU {sku}"),
+        ),
+        PricingError::MixedCurrencies => {
+            AppError::invalid("lines", "all lines must share one currency")
         }
+        PricingError::TooLarge { field } => AppError::invalid(field, "amount too large"),
+        PricingError::Empty => AppError::invalid("lines", "an order needs at least one line"),
     })
 }
 
@@ -429,7 +420,10 @@ async fn allocate(
 
 /// The ledger rows of the allocation, the order's lines and its first
 /// timeline event.
-#[expect(clippy::too_many_arguments, reason = "one transaction's worth of parts")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one transaction's worth of parts"
+)]
 async fn record_placement(
     db: &impl ConnectionTrait,
     p: &Principal,
@@ -480,14 +474,14 @@ async fn record_placement(
         .exec_without_returning(db)
         .await?;
     let kind = if v.external_id.is_some() {
-        event_kind::IMPORTED
+        EventKind::Imported
     } else {
-        event_kind::PLACED
+        EventKind::Placed
     };
     order_event::Entity::insert(order_event::ActiveModel {
         id: NotSet,
         order_id: Set(order_id),
-        kind: Set(kind.into()),
+        kind: Set(kind.as_str().into()),
         from_status: Set(None),
         to_status: Set(v.initial.as_str().into()),
         actor: Set(actor),

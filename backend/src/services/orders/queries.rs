@@ -15,10 +15,12 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::can_view;
+use super::rows::{self, order_from_row, orders_from_rows};
 use crate::domain::actor::Actor;
 use crate::domain::auth::{Principal, Role};
 use crate::domain::catalog::{MAX_PAGE_SIZE, Sku};
-use crate::domain::orders::OrderStatus;
+use crate::domain::money::Money;
+use crate::domain::orders::{EventKind, Order, OrderLine, OrderStatus};
 use crate::error::{AppError, AppResult};
 use crate::services::actors;
 use crate::state::AppState;
@@ -29,11 +31,7 @@ fn not_found(number: &str) -> AppError {
 
 /// The order with this number, if the caller may see it. Someone else's
 /// order is NOT_FOUND, exactly like a missing one, so existence never leaks.
-pub async fn find_visible(
-    state: &AppState,
-    p: &Principal,
-    number: &str,
-) -> AppResult<order::Model> {
+pub async fn find_visible(state: &AppState, p: &Principal, number: &str) -> AppResult<Order> {
     if p.role().is_none() {
         return Err(AppError::Unauthenticated("sign in to see orders".into()));
     }
@@ -42,7 +40,7 @@ pub async fn find_visible(
         .filter(order::Column::Number.eq(number.clone()))
         .one(&state.db.conn)
         .await?;
-    match found {
+    match found.map(order_from_row).transpose()? {
         Some(o) if can_view(p, &o) => Ok(o),
         _ => Err(not_found(&number)),
     }
@@ -50,7 +48,7 @@ pub async fn find_visible(
 
 /// A page of orders.
 pub struct OrderPage {
-    pub items: Vec<order::Model>,
+    pub items: Vec<Order>,
     pub has_next: bool,
     pub has_previous: bool,
     pub total: u64,
@@ -129,7 +127,7 @@ async fn page(
     let has_next = items.len() as u64 > limit;
     items.truncate(limit as usize);
     Ok(OrderPage {
-        items,
+        items: orders_from_rows(items)?,
         has_next,
         has_previous: offset > 0,
         total,
@@ -220,19 +218,62 @@ pub async fn list_orders(
     page(state, q, sort, first, after).await
 }
 
-/// Lines of many orders in one statement.
-pub async fn lines_for(
-    state: &AppState,
-    ids: &[Uuid],
-) -> AppResult<HashMap<Uuid, Vec<order_line::Model>>> {
-    let rows = order_line::Entity::find()
-        .filter(order_line::Column::OrderId.is_in(ids.to_vec()))
-        .order_by_asc(order_line::Column::LineNo)
-        .all(&state.db.conn)
-        .await?;
-    let mut out: HashMap<Uuid, Vec<order_line::Model>> = HashMap::new();
-    for r in rows {
-        out.entry(r.order_id).or_default().push(r);
+#[derive(FromQueryResult)]
+struct LineRow {
+    order_id: Uuid,
+    product_id: Uuid,
+    sku: String,
+    name: String,
+    quantity: i64,
+    unit_price_minor: i64,
+    line_total_minor: i64,
+    /// The order's currency, joined in.
+    currency: String,
+    number: String,
+}
+
+/// Lines of many orders in one statement, priced in their order's currency.
+pub async fn lines_for(state: &AppState, ids: &[Uuid]) -> AppResult<HashMap<Uuid, Vec<OrderLine>>> {
+    let q = Query::select()
+        .columns([
+            (order_line::Entity, order_line::Column::OrderId),
+            (order_line::Entity, order_line::Column::ProductId),
+            (order_line::Entity, order_line::Column::Sku),
+            (order_line::Entity, order_line::Column::Name),
+            (order_line::Entity, order_line::Column::Quantity),
+            (order_line::Entity, order_line::Column::UnitPriceMinor),
+            (order_line::Entity, order_line::Column::LineTotalMinor),
+        ])
+        .columns([
+            (order::Entity, order::Column::Currency),
+            (order::Entity, order::Column::Number),
+        ])
+        .from(order_line::Entity)
+        .inner_join(
+            order::Entity,
+            Expr::col((order::Entity, order::Column::Id))
+                .equals((order_line::Entity, order_line::Column::OrderId)),
+        )
+        .and_where(Expr::col((order_line::Entity, order_line::Column::OrderId)).is_in(ids.to_vec()))
+        .order_by(
+            (order_line::Entity, order_line::Column::LineNo),
+            sea_orm::Order::Asc,
+        )
+        .to_owned();
+    let stmt = state.db.conn.get_database_backend().build(&q);
+    let found = LineRow::find_by_statement(stmt).all(&state.db.conn).await?;
+    let mut out: HashMap<Uuid, Vec<OrderLine>> = HashMap::new();
+    for r in found {
+        let currency = rows::currency(&r.currency, &r.number)?;
+        out.entry(r.order_id).or_default().push(OrderLine {
+            order_id: r.order_id,
+            product_id: r.product_id,
+            sku: r.sku,
+            name: r.name,
+            quantity: r.quantity,
+            unit_price: Money::new(r.unit_price_minor, currency.clone()),
+            line_total: Money::new(r.line_total_minor, currency),
+        });
     }
     Ok(out)
 }
@@ -240,18 +281,12 @@ pub async fn lines_for(
 /// One entry of an order's timeline, its actor resolved.
 #[derive(Clone, Debug)]
 pub struct TimelineEvent {
-    /// One of [`super::event_kind`].
-    pub kind: String,
+    pub kind: EventKind,
     pub from: Option<OrderStatus>,
     pub to: OrderStatus,
     pub actor: Actor,
     pub at: DateTime<Utc>,
     pub note: Option<String>,
-}
-
-fn stored_status(s: &str) -> AppResult<OrderStatus> {
-    OrderStatus::parse(s)
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unknown stored order status {s:?}")))
 }
 
 /// Timelines of many orders, oldest event first: one statement for the
@@ -272,9 +307,13 @@ pub async fn events_for(
             AppError::Internal(anyhow::anyhow!("actor {:?} not resolved", r.actor))
         })?;
         out.entry(r.order_id).or_default().push(TimelineEvent {
-            from: r.from_status.as_deref().map(stored_status).transpose()?,
-            to: stored_status(&r.to_status)?,
-            kind: r.kind,
+            from: r
+                .from_status
+                .as_deref()
+                .map(|s| rows::status(s, &r.order_id.to_string()))
+                .transpose()?,
+            to: rows::status(&r.to_status, &r.order_id.to_string())?,
+            kind: rows::event_kind(&r.kind, &r.order_id.to_string())?,
             actor,
             at: r.at,
             note: r.note,

@@ -7,11 +7,11 @@ use uuid::Uuid;
 use crate::crypto::{random_token, sha256_hex};
 use crate::domain::auth::{Principal, Role};
 use crate::domain::catalog::Sku;
-use crate::domain::pricing::RequestedLine;
 use crate::domain::channels::PORTAL_CHANNEL;
 use crate::domain::orders::{
     MAX_LINE_QUANTITY, MAX_LINES, MAX_NOTE_CHARS, OrderStatus, merge_lines, shipping_fee,
 };
+use crate::domain::pricing::RequestedLine;
 use crate::error::{AppError, AppResult};
 use crate::services::auth::hash_password;
 use crate::state::AppState;
@@ -202,25 +202,24 @@ async fn staff_origin(state: &AppState, staff_id: Uuid, input: &PlaceOrder) -> A
     let email = crate::services::auth::parse_email(email)
         .map_err(|_| AppError::invalid("customerEmail", "is not a valid email address"))?;
     let mut new_customer = None;
-    let (customer_id, email, name) = match crate::services::users::find_customer(state, &email)
-        .await?
-    {
-        Some(c) => (c.id, c.email, c.name),
-        None => {
-            // A walk-in or phone customer without an account: it is created
-            // in the order's transaction, so a rejected order leaves no
-            // account behind.
-            let new_id = Uuid::now_v7();
-            let name = input.address.name.trim();
-            let name = if name.is_empty() {
-                email.as_str()
-            } else {
-                name
-            };
-            new_customer = Some((new_id, email.as_str().to_string(), name.to_string()));
-            (new_id, email.as_str().to_string(), name.to_string())
-        }
-    };
+    let (customer_id, email, name) =
+        match crate::services::users::find_customer(state, &email).await? {
+            Some(c) => (c.id, c.email, c.name),
+            None => {
+                // A walk-in or phone customer without an account: it is created
+                // in the order's transaction, so a rejected order leaves no
+                // account behind.
+                let new_id = Uuid::now_v7();
+                let name = input.address.name.trim();
+                let name = if name.is_empty() {
+                    email.as_str()
+                } else {
+                    name
+                };
+                new_customer = Some((new_id, email.as_str().to_string(), name.to_string()));
+                (new_id, email.as_str().to_string(), name.to_string())
+            }
+        };
     Ok(Origin {
         scope: staff_id.to_string(),
         channel_code: input

@@ -3,6 +3,10 @@
 
 use std::collections::BTreeMap;
 
+mod model;
+
+pub use model::{Address, EventKind, Order, OrderCustomer, OrderLine, can_view};
+
 use super::auth::{Principal, Role};
 
 /// Where an order is in its life.
@@ -276,6 +280,8 @@ pub const SHIPPING_METHODS: &[&str] = &["standard", "express", "postal", "pickup
 pub const MAX_LINE_QUANTITY: i64 = 999;
 pub const MAX_LINES: usize = 100;
 pub const MAX_NOTE_CHARS: usize = 500;
+/// How long an idempotency key protects against a duplicate order.
+pub const IDEMPOTENCY_HOURS: i64 = 24;
 
 /// Lines of the same SKU merged (quantities summed), in first-seen order.
 pub fn merge_lines(lines: &[(String, i64)]) -> Vec<(String, i64)> {

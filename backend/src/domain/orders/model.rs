@@ -1,0 +1,197 @@
+//! An order as the rest of the system sees it: typed status, money with
+//! its currency, the address and customer snapshotted at placement.
+//! Services build these from stored rows (an unknown stored value is an
+//! error there, never a default); the API only maps them.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::OrderStatus;
+use crate::domain::auth::{Principal, Role};
+use crate::domain::money::Money;
+
+/// A shipping address as snapshotted on the order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Address {
+    pub name: String,
+    pub phone: String,
+    pub line1: String,
+    pub line2: Option<String>,
+    pub city: String,
+    pub region: Option<String>,
+    pub postal_code: String,
+    pub country: String,
+}
+
+/// The customer an order is for, as snapshotted at placement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderCustomer {
+    /// The account, when there is one (imported orders have none).
+    pub id: Option<Uuid>,
+    pub email: String,
+    pub name: String,
+}
+
+/// A placed order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Order {
+    pub id: Uuid,
+    /// Human-friendly number, e.g. "SO-2026-000123".
+    pub number: String,
+    pub channel_id: Uuid,
+    pub customer: OrderCustomer,
+    /// The order's id on its external channel (imported orders).
+    pub external_id: Option<String>,
+    pub status: OrderStatus,
+    pub subtotal: Money,
+    pub shipping_fee: Money,
+    pub total: Money,
+    pub shipping_method: String,
+    pub address: Address,
+    pub note: Option<String>,
+    pub placed_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One line of a placed order, priced at placement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderLine {
+    pub order_id: Uuid,
+    pub product_id: Uuid,
+    pub sku: String,
+    /// Product name at placement.
+    pub name: String,
+    pub quantity: i64,
+    pub unit_price: Money,
+    pub line_total: Money,
+}
+
+/// What a timeline entry records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    /// Placed in the portal or by staff.
+    Placed,
+    /// Imported by an integration.
+    Imported,
+    /// Moved by an action.
+    StatusChanged,
+    /// Cancelled (stock released).
+    Cancelled,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 4] = [
+        EventKind::Placed,
+        EventKind::Imported,
+        EventKind::StatusChanged,
+        EventKind::Cancelled,
+    ];
+
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Placed => "PLACED",
+            EventKind::Imported => "IMPORTED",
+            EventKind::StatusChanged => "STATUS_CHANGED",
+            EventKind::Cancelled => "CANCELLED",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Who may see an order: its customer, staff, or an integration of its
+/// channel. Everyone else is told it does not exist.
+pub fn can_view(p: &Principal, o: &Order) -> bool {
+    match p {
+        Principal::User { id, role, .. } => {
+            role.is_staff() || (*role == Role::Customer && o.customer.id == Some(*id))
+        }
+        Principal::Integration { channel_id, .. } => o.channel_id == *channel_id,
+        Principal::System => true,
+        Principal::Anonymous => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::money::Currency;
+
+    fn order(customer: Option<Uuid>, channel: Uuid) -> Order {
+        let cny = |m| Money::new(m, Currency::parse("CNY").expect("cny"));
+        Order {
+            id: Uuid::now_v7(),
+            number: "SO-2026-000001".into(),
+            channel_id: channel,
+            customer: OrderCustomer {
+                id: customer,
+                email: "c@example.com".into(),
+                name: "C".into(),
+            },
+            external_id: None,
+            status: OrderStatus::PendingPayment,
+            subtotal: cny(100),
+            shipping_fee: cny(0),
+            total: cny(100),
+            shipping_method: "standard".into(),
+            address: Address {
+                name: "C".into(),
+                phone: "1".into(),
+                line1: "l".into(),
+                line2: None,
+                city: "c".into(),
+                region: None,
+                postal_code: "1".into(),
+                country: "CN".into(),
+            },
+            note: None,
+            placed_at: Utc::now(),
+            updated_at: Utc::now(),
+        }
+    }
+
+    fn user(id: Uuid, role: Role) -> Principal {
+        Principal::User {
+            id,
+            role,
+            session_id: Uuid::now_v7(),
+            email: "x@example.com".into(),
+            name: "X".into(),
+        }
+    }
+
+    #[test]
+    fn only_the_owner_staff_and_the_channels_integration_see_an_order() {
+        let (owner, other, channel) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let o = order(Some(owner), channel);
+        assert!(can_view(&user(owner, Role::Customer), &o));
+        assert!(!can_view(&user(other, Role::Customer), &o));
+        assert!(can_view(&user(other, Role::Warehouse), &o));
+        assert!(can_view(
+            &Principal::Integration {
+                key_id: Uuid::now_v7(),
+                channel_id: channel
+            },
+            &o
+        ));
+        assert!(!can_view(
+            &Principal::Integration {
+                key_id: Uuid::now_v7(),
+                channel_id: Uuid::now_v7()
+            },
+            &o
+        ));
+        assert!(!can_view(&Principal::Anonymous, &o));
+    }
+
+    #[test]
+    fn event_kinds_round_trip() {
+        for k in EventKind::ALL {
+            assert_eq!(EventKind::parse(k.as_str()), Some(k));
+        }
+        assert_eq!(EventKind::parse("placed"), None);
+    }
+}
