@@ -1,7 +1,8 @@
-//! The root component: language, session, layout and routes.
+//! The root component: language, session, layout and routes. The only
+//! module that imports pages (it is the router); nothing imports it.
 
-use crate::api::{self, ApiError, types::User};
 use crate::components::header::Header;
+use crate::http_status::set_status;
 use crate::i18n::{self, Key, t};
 use crate::pages::{
     cart::CartPage,
@@ -16,6 +17,7 @@ use crate::pages::{
     products::ProductsPage,
     register::RegisterPage,
 };
+use crate::session::Session;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title, provide_meta_context};
 use leptos_router::{
@@ -24,26 +26,12 @@ use leptos_router::{
     path,
 };
 
-/// The caller's identity (`me`), loaded once per page and shared by the
-/// header and the pages that depend on it.
-#[derive(Clone, Copy)]
-pub struct Session(pub Resource<Result<Option<User>, ApiError>>);
-
-/// The session from context.
-pub fn use_session() -> Session {
-    match use_context::<Session>() {
-        Some(session) => session,
-        // Outside of App (tests, other shells): an anonymous session.
-        None => Session(Resource::new(|| (), |_| async { Ok(None) })),
-    }
-}
-
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let lang = i18n::detect_lang();
     provide_context(lang);
-    provide_context(Session(Resource::new(|| (), |_| api::me())));
+    provide_context(Session::load());
 
     // Async SSR: every page is fully rendered before it is sent, so it reads
     // the same with JavaScript off (no streamed fragments to swap in).
@@ -82,10 +70,7 @@ pub fn App() -> impl IntoView {
 /// the server only mounts the routes above).
 #[component]
 pub fn NotFound() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(res) = use_context::<leptos_actix::ResponseOptions>() {
-        res.set_status(actix_web::http::StatusCode::NOT_FOUND);
-    }
+    set_status(404);
     view! {
         <Title text=t(Key::PageTitleNotFound) />
         <Meta name="description" content=t(Key::MetaNotFound) />

@@ -10,8 +10,10 @@ pub mod api;
 pub mod app;
 pub mod cart;
 pub mod components;
+pub mod http_status;
 pub mod i18n;
 pub mod pages;
+pub mod session;
 
 pub use app::App;
 

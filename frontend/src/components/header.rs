@@ -1,8 +1,8 @@
 //! The page header: brand, navigation, login state and language switch.
 
-use crate::app::use_session;
 use crate::components::url_encode;
 use crate::i18n::{Key, Lang, t, use_lang};
+use crate::session::use_session;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 

@@ -1,7 +1,12 @@
 //! Widgets shared by several pages.
 
+pub mod access;
+pub mod add_to_cart;
+pub mod address_fields;
+pub mod form_error;
 pub mod header;
 pub mod order;
+pub mod orders_table;
 
 /// Percent-encodes `s` for use as one query-string value.
 pub fn url_encode(s: &str) -> String {

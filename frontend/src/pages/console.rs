@@ -3,8 +3,8 @@
 //! Staff roles see it; anonymous visitors get a sign-in prompt and other
 //! roles a "not allowed" notice. The GraphQL API enforces the real rules.
 
-use crate::app::use_session;
 use crate::i18n::{Key, role_key, t, use_lang};
+use crate::session::use_session;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 

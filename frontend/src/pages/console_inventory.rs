@@ -5,11 +5,11 @@
 //! (`POST /console/inventory/reorder`). `?sku=` pre-fills both forms.
 
 use crate::api::orders::{self, InventoryData, ProductStock, StockLevel, WarehouseRef};
-use crate::app::use_session;
+use crate::components::access::staff_gate;
 use crate::components::order::FormNotice;
 use crate::components::url_encode;
 use crate::i18n::{Key, Lang, t, use_lang};
-use crate::pages::console_orders::staff_gate;
+use crate::session::use_session;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;

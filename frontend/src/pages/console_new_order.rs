@@ -4,12 +4,12 @@
 //! note and a fresh idempotency key. `?rows=N` shows more line rows.
 
 use crate::api::orders::{self, NewOrderFormData};
-use crate::app::use_session;
+use crate::components::access::staff_gate;
+use crate::components::address_fields::AddressFields;
 use crate::components::idempotency_key;
 use crate::components::order::FormNotice;
 use crate::i18n::{Key, Lang, shipping_key, t, use_lang};
-use crate::pages::checkout::AddressFields;
-use crate::pages::console_orders::staff_gate;
+use crate::session::use_session;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;

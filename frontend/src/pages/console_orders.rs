@@ -5,14 +5,15 @@
 use crate::api::ApiError;
 use crate::api::live::use_order_updates;
 use crate::api::orders::{self, ConsoleOrdersData, Order, OrderFilterForm};
-use crate::app::{Session, use_session};
+use crate::components::access::staff_gate;
 use crate::components::order::{
     AddressView, FormNotice, OrderLines, StatusBadge, Timeline, format_time, refusal_text,
 };
+use crate::components::orders_table::OrdersTable;
 use crate::components::url_encode;
+use crate::http_status::set_status;
 use crate::i18n::{Key, Lang, action_key, status_key, t, use_lang};
-use crate::pages::orders::{OrdersTable, sign_in_prompt};
-use crate::pages::set_status;
+use crate::session::use_session;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -36,20 +37,6 @@ const SORTS: &[(&str, Key)] = &[
     ("TOTAL_DESC", Key::SortTotalDesc),
     ("TOTAL_ASC", Key::SortTotalAsc),
 ];
-
-/// `None` for staff; otherwise what to show instead of the page.
-pub async fn staff_gate(lang: Lang, session: Session, next: &str) -> Option<AnyView> {
-    match session.0.await.ok().flatten() {
-        Some(user) if user.is_staff() => None,
-        Some(_) => Some(
-            view! {
-                <p class="error" role="alert" id="console-denied">{lang.t(Key::ConsoleForbidden)}</p>
-            }
-            .into_any(),
-        ),
-        None => Some(sign_in_prompt(lang, next, Key::ConsoleSignIn)),
-    }
-}
 
 #[component]
 pub fn ConsoleOrdersPage() -> impl IntoView {

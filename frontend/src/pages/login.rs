@@ -1,6 +1,7 @@
 //! `/login`: a plain form posted to `POST /auth/login` (handled by the
 //! backend, which answers with a 303 to `next` or back here with `?error=`).
 
+use crate::components::form_error::FormError;
 use crate::components::local_path;
 use crate::i18n::{Key, error_key, t};
 use leptos::prelude::*;
@@ -43,20 +44,5 @@ pub fn LoginPage() -> impl IntoView {
                 {t(Key::NoAccount)} " " <a href=register_href>{t(Key::NavRegister)}</a>
             </p>
         </section>
-    }
-}
-
-/// The translated error from `?error=CODE`, if any.
-#[component]
-pub fn FormError(error: impl Fn() -> Option<Key> + Send + Sync + 'static) -> impl IntoView {
-    let lang = crate::i18n::use_lang();
-    move || {
-        error().map(|key| {
-            view! {
-                <p class="error" role="alert" id="form-error">
-                    {lang.t(key)}
-                </p>
-            }
-        })
     }
 }

@@ -1,4 +1,6 @@
-//! One file per page.
+//! One file per page (or per group of pages of one area). Pages import
+//! components, api, i18n, session and such, never another page nor the
+//! app (`frontend/tests/layering.rs` checks).
 
 pub mod cart;
 pub mod checkout;
@@ -11,17 +13,3 @@ pub mod orders;
 pub mod product;
 pub mod products;
 pub mod register;
-
-/// Sets the HTTP status of the page being rendered on the server (no-op in
-/// the browser).
-pub fn set_status(code: u16) {
-    #[cfg(feature = "ssr")]
-    if let (Some(res), Ok(status)) = (
-        leptos::prelude::use_context::<leptos_actix::ResponseOptions>(),
-        actix_web::http::StatusCode::from_u16(code),
-    ) {
-        res.set_status(status);
-    }
-    #[cfg(not(feature = "ssr"))]
-    let _ = code;
-}

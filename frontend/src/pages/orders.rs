@@ -3,30 +3,20 @@
 //! posted to `POST /orders/{number}/cancel` while cancelling is allowed).
 
 use crate::api::live::use_order_updates;
-use crate::api::orders::{self, Order, OrderConnection};
+use crate::api::orders::{self, Order};
 use crate::api::{self, ApiError};
-use crate::app::use_session;
+use crate::components::access::sign_in_prompt;
 use crate::components::order::{
     AddressView, FormNotice, OrderLines, StatusBadge, Timeline, format_time,
 };
+use crate::components::orders_table::OrdersTable;
 use crate::components::url_encode;
+use crate::http_status::set_status;
 use crate::i18n::{Key, Lang, t, use_lang};
-use crate::pages::set_status;
+use crate::session::use_session;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-/// A sign-in prompt that comes back to `next`.
-pub fn sign_in_prompt(lang: Lang, next: &str, text: Key) -> AnyView {
-    let href = format!("/login?next={}", url_encode(next));
-    view! {
-        <p id="signin-required">{lang.t(text)}</p>
-        <p>
-            <a href=href class="button">{lang.t(Key::NavLogin)}</a>
-        </p>
-    }
-    .into_any()
-}
 
 #[component]
 pub fn MyOrdersPage() -> impl IntoView {
@@ -52,77 +42,6 @@ pub fn MyOrdersPage() -> impl IntoView {
             })}
         </Suspense>
     }
-}
-
-/// An order list (`#orders-table`, one `.order-row` per order) with a
-/// next-page link. `pager_base` is the list's URL up to and including the
-/// `?` or `&` that `after=` is appended to.
-#[component]
-pub fn OrdersTable(
-    page: OrderConnection,
-    lang: Lang,
-    href_base: &'static str,
-    pager_base: String,
-    console: bool,
-) -> impl IntoView {
-    if page.edges.is_empty() {
-        return view! { <p class="empty" id="orders-empty">{lang.t(Key::NoOrders)}</p> }.into_any();
-    }
-    let next = page
-        .page_info
-        .end_cursor
-        .filter(|_| page.page_info.has_next_page)
-        .map(|c| format!("{pager_base}after={}", url_encode(&c)));
-    let rows = page
-        .edges
-        .into_iter()
-        .map(|edge| {
-            let o = edge.node;
-            let href = format!("{href_base}/{}", url_encode(&o.number));
-            let extra = console.then(|| {
-                let customer = o.customer.clone().map(|c| c.email).unwrap_or_default();
-                let channel = o.channel.clone().map(|c| c.code).unwrap_or_default();
-                view! {
-                    <td class="customer">{customer}</td>
-                    <td class="channel">{channel}</td>
-                }
-            });
-            let (data_number, data_status) = (o.number.clone(), o.status.clone());
-            view! {
-                <tr class="order-row" data-number=data_number data-status=data_status>
-                    <td><a href=href class="order-link">{o.number}</a></td>
-                    <td><time datetime=o.placed_at.clone()>{format_time(&o.placed_at)}</time></td>
-                    {extra}
-                    <td><StatusBadge status=o.status lang /></td>
-                    <td class="num">{o.total.to_string()}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-    view! {
-        <p class="muted" id="orders-count">{lang.t(Key::OrdersCount)} " " {page.total_count}</p>
-        <div class="table-wrap">
-            <table class="lines" id="orders-table">
-                <thead>
-                    <tr>
-                        <th>{lang.t(Key::OrderNumber)}</th>
-                        <th>{lang.t(Key::PlacedAt)}</th>
-                        {console.then(|| view! {
-                            <th>{lang.t(Key::Customer)}</th>
-                            <th>{lang.t(Key::Channel)}</th>
-                        })}
-                        <th>{lang.t(Key::Status)}</th>
-                        <th class="num">{lang.t(Key::Total)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-        <nav class="pager">
-            {next.map(|href| view! { <a href=href rel="next" id="next-page">{lang.t(Key::NextPage)}</a> })}
-        </nav>
-    }
-    .into_any()
 }
 
 #[component]

@@ -1,10 +1,10 @@
 //! `/products/{sku}`: one product.
 
 use crate::api;
+use crate::components::add_to_cart::AddToCart;
 use crate::components::url_encode;
+use crate::http_status::set_status;
 use crate::i18n::{Key, t, use_lang};
-use crate::pages::cart::AddToCart;
-use crate::pages::set_status;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;

@@ -5,9 +5,9 @@
 //! through `POST /graphql`) without a page load.
 
 use crate::api::{self, types::ProductSummary};
+use crate::components::add_to_cart::AddToCart;
 use crate::components::url_encode;
 use crate::i18n::{Key, Lang, t, use_lang};
-use crate::pages::cart::AddToCart;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;

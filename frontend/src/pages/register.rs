@@ -1,9 +1,9 @@
 //! `/register`: a plain form posted to `POST /auth/register` (handled by the
 //! backend: 303 to `/`, or back here with `?error=CODE&field=NAME`).
 
+use crate::components::form_error::FormError;
 use crate::components::local_path;
 use crate::i18n::{Key, error_key, t};
-use crate::pages::login::FormError;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
