@@ -13,6 +13,7 @@ pub mod components;
 pub mod http_status;
 pub mod i18n;
 pub mod pages;
+pub mod schema;
 pub mod session;
 
 pub use app::App;
