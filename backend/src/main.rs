@@ -123,7 +123,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             )
             .await
             .map_err(|e| anyhow::anyhow!(e.describe()))?;
-            println!("created {} ({})", user.email, user.role);
+            println!("created {} ({})", user.email, user.role.as_str());
             Ok(())
         }
         Command::Schema => Ok(()),

@@ -221,6 +221,16 @@ pub fn check_name(name: &str) -> Result<String, &'static str> {
     }
 }
 
+/// A person with an account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    pub id: Uuid,
+    /// Sign-in email, lower-cased.
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+}
+
 /// An integration's API key as the rest of the system sees it (the secret
 /// is only ever stored as a hash).
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -92,6 +92,41 @@ pub fn plan(demands: &[(Uuid, i64)], stock: &[Availability]) -> Result<Vec<Alloc
     }
 }
 
+/// A place that holds stock.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warehouse {
+    pub id: Uuid,
+    /// Short code, e.g. "SHA".
+    pub code: String,
+    pub name: String,
+    pub region: String,
+    /// Customers can collect orders here.
+    pub is_pickup_point: bool,
+    /// Allocation order: lower is tried first.
+    pub priority: i32,
+}
+
+/// Stock of one product in one warehouse.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StockLevel {
+    pub product_id: Uuid,
+    pub sku: String,
+    pub warehouse: Warehouse,
+    /// Units physically there.
+    pub on_hand: i64,
+    /// Units promised to orders and not yet shipped.
+    pub allocated: i64,
+    /// Available at or below this counts as low stock.
+    pub reorder_point: i64,
+}
+
+impl StockLevel {
+    /// Units free to sell.
+    pub fn available(&self) -> i64 {
+        self.on_hand - self.allocated
+    }
+}
+
 /// Kinds of stock-ledger rows, spelled once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MovementKind {

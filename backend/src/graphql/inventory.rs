@@ -26,8 +26,8 @@ pub struct Warehouse {
     pub priority: i32,
 }
 
-impl From<entity::warehouse::Model> for Warehouse {
-    fn from(w: entity::warehouse::Model) -> Self {
+impl From<svc::Warehouse> for Warehouse {
+    fn from(w: svc::Warehouse) -> Self {
         Warehouse {
             id: ID(w.id.to_string()),
             code: w.code,
@@ -58,13 +58,14 @@ pub struct StockLevel {
 
 impl From<StockView> for StockLevel {
     fn from(v: StockView) -> Self {
+        let available = v.available();
         StockLevel {
             warehouse: v.warehouse.into(),
             sku: v.sku,
-            on_hand: v.level.on_hand,
-            allocated: v.level.allocated,
-            available: v.level.on_hand - v.level.allocated,
-            reorder_point: v.level.reorder_point,
+            available,
+            on_hand: v.on_hand,
+            allocated: v.allocated,
+            reorder_point: v.reorder_point,
         }
     }
 }
@@ -220,7 +221,7 @@ impl InventoryQuery {
             .into_iter()
             .map(|p| {
                 let mine: Vec<StockLevel> = levels
-                    .extract_if(.., |v| v.level.product_id == p.id)
+                    .extract_if(.., |v| v.product_id == p.id)
                     .map(StockLevel::from)
                     .collect();
                 InventoryEdge {

@@ -93,15 +93,13 @@ pub struct User {
     pub role: Role,
 }
 
-impl From<entity::user::Model> for User {
-    fn from(u: entity::user::Model) -> Self {
+impl From<crate::domain::auth::User> for User {
+    fn from(u: crate::domain::auth::User) -> Self {
         User {
             id: ID(u.id.to_string()),
             email: u.email,
             name: u.name,
-            role: DomainRole::parse(&u.role)
-                .unwrap_or(DomainRole::Customer)
-                .into(),
+            role: u.role.into(),
         }
     }
 }

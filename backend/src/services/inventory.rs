@@ -21,20 +21,43 @@ use crate::events::DomainEvent;
 use crate::state::AppState;
 
 /// A stock level with its warehouse, as staff see it.
-pub struct StockView {
-    pub sku: String,
-    pub level: stock_level::Model,
-    pub warehouse: warehouse::Model,
+pub use crate::domain::inventory::StockLevel as StockView;
+pub use crate::domain::inventory::Warehouse;
+
+/// A stored warehouse as a domain value.
+pub fn warehouse_from_row(w: warehouse::Model) -> Warehouse {
+    Warehouse {
+        id: w.id,
+        code: w.code,
+        name: w.name,
+        region: w.region,
+        is_pickup_point: w.is_pickup_point,
+        priority: w.priority,
+    }
+}
+
+fn view(sku: String, level: stock_level::Model, warehouse: warehouse::Model) -> StockView {
+    StockView {
+        product_id: level.product_id,
+        sku,
+        warehouse: warehouse_from_row(warehouse),
+        on_hand: level.on_hand,
+        allocated: level.allocated,
+        reorder_point: level.reorder_point,
+    }
 }
 
 pub use crate::domain::inventory::MovementKind;
 
-pub async fn list_warehouses(state: &AppState, p: &Principal) -> AppResult<Vec<warehouse::Model>> {
+pub async fn list_warehouses(state: &AppState, p: &Principal) -> AppResult<Vec<Warehouse>> {
     authorize(p, STAFF)?;
     Ok(warehouse::Entity::find()
         .order_by_asc(warehouse::Column::Priority)
         .all(&state.db.conn)
-        .await?)
+        .await?
+        .into_iter()
+        .map(warehouse_from_row)
+        .collect())
 }
 
 async fn product_by_sku(db: &impl ConnectionTrait, sku: &str) -> AppResult<product::Model> {
@@ -62,11 +85,7 @@ pub async fn stock_levels(state: &AppState, p: &Principal, sku: &str) -> AppResu
                 .iter()
                 .find(|w| w.id == level.warehouse_id)?
                 .clone();
-            Some(StockView {
-                sku: product.sku.clone(),
-                level,
-                warehouse: w,
-            })
+            Some(view(product.sku.clone(), level, w))
         })
         .collect();
     out.sort_by_key(|v| v.warehouse.priority);
@@ -151,11 +170,7 @@ async fn change_on_hand(
         on_hand: level.on_hand,
         allocated: level.allocated,
     });
-    Ok(StockView {
-        sku: product.sku,
-        level,
-        warehouse: wh,
-    })
+    Ok(view(product.sku, level, wh))
 }
 
 /// Conditional update of on hand; creates the row for a first receipt.
@@ -307,11 +322,7 @@ pub async fn set_reorder_point(
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("stock level vanished")))?;
     tx.commit().await?;
-    Ok(StockView {
-        sku: product.sku,
-        level,
-        warehouse: wh,
-    })
+    Ok(view(product.sku, level, wh))
 }
 
 /// Stock levels whose available units are at or below their reorder point.
@@ -347,11 +358,7 @@ async fn views(state: &AppState, levels: Vec<stock_level::Model>) -> AppResult<V
         .filter_map(|level| {
             let p = products.get(&level.product_id)?;
             let w = warehouses.get(&level.warehouse_id)?;
-            Some(StockView {
-                sku: p.sku.clone(),
-                level,
-                warehouse: w.clone(),
-            })
+            Some(view(p.sku.clone(), level, w.clone()))
         })
         .collect();
     out.sort_by(|a, b| (&a.sku, a.warehouse.priority).cmp(&(&b.sku, b.warehouse.priority)));
@@ -440,13 +447,16 @@ pub async fn inventory_check(
     let mut out: Vec<Difference> = views
         .into_iter()
         .map(|v| {
-            let (lo, la) = of(&v.level);
+            let (lo, la) = ledger
+                .get(&(v.product_id, v.warehouse.id))
+                .copied()
+                .unwrap_or((0, 0));
             Difference {
                 sku: v.sku,
                 warehouse_code: v.warehouse.code,
-                on_hand: v.level.on_hand,
+                on_hand: v.on_hand,
                 ledger_on_hand: lo,
-                allocated: v.level.allocated,
+                allocated: v.allocated,
                 ledger_allocated: la,
             }
         })

@@ -8,9 +8,27 @@ use uuid::Uuid;
 
 use super::auth::{hash_password, parse_email, validate_name, validate_password};
 use super::authorize;
-use crate::domain::auth::{ADMINS, Email, Principal, Role};
+use crate::domain::auth::{ADMINS, Email, Principal, Role, User};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+
+/// A stored account as a domain user; an unknown stored role is an error,
+/// never a guess.
+pub fn user_from_row(u: user::Model) -> AppResult<User> {
+    let role = Role::parse(&u.role).ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!(
+            "user {} has an unknown stored role {:?}",
+            u.id,
+            u.role
+        ))
+    })?;
+    Ok(User {
+        id: u.id,
+        email: u.email,
+        name: u.name,
+        role,
+    })
+}
 
 pub(crate) async fn insert_user(
     state: &AppState,
@@ -18,7 +36,7 @@ pub(crate) async fn insert_user(
     name: &str,
     password: &str,
     role: Role,
-) -> AppResult<user::Model> {
+) -> AppResult<User> {
     let hash = hash_password(password.to_string()).await?;
     let now = Utc::now();
     let tx = state.db.begin_write().await?;
@@ -44,7 +62,7 @@ pub(crate) async fn insert_user(
     .insert(&*tx)
     .await?;
     tx.commit().await?;
-    Ok(model)
+    user_from_row(model)
 }
 
 /// Creates a staff account (admin only). Customers register themselves.
@@ -55,7 +73,7 @@ pub async fn create_staff_user(
     password: &str,
     name: &str,
     role: Role,
-) -> AppResult<user::Model> {
+) -> AppResult<User> {
     authorize(p, ADMINS)?;
     create_user_unchecked(state, email, password, name, role, true).await
 }
@@ -68,7 +86,7 @@ pub async fn create_user_unchecked(
     name: &str,
     role: Role,
     staff_only: bool,
-) -> AppResult<user::Model> {
+) -> AppResult<User> {
     if role == Role::Integration || (staff_only && !role.is_staff()) {
         return Err(AppError::invalid(
             "role",
@@ -86,31 +104,38 @@ pub async fn list_users(
     state: &AppState,
     p: &Principal,
     role: Option<Role>,
-) -> AppResult<Vec<user::Model>> {
+) -> AppResult<Vec<User>> {
     authorize(p, ADMINS)?;
     let mut q = user::Entity::find().order_by_asc(user::Column::Email);
     if let Some(r) = role {
         q = q.filter(user::Column::Role.eq(r.as_str()));
     }
-    Ok(q.all(&state.db.conn).await?)
+    q.all(&state.db.conn)
+        .await?
+        .into_iter()
+        .map(user_from_row)
+        .collect()
 }
 
-pub async fn find_user(state: &AppState, id: Uuid) -> AppResult<Option<user::Model>> {
-    Ok(user::Entity::find_by_id(id).one(&state.db.conn).await?)
+pub async fn find_user(state: &AppState, id: Uuid) -> AppResult<Option<User>> {
+    user::Entity::find_by_id(id)
+        .one(&state.db.conn)
+        .await?
+        .map(user_from_row)
+        .transpose()
 }
 
 /// The customer account with this email, if any; a staff account is not a
 /// customer and is refused.
-pub(crate) async fn find_customer(
-    state: &AppState,
-    email: &Email,
-) -> AppResult<Option<user::Model>> {
+pub(crate) async fn find_customer(state: &AppState, email: &Email) -> AppResult<Option<User>> {
     match user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
         .one(&state.db.conn)
         .await?
+        .map(user_from_row)
+        .transpose()?
     {
-        Some(u) if u.role != Role::Customer.as_str() => Err(AppError::invalid(
+        Some(u) if u.role != Role::Customer => Err(AppError::invalid(
             "customerEmail",
             "belongs to a staff account",
         )),

@@ -4,12 +4,12 @@ use std::path::Path;
 
 use anyhow::Context;
 use chrono::Utc;
-use entity::user;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::crypto::random_token;
+use crate::domain::auth::User;
 use crate::error::{AppError, AppResult};
 
 /// Lifetime of an access token.
@@ -74,11 +74,11 @@ impl TokenKeys {
     }
 
     /// Signs a 15-minute access token for a user's session.
-    pub fn issue(&self, user: &user::Model, session_id: Uuid) -> AppResult<String> {
+    pub fn issue(&self, user: &User, session_id: Uuid) -> AppResult<String> {
         let now = Utc::now().timestamp();
         let claims = Claims {
             sub: user.id.to_string(),
-            role: user.role.clone(),
+            role: user.role.as_str().to_string(),
             sid: session_id.to_string(),
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),

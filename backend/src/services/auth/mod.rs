@@ -21,7 +21,7 @@ pub use sessions::{SESSION_TTL_DAYS, logout, refresh, start_session};
 pub use throttling::THROTTLE_WINDOW_MINUTES;
 pub use tokens::principal_from_token;
 
-use crate::domain::auth::Role;
+use crate::domain::auth::{Role, User};
 use crate::error::AppResult;
 use crate::state::AppState;
 pub use crate::state::tokens::ACCESS_TTL_SECS;
@@ -31,7 +31,7 @@ pub struct AuthTokens {
     pub access_token: String,
     pub refresh_token: String,
     pub expires_in: i64,
-    pub user: user::Model,
+    pub user: User,
 }
 
 /// Registers a customer and signs them in.
@@ -74,7 +74,7 @@ pub async fn login(
     match (ok, found) {
         (true, Some(user)) => {
             throttling::record_success(state, &key).await?;
-            start_session(state, user).await
+            start_session(state, super::users::user_from_row(user)?).await
         }
         _ => {
             throttling::record_failure(state, &key, ip).await?;

@@ -112,5 +112,5 @@ pub async fn change_password(
         .await?;
     tx.commit().await?;
     sessions_revoked(state, Vec::new(), Some(user.id));
-    start_session(state, user).await
+    start_session(state, crate::services::users::user_from_row(user)?).await
 }

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::AuthTokens;
 use crate::crypto::{random_token, sha256_hex};
-use crate::domain::auth::Principal;
+use crate::domain::auth::{Principal, User};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::state::tokens::ACCESS_TTL_SECS;
@@ -31,7 +31,7 @@ pub(super) fn sessions_revoked(state: &AppState, session_ids: Vec<Uuid>, user_id
 }
 
 /// Opens a new session (refresh-token family) for the user.
-pub async fn start_session(state: &AppState, user: user::Model) -> AppResult<AuthTokens> {
+pub async fn start_session(state: &AppState, user: User) -> AppResult<AuthTokens> {
     let now = Utc::now();
     let session_id = Uuid::now_v7();
     let refresh = random_token(32);
@@ -126,6 +126,7 @@ pub async fn refresh(state: &AppState, token: &str) -> AppResult<AuthTokens> {
     let Some(user) = user::Entity::find_by_id(sess.user_id).one(&*tx).await? else {
         return Err(invalid());
     };
+    let user = crate::services::users::user_from_row(user)?;
     let next = random_token(32);
     insert_refresh(&*tx, sess.id, &next, now).await?;
     tx.commit().await?;
