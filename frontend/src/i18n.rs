@@ -6,6 +6,9 @@
 //! `Accept-Language`), and from `<html lang>` in the browser, so the hydrated
 //! app renders exactly what the server rendered.
 
+use crate::schema::{
+    ActorKind, OrderAction, OrderEventType, OrderSort, OrderStatus, RefusalCode, Role,
+};
 use leptos::prelude::*;
 
 /// Name of the cookie set by `GET /lang/{en|zh}`.
@@ -275,7 +278,6 @@ keys! {
     StatusDelivered => ("Delivered", "已送达"),
     StatusCompleted => ("Completed", "已完成"),
     StatusCancelled => ("Cancelled", "已取消"),
-    StatusUnknown => ("Unknown status", "未知状态"),
     ActionConfirmPayment => ("Confirm payment", "确认付款"),
     ActionStartProcessing => ("Start processing", "开始处理"),
     ActionShipPartially => ("Ship partially", "部分发货"),
@@ -291,7 +293,6 @@ keys! {
     EventStatusChanged => ("Status changed", "状态变更"),
     EventCancelled => ("Cancelled", "已取消"),
     EventImported => ("Imported from the channel", "从渠道导入"),
-    EventOther => ("Update", "更新"),
     // Console: orders
     PageTitleConsoleOrders => ("Orders", "订单管理"),
     PageTitleNewOrder => ("New order", "新建订单"),
@@ -423,52 +424,101 @@ pub fn order_error_key(code: &str, field: Option<&str>) -> Key {
     }
 }
 
-/// Text for an `OrderStatus`.
-pub fn status_key(status: &str) -> Key {
+// One text per value of the schema's enums. Each `match` is exhaustive:
+// a value added to schema.graphql does not compile until it has a text.
+
+/// Text for an order status.
+pub fn status_key(status: OrderStatus) -> Key {
     match status {
-        "PENDING_PAYMENT" => Key::StatusPendingPayment,
-        "CONFIRMED" => Key::StatusConfirmed,
-        "PROCESSING" => Key::StatusProcessing,
-        "PARTIALLY_SHIPPED" => Key::StatusPartiallyShipped,
-        "SHIPPED" => Key::StatusShipped,
-        "DELIVERED" => Key::StatusDelivered,
-        "COMPLETED" => Key::StatusCompleted,
-        "CANCELLED" => Key::StatusCancelled,
-        _ => Key::StatusUnknown,
+        OrderStatus::PendingPayment => Key::StatusPendingPayment,
+        OrderStatus::Confirmed => Key::StatusConfirmed,
+        OrderStatus::Processing => Key::StatusProcessing,
+        OrderStatus::PartiallyShipped => Key::StatusPartiallyShipped,
+        OrderStatus::Shipped => Key::StatusShipped,
+        OrderStatus::Delivered => Key::StatusDelivered,
+        OrderStatus::Completed => Key::StatusCompleted,
+        OrderStatus::Cancelled => Key::StatusCancelled,
     }
 }
 
-/// Text for an `OrderAction`, or a form's `?done=` value.
-pub fn action_key(action: &str) -> Key {
+/// Text for an order action (a button, a refusal).
+pub fn action_key(action: OrderAction) -> Key {
     match action {
-        "CONFIRM_PAYMENT" => Key::ActionConfirmPayment,
-        "START_PROCESSING" => Key::ActionStartProcessing,
-        "SHIP_PARTIALLY" => Key::ActionShipPartially,
-        "SHIP_ALL" => Key::ActionShipAll,
-        "DELIVER" => Key::ActionDeliver,
-        "COMPLETE" => Key::ActionComplete,
-        "CANCEL" => Key::ActionCancel,
-        "PLACED" => Key::ActionPlaced,
-        "ADJUST" => Key::ActionAdjust,
-        "REORDER" => Key::ActionReorder,
-        _ => Key::ActionOther,
+        OrderAction::ConfirmPayment => Key::ActionConfirmPayment,
+        OrderAction::StartProcessing => Key::ActionStartProcessing,
+        OrderAction::ShipPartially => Key::ActionShipPartially,
+        OrderAction::ShipAll => Key::ActionShipAll,
+        OrderAction::Deliver => Key::ActionDeliver,
+        OrderAction::Complete => Key::ActionComplete,
+        OrderAction::Cancel => Key::ActionCancel,
     }
 }
 
-/// Text for an order event's `type` (`placed`, `cancelled`, ...).
-pub fn event_key(kind: &str) -> Key {
-    match kind.to_ascii_lowercase().as_str() {
-        "placed" | "order_placed" | "created" => Key::EventPlaced,
-        "cancelled" | "canceled" | "order_cancelled" => Key::EventCancelled,
-        "imported" => Key::EventImported,
-        "status_changed" | "transition" | "advanced" => Key::EventStatusChanged,
-        other => {
-            // An action name as the type (`SHIP_ALL`, `ship_all`).
-            match action_key(&other.to_ascii_uppercase()) {
-                Key::ActionOther => Key::EventOther,
-                key => key,
-            }
-        }
+/// Text for a form's `?done=` confirmation: an order action, or what the
+/// backend's form handlers name their other successes.
+pub fn done_key(done: &str) -> Key {
+    match (OrderAction::parse(done), done) {
+        (Some(action), _) => action_key(action),
+        (None, "PLACED") => Key::ActionPlaced,
+        (None, "ADJUST") => Key::ActionAdjust,
+        (None, "REORDER") => Key::ActionReorder,
+        (None, _) => Key::ActionOther,
+    }
+}
+
+/// Text for an order event's type.
+pub fn event_key(kind: OrderEventType) -> Key {
+    match kind {
+        OrderEventType::Placed => Key::EventPlaced,
+        OrderEventType::Imported => Key::EventImported,
+        OrderEventType::StatusChanged => Key::EventStatusChanged,
+        OrderEventType::Cancelled => Key::EventCancelled,
+    }
+}
+
+/// Text for a role.
+pub fn role_key(role: Role) -> Key {
+    match role {
+        Role::Customer => Key::RoleCustomer,
+        Role::Support => Key::RoleSupport,
+        Role::Warehouse => Key::RoleWarehouse,
+        Role::Finance => Key::RoleFinance,
+        Role::Admin => Key::RoleAdmin,
+        Role::Integration => Key::RoleIntegration,
+    }
+}
+
+/// Who acted, when the name is not shown: the role's team ("Customer
+/// service"), or the actor's kind.
+pub fn team_key(kind: ActorKind, role: Option<Role>) -> Key {
+    match (kind, role) {
+        (ActorKind::System, _) => Key::ActorSystem,
+        (ActorKind::Integration, _) | (_, Some(Role::Integration)) => Key::ActorIntegration,
+        (ActorKind::Customer, _) | (_, Some(Role::Customer)) => Key::ActorCustomer,
+        (ActorKind::Staff, Some(Role::Support) | None) => Key::ActorSupport,
+        (ActorKind::Staff, Some(Role::Warehouse)) => Key::ActorWarehouse,
+        (ActorKind::Staff, Some(Role::Finance)) => Key::ActorFinance,
+        (ActorKind::Staff, Some(Role::Admin)) => Key::ActorAdmin,
+    }
+}
+
+/// Why an action is refused (a template with `{status}` and `{role}`).
+pub fn refusal_key(code: RefusalCode) -> Key {
+    match code {
+        RefusalCode::WrongStatus => Key::RefusalWrongStatus,
+        RefusalCode::SignInRequired => Key::RefusalSignInRequired,
+        RefusalCode::RoleNotAllowed => Key::RefusalRoleNotAllowed,
+        RefusalCode::AlreadyInPreparation => Key::RefusalAlreadyInPreparation,
+    }
+}
+
+/// Text for an order list's sort.
+pub fn sort_key(sort: OrderSort) -> Key {
+    match sort {
+        OrderSort::PlacedAtDesc => Key::SortNewest,
+        OrderSort::PlacedAtAsc => Key::SortOldest,
+        OrderSort::TotalDesc => Key::SortTotalDesc,
+        OrderSort::TotalAsc => Key::SortTotalAsc,
     }
 }
 
@@ -480,18 +530,6 @@ pub fn shipping_key(code: &str) -> Key {
         "postal" => Key::ShipPostal,
         "pickup" => Key::ShipPickup,
         _ => Key::ShippingMethod,
-    }
-}
-
-/// Text for a role as the API spells it (`ADMIN`, ...).
-pub fn role_key(role: &str) -> Key {
-    match role {
-        "SUPPORT" => Key::RoleSupport,
-        "WAREHOUSE" => Key::RoleWarehouse,
-        "FINANCE" => Key::RoleFinance,
-        "ADMIN" => Key::RoleAdmin,
-        "INTEGRATION" => Key::RoleIntegration,
-        _ => Key::RoleCustomer,
     }
 }
 
@@ -554,33 +592,23 @@ mod tests {
         assert_eq!(order_error_key("RATE_LIMITED", None), Key::ErrRateLimited);
     }
 
+    /// Distinct texts for every value of each schema enum (a copied arm
+    /// would give two values the same text).
     #[test]
-    fn statuses_actions_and_events_are_translated() {
-        for s in [
-            "PENDING_PAYMENT",
-            "CONFIRMED",
-            "PROCESSING",
-            "PARTIALLY_SHIPPED",
-            "SHIPPED",
-            "DELIVERED",
-            "COMPLETED",
-            "CANCELLED",
-        ] {
-            assert_ne!(status_key(s), Key::StatusUnknown, "{s}");
+    fn every_schema_value_has_its_own_text() {
+        fn distinct<T: Copy + std::fmt::Debug>(all: &[T], key: impl Fn(T) -> Key) {
+            let keys: std::collections::HashSet<Key> = all.iter().map(|v| key(*v)).collect();
+            assert_eq!(keys.len(), all.len(), "{all:?}");
         }
-        for a in [
-            "CONFIRM_PAYMENT",
-            "START_PROCESSING",
-            "SHIP_PARTIALLY",
-            "SHIP_ALL",
-            "DELIVER",
-            "COMPLETE",
-            "CANCEL",
-        ] {
-            assert_ne!(action_key(a), Key::ActionOther, "{a}");
-        }
-        assert_eq!(event_key("placed"), Key::EventPlaced);
-        assert_eq!(event_key("SHIP_ALL"), Key::ActionShipAll);
-        assert_eq!(event_key("mystery"), Key::EventOther);
+        distinct(OrderStatus::ALL, status_key);
+        distinct(OrderAction::ALL, action_key);
+        distinct(OrderEventType::ALL, event_key);
+        distinct(Role::ALL, role_key);
+        distinct(RefusalCode::ALL, refusal_key);
+        distinct(OrderSort::ALL, sort_key);
+        distinct(Role::ALL, |r| team_key(ActorKind::Staff, Some(r)));
+        assert_eq!(done_key("SHIP_ALL"), Key::ActionShipAll);
+        assert_eq!(done_key("ADJUST"), Key::ActionAdjust);
+        assert_eq!(done_key("mystery"), Key::ActionOther);
     }
 }

@@ -5,6 +5,9 @@
 
 use super::types::{Money, PageInfo, ProductSummary};
 use super::{ApiError, queries, request};
+use crate::schema::{
+    ActorKind, OrderAction, OrderEventType, OrderSort, OrderStatus, RefusalCode, Role,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use std::future::Future;
@@ -60,21 +63,20 @@ pub struct OrderLine {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Actor {
-    /// An `ActorKind`: `CUSTOMER`, `STAFF`, `INTEGRATION` or `SYSTEM`.
-    pub kind: String,
+    pub kind: ActorKind,
     /// Shown only where the backend allows (staff, or the actor itself).
     pub name: Option<String>,
-    /// A `Role` (`SUPPORT`, ...), for people.
-    pub role: Option<String>,
+    /// For people.
+    pub role: Option<Role>,
     pub is_you: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderEvent {
     #[serde(rename = "type")]
-    pub kind: String,
-    pub from: Option<String>,
-    pub to: String,
+    pub kind: OrderEventType,
+    pub from: Option<OrderStatus>,
+    pub to: OrderStatus,
     pub actor: Actor,
     /// RFC 3339 in the merchant's time zone (its offset included).
     pub at: String,
@@ -99,22 +101,20 @@ pub struct Allocation {
 
 /// Why an action is refused: a `RefusalCode` and its parameters, which
 /// the pages translate (see `components::order::refusal_text`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Refusal {
-    /// `WRONG_STATUS`, `SIGN_IN_REQUIRED`, `ROLE_NOT_ALLOWED`, `ALREADY_IN_PREPARATION`.
-    pub code: String,
-    /// The order's `OrderStatus`.
-    pub status: String,
-    /// The refused `OrderAction`.
-    pub action: String,
-    /// The caller's `Role`.
-    pub role: Option<String>,
+    pub code: RefusalCode,
+    /// The order's status.
+    pub status: OrderStatus,
+    /// The refused action.
+    pub action: OrderAction,
+    /// The caller's role.
+    pub role: Option<Role>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Transition {
-    /// An `OrderAction` (`CANCEL`, `SHIP_ALL`, ...).
-    pub action: String,
+    pub action: OrderAction,
     pub allowed: bool,
     pub refusal: Option<Refusal>,
 }
@@ -124,8 +124,7 @@ pub struct Transition {
 #[serde(rename_all = "camelCase")]
 pub struct Order {
     pub number: String,
-    /// An `OrderStatus` (`PENDING_PAYMENT`, ...).
-    pub status: String,
+    pub status: OrderStatus,
     pub external_id: Option<String>,
     pub shipping_method: String,
     pub note: Option<String>,
@@ -144,7 +143,7 @@ pub struct Order {
 
 impl Order {
     /// Whether the caller may take `action` now.
-    pub fn can(&self, action: &str) -> bool {
+    pub fn can(&self, action: OrderAction) -> bool {
         self.available_transitions
             .iter()
             .any(|t| t.action == action && t.allowed)
@@ -156,7 +155,7 @@ impl Order {
 #[serde(rename_all = "camelCase")]
 pub struct OrderSummary {
     pub number: String,
-    pub status: String,
+    pub status: OrderStatus,
     pub placed_at: String,
     pub total: Money,
     #[serde(default)]
@@ -371,10 +370,7 @@ pub fn console_orders(
 ) -> impl Future<Output = Result<ConsoleOrdersData, ApiError>> + Send + 'static {
     // Always sent: async-graphql reads an absent nullable variable as null,
     // which a non-null argument refuses even when it has a default.
-    let sort = match filter.sort.as_str() {
-        "" => "PLACED_AT_DESC",
-        s => s,
-    };
+    let sort = OrderSort::parse(&filter.sort).unwrap_or(OrderSort::PlacedAtDesc);
     let vars = with_optional(
         json!({ "filter": filter.to_filter(), "sort": sort, "first": ORDERS_PAGE_SIZE }),
         [("after", after)],
@@ -457,7 +453,7 @@ mod tests {
             "subtotal": m, "shippingFee": m, "total": m,
             "shippingAddress": {"name": "C", "phone": "1", "line1": "L", "line2": null, "city": "S",
                 "region": null, "postalCode": "200000", "country": "CN"},
-            "events": [{"type": "placed", "from": null, "to": "PENDING_PAYMENT",
+            "events": [{"type": "PLACED", "from": null, "to": "PENDING_PAYMENT",
                 "actor": {"kind": "CUSTOMER", "name": "C", "role": "CUSTOMER", "isYou": true},
                 "at": "2026-11-26T02:00:00+08:00", "note": null}],
             "allocations": [],
@@ -467,14 +463,14 @@ mod tests {
         }}});
         let order = decode::<OrderData>(resp).map(|d| d.order);
         assert!(order.is_ok_and(|o| {
-            o.can("CANCEL")
-                && !o.can("SHIP_ALL")
-                && o.events[0].kind == "placed"
+            o.can(OrderAction::Cancel)
+                && !o.can(OrderAction::ShipAll)
+                && o.events[0].kind == OrderEventType::Placed
                 && o.events[0].actor.is_you
                 && o.available_transitions[1]
                     .refusal
                     .as_ref()
-                    .is_some_and(|r| r.code == "ROLE_NOT_ALLOWED")
+                    .is_some_and(|r| r.code == RefusalCode::RoleNotAllowed)
         }));
     }
 }

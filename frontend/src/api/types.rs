@@ -1,22 +1,20 @@
 //! Typed GraphQL responses (camelCase, as the schema spells them).
 
+use crate::schema::Role;
 use serde::{Deserialize, Serialize};
-
-/// Roles allowed into the staff console.
-pub const STAFF_ROLES: &[&str] = &["SUPPORT", "WAREHOUSE", "FINANCE", "ADMIN"];
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
     pub id: String,
     pub email: String,
     pub name: String,
-    /// `CUSTOMER`, `SUPPORT`, `WAREHOUSE`, `FINANCE`, `ADMIN` or `INTEGRATION`.
-    pub role: String,
+    pub role: Role,
 }
 
 impl User {
+    /// Whether the staff console is for this user.
     pub fn is_staff(&self) -> bool {
-        STAFF_ROLES.contains(&self.role.as_str())
+        self.role.is_staff()
     }
 }
 

@@ -2,7 +2,11 @@
 //! status badge, lines with totals, address, timeline, notices.
 
 use crate::api::orders::{Actor, Address, Order, OrderEvent, OrderLine, Refusal};
-use crate::i18n::{Key, Lang, action_key, event_key, order_error_key, role_key, status_key};
+use crate::i18n::{
+    Key, Lang, action_key, done_key, event_key, order_error_key, refusal_key, role_key, status_key,
+    team_key,
+};
+use crate::schema::{ActorKind, OrderAction, OrderStatus, RefusalCode, Role};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -49,27 +53,17 @@ pub fn actor_label(lang: Lang, actor: &Actor) -> String {
     if actor.is_you {
         return lang.t(Key::ActorYou).to_owned();
     }
-    let role = actor.role.as_deref().unwrap_or_default();
-    match (actor.kind.as_str(), &actor.name) {
-        ("SYSTEM", _) => lang.t(Key::ActorSystem).to_owned(),
-        ("INTEGRATION", Some(name)) => fill(
-            lang.t(Key::ActorNamed),
-            &[("name", name), ("role", lang.t(Key::RoleIntegration))],
-        ),
-        (_, Some(name)) => fill(
+    let role = match actor.kind {
+        ActorKind::Integration => Some(Role::Integration),
+        ActorKind::Customer | ActorKind::Staff | ActorKind::System => actor.role,
+    };
+    match (actor.kind, &actor.name, role) {
+        (ActorKind::System, _, _) | (_, None, _) => lang.t(team_key(actor.kind, role)).to_owned(),
+        (_, Some(name), Some(role)) => fill(
             lang.t(Key::ActorNamed),
             &[("name", name), ("role", lang.t(role_key(role)))],
         ),
-        ("INTEGRATION", None) => lang.t(Key::ActorIntegration).to_owned(),
-        ("CUSTOMER", None) => lang.t(Key::ActorCustomer).to_owned(),
-        (_, None) => lang
-            .t(match role {
-                "WAREHOUSE" => Key::ActorWarehouse,
-                "FINANCE" => Key::ActorFinance,
-                "ADMIN" => Key::ActorAdmin,
-                _ => Key::ActorSupport,
-            })
-            .to_owned(),
+        (_, Some(name), None) => name.clone(),
     }
 }
 
@@ -77,38 +71,47 @@ pub fn actor_label(lang: Lang, actor: &Actor) -> String {
 /// status and role names translated: "Start processing: not possible
 /// while the order is “Awaiting payment”."
 pub fn refusal_text(lang: Lang, r: &Refusal) -> String {
-    let key = match r.code.as_str() {
-        "WRONG_STATUS" => Key::RefusalWrongStatus,
-        "SIGN_IN_REQUIRED" => Key::RefusalSignInRequired,
-        "ROLE_NOT_ALLOWED" => Key::RefusalRoleNotAllowed,
-        "ALREADY_IN_PREPARATION" => Key::RefusalAlreadyInPreparation,
-        _ => Key::RefusalOther,
-    };
-    let role = r.role.as_deref().map_or("", |role| lang.t(role_key(role)));
+    let role = r.role.map_or("", |role| lang.t(role_key(role)));
     let reason = fill(
-        lang.t(key),
-        &[("status", lang.t(status_key(&r.status))), ("role", role)],
+        lang.t(refusal_key(r.code)),
+        &[("status", lang.t(status_key(r.status))), ("role", role)],
     );
     fill(
         lang.t(Key::RefusalLine),
         &[
-            ("action", lang.t(action_key(&r.action))),
+            ("action", lang.t(action_key(r.action))),
             ("reason", &reason),
         ],
     )
 }
 
+/// A refusal as a form handler sends it back (`?reason=CODE&status=..&
+/// action=..&role=..`), if it names one.
+fn refusal_from_query(
+    reason: Option<String>,
+    status: Option<String>,
+    action: Option<String>,
+    role: Option<String>,
+) -> Option<Refusal> {
+    Some(Refusal {
+        code: RefusalCode::parse(&reason?)?,
+        status: OrderStatus::parse(&status?)?,
+        action: OrderAction::parse(&action?)?,
+        role: role.as_deref().and_then(Role::parse),
+    })
+}
+
 /// The translated status, tagged for styling and tests (`data-status`).
 #[component]
 pub fn StatusBadge(
-    status: String,
+    status: OrderStatus,
     lang: Lang,
     #[prop(optional, into)] id: Option<String>,
 ) -> impl IntoView {
-    let class = format!("status status-{}", status.to_ascii_lowercase());
+    let class = format!("status status-{}", status.as_str().to_ascii_lowercase());
     view! {
-        <span class=class id=id data-status=status.clone()>
-            {lang.t(status_key(&status))}
+        <span class=class id=id data-status=status.as_str()>
+            {lang.t(status_key(status))}
         </span>
     }
 }
@@ -200,21 +203,21 @@ pub fn Timeline(events: Vec<OrderEvent>, lang: Lang) -> impl IntoView {
     let items = events
         .into_iter()
         .map(|e| {
-            let change = match &e.from {
-                Some(from) if from != &e.to => {
-                    format!("{} → {}", lang.t(status_key(from)), lang.t(status_key(&e.to)))
+            let change = match e.from {
+                Some(from) if from != e.to => {
+                    format!("{} → {}", lang.t(status_key(from)), lang.t(status_key(e.to)))
                 }
-                _ => lang.t(status_key(&e.to)).to_owned(),
+                _ => lang.t(status_key(e.to)).to_owned(),
             };
             view! {
-                <li class="order-event" data-type=e.kind.clone() data-to=e.to.clone()>
+                <li class="order-event" data-type=e.kind.as_str() data-to=e.to.as_str()>
                     <time datetime=e.at.clone()>{format_time(&e.at)}</time>
                     " "
-                    <strong class="event-type">{lang.t(event_key(&e.kind))}</strong>
+                    <strong class="event-type">{lang.t(event_key(e.kind))}</strong>
                     " "
                     <span class="event-change">{change}</span>
                     " "
-                    <span class="muted event-actor" data-kind=e.actor.kind.clone()>
+                    <span class="muted event-actor" data-kind=e.actor.kind.as_str()>
                         {actor_label(lang, &e.actor)}
                     </span>
                     {e.note.filter(|n| !n.is_empty()).map(|n| view! { <q class="event-note">{n}</q> })}
@@ -239,16 +242,14 @@ pub fn FormNotice(lang: Lang) -> impl IntoView {
         if let Some(code) = q.get("error").filter(|c| !c.is_empty()) {
             // A refused order action names why (`reason=` and its
             // parameters): say exactly that, translated.
-            let text = match q.get("reason").filter(|r| !r.is_empty()) {
-                Some(reason) => refusal_text(
-                    lang,
-                    &Refusal {
-                        code: reason,
-                        status: q.get("status").unwrap_or_default(),
-                        action: q.get("action").unwrap_or_default(),
-                        role: q.get("role"),
-                    },
-                ),
+            let refusal = refusal_from_query(
+                q.get("reason"),
+                q.get("status"),
+                q.get("action"),
+                q.get("role"),
+            );
+            let text = match refusal {
+                Some(refusal) => refusal_text(lang, &refusal),
                 None => lang
                     .t(order_error_key(&code, q.get("field").as_deref()))
                     .to_owned(),
@@ -267,7 +268,7 @@ pub fn FormNotice(lang: Lang) -> impl IntoView {
             q.get("done").filter(|a| !a.is_empty()).map(|action| {
                 view! {
                     <p class="notice" role="status" id="form-done" data-action=action.clone()>
-                        {lang.t(Key::ActionDone)} " " {lang.t(action_key(&action))}
+                        {lang.t(Key::ActionDone)} " " {lang.t(done_key(&action))}
                     </p>
                 }
                 .into_any()
@@ -311,40 +312,49 @@ mod tests {
         assert_eq!(format_time("nonsense"), "nonsense");
     }
 
-    fn actor(kind: &str, name: Option<&str>, role: Option<&str>, is_you: bool) -> Actor {
+    fn actor(kind: ActorKind, name: Option<&str>, role: Option<Role>, is_you: bool) -> Actor {
         Actor {
-            kind: kind.into(),
+            kind,
             name: name.map(Into::into),
-            role: role.map(Into::into),
+            role,
             is_you,
         }
     }
 
     #[test]
     fn actors_read_as_people() {
+        use ActorKind::{Customer, Integration, Staff, System};
         let (en, zh) = (Lang::En, Lang::Zh);
-        let me = actor("CUSTOMER", Some("Ann"), Some("CUSTOMER"), true);
+        let me = actor(Customer, Some("Ann"), Some(Role::Customer), true);
         assert_eq!(actor_label(en, &me), "You");
         assert_eq!(actor_label(zh, &me), "您");
-        let li = actor("STAFF", Some("Li Wei"), Some("SUPPORT"), false);
+        let li = actor(Staff, Some("Li Wei"), Some(Role::Support), false);
         assert_eq!(actor_label(en, &li), "Li Wei (Support)");
         assert_eq!(actor_label(zh, &li), "Li Wei（客服）");
-        let team = actor("STAFF", None, Some("SUPPORT"), false);
+        let team = actor(Staff, None, Some(Role::Support), false);
         assert_eq!(actor_label(en, &team), "Customer service");
-        let key = actor("INTEGRATION", Some("Tmall sync"), None, false);
+        let store = actor(Staff, None, Some(Role::Admin), false);
+        assert_eq!(actor_label(en, &store), "Store management");
+        let key = actor(Integration, Some("Tmall sync"), None, false);
         assert_eq!(actor_label(en, &key), "Tmall sync (Integration)");
-        let channel = actor("INTEGRATION", None, None, false);
+        let channel = actor(Integration, None, None, false);
         assert_eq!(actor_label(en, &channel), "Sales channel");
-        assert_eq!(actor_label(zh, &actor("SYSTEM", None, None, false)), "系统");
+        let buyer = actor(Customer, None, Some(Role::Customer), false);
+        assert_eq!(actor_label(en, &buyer), "Customer");
+        assert_eq!(actor_label(zh, &actor(System, None, None, false)), "系统");
+        assert_eq!(
+            actor_label(en, &actor(System, Some("seed"), None, false)),
+            "System"
+        );
     }
 
     #[test]
     fn refusals_name_status_and_action_in_the_reader_s_language() {
         let r = Refusal {
-            code: "WRONG_STATUS".into(),
-            status: "PENDING_PAYMENT".into(),
-            action: "START_PROCESSING".into(),
-            role: Some("WAREHOUSE".into()),
+            code: RefusalCode::WrongStatus,
+            status: OrderStatus::PendingPayment,
+            action: OrderAction::StartProcessing,
+            role: Some(Role::Warehouse),
         };
         assert_eq!(
             refusal_text(Lang::En, &r),
@@ -353,30 +363,41 @@ mod tests {
         let zh = refusal_text(Lang::Zh, &r);
         assert_eq!(zh, "开始处理：订单状态为“待付款”时无法执行此操作。");
         let role = Refusal {
-            code: "ROLE_NOT_ALLOWED".into(),
+            code: RefusalCode::RoleNotAllowed,
             ..r.clone()
         };
         assert_eq!(
             refusal_text(Lang::En, &role),
             "Start processing: your role (Warehouse) may not do this."
         );
-        for code in [
-            "WRONG_STATUS",
-            "SIGN_IN_REQUIRED",
-            "ROLE_NOT_ALLOWED",
-            "ALREADY_IN_PREPARATION",
-            "SOMETHING_NEW",
-        ] {
+        for &code in RefusalCode::ALL {
             for lang in [Lang::En, Lang::Zh] {
-                let text = refusal_text(
-                    lang,
-                    &Refusal {
-                        code: code.into(),
-                        ..r.clone()
-                    },
-                );
+                let text = refusal_text(lang, &Refusal { code, ..r.clone() });
                 assert!(!text.contains('{') && !text.contains('_'), "{text}");
             }
         }
+    }
+
+    #[test]
+    fn a_refusal_comes_back_from_the_query_only_when_every_code_is_known() {
+        let some = |s: &str| Some(s.to_owned());
+        let r = refusal_from_query(
+            some("ROLE_NOT_ALLOWED"),
+            some("CONFIRMED"),
+            some("SHIP_ALL"),
+            some("SUPPORT"),
+        );
+        assert_eq!(
+            r.map(|r| (r.code, r.status, r.action, r.role)),
+            Some((
+                RefusalCode::RoleNotAllowed,
+                OrderStatus::Confirmed,
+                OrderAction::ShipAll,
+                Some(Role::Support)
+            ))
+        );
+        let unknown =
+            refusal_from_query(some("MYSTERY"), some("CONFIRMED"), some("SHIP_ALL"), None);
+        assert_eq!(unknown, None);
     }
 }

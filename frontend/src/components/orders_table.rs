@@ -40,7 +40,7 @@ pub fn OrdersTable(
                     <td class="channel">{channel}</td>
                 }
             });
-            let (data_number, data_status) = (o.number.clone(), o.status.clone());
+            let (data_number, data_status) = (o.number.clone(), o.status.as_str());
             view! {
                 <tr class="order-row" data-number=data_number data-status=data_status>
                     <td><a href=href class="order-link">{o.number}</a></td>

@@ -35,9 +35,9 @@ pub fn ConsolePage() -> impl IntoView {
                 match session.0.await.ok().flatten() {
                     Some(user) if user.is_staff() => {
                         view! {
-                            <section id="console" class="console" data-role=user.role.clone()>
+                            <section id="console" class="console" data-role=user.role.as_str()>
                                 <p class="muted">
-                                    {lang.t(Key::YourRole)} " " {lang.t(role_key(&user.role))}
+                                    {lang.t(Key::YourRole)} " " {lang.t(role_key(user.role))}
                                 </p>
                                 <p>{lang.t(Key::ConsoleIntro)}</p>
                                 <ul class="console-grid">
@@ -73,7 +73,7 @@ pub fn ConsolePage() -> impl IntoView {
                                 {lang.t(Key::ConsoleForbidden)}
                             </p>
                             <p class="muted">
-                                {lang.t(Key::YourRole)} " " {lang.t(role_key(&user.role))}
+                                {lang.t(Key::YourRole)} " " {lang.t(role_key(user.role))}
                             </p>
                         }
                             .into_any()

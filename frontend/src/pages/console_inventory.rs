@@ -9,13 +9,11 @@ use crate::components::access::staff_gate;
 use crate::components::order::FormNotice;
 use crate::components::url_encode;
 use crate::i18n::{Key, Lang, t, use_lang};
+use crate::schema::Role;
 use crate::session::use_session;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
-
-/// Roles that may change stock.
-const STOCK_ROLES: &[&str] = &["WAREHOUSE", "ADMIN"];
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct InventoryQuery {
@@ -60,7 +58,8 @@ pub fn InventoryPage() -> impl IntoView {
                     .await
                     .ok()
                     .flatten()
-                    .is_some_and(|u| STOCK_ROLES.contains(&u.role.as_str()));
+                    // Who may change stock (the API checks it again).
+                    .is_some_and(|u| matches!(u.role, Role::Warehouse | Role::Admin));
                 let p = params.get_untracked();
                 match data.await {
                     Ok(data) => view! { <Inventory data params=p can_change lang /> }.into_any(),

@@ -12,31 +12,12 @@ use crate::components::order::{
 use crate::components::orders_table::OrdersTable;
 use crate::components::url_encode;
 use crate::http_status::set_status;
-use crate::i18n::{Key, Lang, action_key, status_key, t, use_lang};
+use crate::i18n::{Key, Lang, action_key, sort_key, status_key, t, use_lang};
+use crate::schema::{OrderAction, OrderSort, OrderStatus};
 use crate::session::use_session;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-/// Every `OrderStatus`, for the filter.
-pub const STATUSES: &[&str] = &[
-    "PENDING_PAYMENT",
-    "CONFIRMED",
-    "PROCESSING",
-    "PARTIALLY_SHIPPED",
-    "SHIPPED",
-    "DELIVERED",
-    "COMPLETED",
-    "CANCELLED",
-];
-
-/// Every `OrderSort`, for the filter.
-const SORTS: &[(&str, Key)] = &[
-    ("PLACED_AT_DESC", Key::SortNewest),
-    ("PLACED_AT_ASC", Key::SortOldest),
-    ("TOTAL_DESC", Key::SortTotalDesc),
-    ("TOTAL_ASC", Key::SortTotalAsc),
-];
 
 #[component]
 pub fn ConsoleOrdersPage() -> impl IntoView {
@@ -92,10 +73,11 @@ fn ConsoleOrders(data: ConsoleOrdersData, filter: OrderFilterForm, lang: Lang) -
         }
         s
     };
-    let status_options = STATUSES
+    let status_options = OrderStatus::ALL
         .iter()
-        .map(|s| {
-            view! { <option value=*s selected=filter.status == *s>{lang.t(status_key(s))}</option> }
+        .map(|&s| {
+            let selected = filter.status == s.as_str();
+            view! { <option value=s.as_str() selected=selected>{lang.t(status_key(s))}</option> }
         })
         .collect_view();
     let channel_options = data
@@ -106,10 +88,11 @@ fn ConsoleOrders(data: ConsoleOrdersData, filter: OrderFilterForm, lang: Lang) -
             view! { <option value=c.code.clone() selected=filter.channel == c.code>{label}</option> }
         })
         .collect_view();
-    let sort_options = SORTS
+    let sort_options = OrderSort::ALL
         .iter()
-        .map(|(code, key)| {
-            view! { <option value=*code selected=filter.sort == *code>{lang.t(*key)}</option> }
+        .map(|&sort| {
+            let selected = filter.sort == sort.as_str();
+            view! { <option value=sort.as_str() selected=selected>{lang.t(sort_key(sort))}</option> }
         })
         .collect_view();
     view! {
@@ -219,7 +202,7 @@ fn StaffOrder(order: Order, lang: Lang) -> impl IntoView {
         .available_transitions
         .iter()
         .map(|tr| {
-            let class = if tr.action == "CANCEL" {
+            let class = if tr.action == OrderAction::Cancel {
                 "danger action"
             } else {
                 "action"
@@ -229,13 +212,13 @@ fn StaffOrder(order: Order, lang: Lang) -> impl IntoView {
                 <button
                     type="submit"
                     name="action"
-                    value=tr.action.clone()
+                    value=tr.action.as_str()
                     class=class
-                    id=format!("action-{}", tr.action.to_ascii_lowercase().replace('_', "-"))
+                    id=format!("action-{}", tr.action.as_str().to_ascii_lowercase().replace('_', "-"))
                     disabled=!tr.allowed
                     title=reason
                 >
-                    {lang.t(action_key(&tr.action))}
+                    {lang.t(action_key(tr.action))}
                 </button>
             }
         })
@@ -246,19 +229,19 @@ fn StaffOrder(order: Order, lang: Lang) -> impl IntoView {
         .filter_map(|t| {
             let r = t.refusal.as_ref().filter(|_| !t.allowed)?;
             Some(view! {
-                <li class="muted refusal" data-action=t.action.clone() data-code=r.code.clone()>
+                <li class="muted refusal" data-action=t.action.as_str() data-code=r.code.as_str()>
                     {refusal_text(lang, r)}
                 </li>
             })
         })
         .collect_view();
-    let (data_number, data_status) = (order.number.clone(), order.status.clone());
+    let (data_number, data_status) = (order.number.clone(), order.status.as_str());
     view! {
         <article class="order" id="order" data-number=data_number data-status=data_status>
             <h1>{lang.t(Key::PageTitleOrder)} " " <span id="order-number">{number}</span></h1>
             <dl class="facts">
                 <dt>{lang.t(Key::Status)}</dt>
-                <dd><StatusBadge status=order.status.clone() lang id="order-status" /></dd>
+                <dd><StatusBadge status=order.status lang id="order-status" /></dd>
                 <dt>{lang.t(Key::PlacedAt)}</dt>
                 <dd><time datetime=order.placed_at.clone()>{format_time(&order.placed_at)}</time></dd>
                 <dt>{lang.t(Key::Customer)}</dt>

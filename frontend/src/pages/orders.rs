@@ -13,6 +13,7 @@ use crate::components::orders_table::OrdersTable;
 use crate::components::url_encode;
 use crate::http_status::set_status;
 use crate::i18n::{Key, Lang, t, use_lang};
+use crate::schema::{OrderAction, OrderStatus};
 use crate::session::use_session;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -83,11 +84,11 @@ pub fn OrderPage() -> impl IntoView {
 
 #[component]
 fn CustomerOrder(order: Order, lang: Lang) -> impl IntoView {
-    let just_placed = order.events.len() == 1 && order.status == "PENDING_PAYMENT";
-    let can_cancel = order.can("CANCEL");
+    let just_placed = order.events.len() == 1 && order.status == OrderStatus::PendingPayment;
+    let can_cancel = order.can(OrderAction::Cancel);
     let cancel_action = format!("/orders/{}/cancel", url_encode(&order.number));
     let number = order.number.clone();
-    let (data_number, data_status) = (order.number.clone(), order.status.clone());
+    let (data_number, data_status) = (order.number.clone(), order.status.as_str());
     view! {
         <article class="order" id="order" data-number=data_number data-status=data_status>
             {just_placed.then(|| view! {
@@ -97,7 +98,7 @@ fn CustomerOrder(order: Order, lang: Lang) -> impl IntoView {
                 {lang.t(Key::PageTitleOrder)} " " <span id="order-number">{number}</span>
             </h1>
             <p class="order-meta">
-                <StatusBadge status=order.status.clone() lang id="order-status" />
+                <StatusBadge status=order.status lang id="order-status" />
                 " "
                 <span class="muted">
                     {lang.t(Key::PlacedAt)} " "
