@@ -1,6 +1,10 @@
 //! Small cryptographic helpers shared by sessions, API keys and idempotency:
-//! random tokens and SHA-256 digests, from well-kept crates.
+//! random tokens, SHA-256 digests and argon2id password hashes, from
+//! well-kept crates.
 
+use anyhow::Context;
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -16,4 +20,30 @@ pub fn random_token(bytes: usize) -> String {
 pub fn sha256_hex(s: &str) -> String {
     let digest = Sha256::digest(s.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// argon2id with m=19456 KiB, t=2, p=1 (the defaults), off the async threads.
+pub async fn hash_password(pw: String) -> anyhow::Result<String> {
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(pw.as_bytes())
+            .map(|h| h.to_string())
+            .map_err(|e| anyhow::anyhow!("hashing password: {e}"))
+    })
+    .await
+    .context("password hashing task")?
+}
+
+/// Whether `pw` matches the stored PHC hash, off the async threads.
+pub async fn verify_password(pw: String, phc: String) -> anyhow::Result<bool> {
+    tokio::task::spawn_blocking(move || {
+        let parsed = PasswordHash::new(&phc).map_err(|e| anyhow::anyhow!("bad hash: {e}"))?;
+        Ok::<_, anyhow::Error>(
+            Argon2::default()
+                .verify_password(pw.as_bytes(), &parsed)
+                .is_ok(),
+        )
+    })
+    .await
+    .context("password verification task")?
 }

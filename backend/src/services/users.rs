@@ -6,11 +6,23 @@ use entity::user;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
-use super::auth::{hash_password, parse_email, validate_name, validate_password};
 use super::authorize;
-use crate::domain::auth::{ADMINS, Email, Principal, Role, User};
+use crate::crypto::hash_password;
+use crate::domain::auth::{ADMINS, Email, Principal, Role, User, check_name, check_password};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+
+pub fn parse_email(raw: &str) -> AppResult<Email> {
+    Email::parse(raw).ok_or_else(|| AppError::invalid("email", "is not a valid email address"))
+}
+
+pub fn validate_password(pw: &str) -> AppResult<()> {
+    check_password(pw).map_err(|m| AppError::invalid("password", m))
+}
+
+pub fn validate_name(name: &str) -> AppResult<String> {
+    check_name(name).map_err(|m| AppError::invalid("name", m))
+}
 
 /// A stored account as a domain user; an unknown stored role is an error,
 /// never a guess.

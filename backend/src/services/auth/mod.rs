@@ -14,15 +14,15 @@ pub mod tokens;
 use entity::user;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-pub use passwords::{
-    change_password, hash_password, parse_email, validate_name, validate_password,
-};
+pub use passwords::change_password;
 pub use sessions::{SESSION_TTL_DAYS, logout, refresh, start_session};
 pub use throttling::THROTTLE_WINDOW_MINUTES;
 pub use tokens::principal_from_token;
 
+use crate::crypto::verify_password;
 use crate::domain::auth::{Role, User};
 use crate::error::AppResult;
+use crate::services::users::{parse_email, validate_name, validate_password};
 use crate::state::AppState;
 pub use crate::state::tokens::ACCESS_TTL_SECS;
 
@@ -62,12 +62,10 @@ pub async fn login(
         .one(&state.db.conn)
         .await?;
     let ok = match &found {
-        Some(u) => {
-            passwords::verify_password(password.to_string(), u.password_hash.clone()).await?
-        }
+        Some(u) => verify_password(password.to_string(), u.password_hash.clone()).await?,
         None => {
             let dummy = passwords::dummy_hash().await?;
-            passwords::verify_password(password.to_string(), dummy).await?;
+            verify_password(password.to_string(), dummy).await?;
             false
         }
     };

@@ -1,46 +1,17 @@
-//! Passwords: argon2id hashing off the async threads, constant-time-ish
-//! login for unknown emails, input rules, and password change.
+//! Passwords at sign-in: a dummy hash so that an unknown email costs as
+//! much as a known one, and password change (which ends every session).
 
-use anyhow::Context;
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use chrono::Utc;
 use entity::{session, user};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, sea_query::Expr};
 
 use super::AuthTokens;
 use super::sessions::{sessions_revoked, start_session};
-use crate::crypto::random_token;
-use crate::domain::auth::{Email, Principal, check_name, check_password};
+use crate::crypto::{hash_password, random_token, verify_password};
+use crate::domain::auth::Principal;
 use crate::error::{AppError, AppResult};
+use crate::services::users::validate_password;
 use crate::state::AppState;
-
-/// argon2id with m=19456 KiB, t=2, p=1 (the defaults), off the async threads.
-pub async fn hash_password(pw: String) -> AppResult<String> {
-    tokio::task::spawn_blocking(move || {
-        Argon2::default()
-            .hash_password(pw.as_bytes())
-            .map(|h| h.to_string())
-            .map_err(|e| anyhow::anyhow!("hashing password: {e}"))
-    })
-    .await
-    .context("password hashing task")?
-    .map_err(AppError::Internal)
-}
-
-pub(super) async fn verify_password(pw: String, phc: String) -> AppResult<bool> {
-    tokio::task::spawn_blocking(move || {
-        let parsed = PasswordHash::new(&phc).map_err(|e| anyhow::anyhow!("bad hash: {e}"))?;
-        Ok::<_, anyhow::Error>(
-            Argon2::default()
-                .verify_password(pw.as_bytes(), &parsed)
-                .is_ok(),
-        )
-    })
-    .await
-    .context("password verification task")?
-    .map_err(AppError::Internal)
-}
 
 /// A hash of a random password, verified against when the email is unknown
 /// so that timing does not reveal whether an account exists.
@@ -56,18 +27,6 @@ pub(super) async fn dummy_hash() -> AppResult<String> {
 
 pub(super) fn bad_credentials() -> AppError {
     AppError::Unauthenticated("invalid email or password".into())
-}
-
-pub fn parse_email(raw: &str) -> AppResult<Email> {
-    Email::parse(raw).ok_or_else(|| AppError::invalid("email", "is not a valid email address"))
-}
-
-pub fn validate_password(pw: &str) -> AppResult<()> {
-    check_password(pw).map_err(|m| AppError::invalid("password", m))
-}
-
-pub fn validate_name(name: &str) -> AppResult<String> {
-    check_name(name).map_err(|m| AppError::invalid("name", m))
 }
 
 /// Changes the password and revokes every existing session of the user;

@@ -4,6 +4,7 @@
 
 use uuid::Uuid;
 
+use crate::crypto::hash_password;
 use crate::crypto::{random_token, sha256_hex};
 use crate::domain::auth::{Principal, Role};
 use crate::domain::catalog::Sku;
@@ -13,7 +14,7 @@ use crate::domain::orders::{
 };
 use crate::domain::pricing::RequestedLine;
 use crate::error::{AppError, AppResult};
-use crate::services::auth::hash_password;
+use crate::services::users::parse_email;
 use crate::state::AppState;
 
 /// One requested line.
@@ -199,7 +200,7 @@ async fn staff_origin(state: &AppState, staff_id: Uuid, input: &PlaceOrder) -> A
     let email = input.customer_email.as_deref().ok_or_else(|| {
         AppError::invalid("customerEmail", "is required for staff-entered orders")
     })?;
-    let email = crate::services::auth::parse_email(email)
+    let email = parse_email(email)
         .map_err(|_| AppError::invalid("customerEmail", "is not a valid email address"))?;
     let mut new_customer = None;
     let (customer_id, email, name) =
@@ -263,7 +264,7 @@ async fn integration_origin(
         .customer_email
         .as_deref()
         .ok_or_else(|| AppError::invalid("customerEmail", "is required for imported orders"))?;
-    let email = crate::services::auth::parse_email(email)
+    let email = parse_email(email)
         .map_err(|_| AppError::invalid("customerEmail", "is not a valid email address"))?;
     let ch = state
         .channels
