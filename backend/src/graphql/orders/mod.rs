@@ -1,0 +1,185 @@
+//! Orders over GraphQL: place, cancel, staff actions, and the queries.
+//! Relation fields load through per-request DataLoaders.
+
+use async_graphql::{Context, Object, Result, Subscription};
+use futures_util::Stream;
+
+use super::context::{principal, state};
+use super::types::Money;
+use crate::domain::orders as rules;
+use crate::events::DomainEvent;
+use crate::services::orders as svc;
+
+mod enums;
+mod inputs;
+mod types;
+
+pub use enums::*;
+pub use inputs::*;
+pub use types::*;
+
+#[derive(Default)]
+pub struct OrdersQuery;
+
+#[Object]
+impl OrdersQuery {
+    /// One order by number, for its customer, staff, or an integration of
+    /// its channel. Anyone else gets NOT_FOUND.
+    async fn order(&self, ctx: &Context<'_>, number: String) -> Result<Order> {
+        Ok(Order(
+            svc::find_visible(state(ctx)?, principal(ctx), &number).await?,
+        ))
+    }
+
+    /// The signed-in user's own orders, newest first.
+    async fn my_orders(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1 to 100.", default = 20)] first: i64,
+        #[graphql(desc = "Cursor after which the page starts.")] after: Option<String>,
+    ) -> Result<OrderConnection> {
+        Ok(
+            svc::my_orders(state(ctx)?, principal(ctx), first, after.as_deref())
+                .await?
+                .into(),
+        )
+    }
+
+    /// The order queue (staff: every order; integrations: their channel's).
+    async fn orders(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Filters, combined with AND.")] filter: Option<OrderFilter>,
+        #[graphql(desc = "Sort order.", default)] sort: OrderSort,
+        #[graphql(desc = "Page size, 1 to 100.", default = 20)] first: i64,
+        #[graphql(desc = "Cursor after which the page starts.")] after: Option<String>,
+    ) -> Result<OrderConnection> {
+        let f = filter.unwrap_or_default();
+        let filter = svc::OrderFilter {
+            status: f.status.map(Into::into),
+            channel: f.channel,
+            customer_email: f.customer_email,
+            sku: f.sku,
+            placed_from: f.placed_from,
+            placed_to: f.placed_to,
+            placed_from_date: f.placed_from_date,
+            placed_to_date: f.placed_to_date,
+        };
+        Ok(svc::list_orders(
+            state(ctx)?,
+            principal(ctx),
+            filter,
+            sort.into(),
+            first,
+            after.as_deref(),
+        )
+        .await?
+        .into())
+    }
+
+    /// Shipping methods and their fees.
+    async fn shipping_methods(&self, ctx: &Context<'_>) -> Result<Vec<ShippingMethod>> {
+        let currency = state(ctx)?.config.currency.as_str();
+        Ok(rules::SHIPPING_METHODS
+            .iter()
+            .map(|m| ShippingMethod {
+                code: (*m).to_string(),
+                fee: Money::from_minor(rules::shipping_fee(m).unwrap_or(0), currency),
+            })
+            .collect())
+    }
+}
+
+#[derive(Default)]
+pub struct OrdersMutation;
+
+#[Object]
+impl OrdersMutation {
+    /// Places an order (customers in the portal, staff for a customer,
+    /// integrations importing from their channel). Every line is priced from
+    /// the catalog and allocated from stock, or nothing is written.
+    async fn place_order(&self, ctx: &Context<'_>, input: PlaceOrderInput) -> Result<Order> {
+        Ok(Order(
+            svc::place_order(state(ctx)?, principal(ctx), input.into()).await?,
+        ))
+    }
+
+    /// Cancels an order before it ships and releases its stock. Staff must
+    /// give a reason. Cancelling twice is CONFLICT.
+    async fn cancel_order(
+        &self,
+        ctx: &Context<'_>,
+        number: String,
+        reason: Option<String>,
+    ) -> Result<Order> {
+        Ok(Order(
+            svc::cancel_order(state(ctx)?, principal(ctx), &number, reason.as_deref()).await?,
+        ))
+    }
+
+    /// Takes a staff action on an order, as `availableTransitions` allows.
+    async fn advance_order(
+        &self,
+        ctx: &Context<'_>,
+        number: String,
+        action: OrderAction,
+        note: Option<String>,
+    ) -> Result<Order> {
+        Ok(Order(
+            svc::advance_order(
+                state(ctx)?,
+                principal(ctx),
+                &number,
+                action.into(),
+                note.as_deref(),
+            )
+            .await?,
+        ))
+    }
+}
+
+#[derive(Default)]
+pub struct OrdersSubscription;
+
+#[Subscription]
+impl OrdersSubscription {
+    /// The order each time it changes, for whoever may see it (its
+    /// customer, staff, its channel's integration); others get NOT_FOUND.
+    /// The feed ends when the caller's session ends or its key is revoked.
+    async fn order_updated(
+        &self,
+        ctx: &Context<'_>,
+        number: String,
+    ) -> Result<impl Stream<Item = Order> + use<>> {
+        let st = state(ctx)?.clone();
+        let p = principal(ctx).clone();
+        let number = svc::find_visible(&st, &p, &number).await?.number;
+        let rx = st.bus.subscribe();
+        Ok(futures_util::stream::unfold(
+            (rx, st, p, number),
+            |(mut rx, st, p, number)| async move {
+                use tokio::sync::broadcast::error::RecvError;
+                loop {
+                    match rx.recv().await {
+                        Ok(DomainEvent::OrderChanged { number: n, .. }) if n == number => {
+                            // The caller was resolved when the socket opened:
+                            // a logout or a revoked key since then ends the feed.
+                            if !crate::services::auth::tokens::still_valid(&st, &p)
+                                .await
+                                .unwrap_or(false)
+                            {
+                                return None;
+                            }
+                            return match svc::find_visible(&st, &p, &number).await {
+                                Ok(o) => Some((Order(o), (rx, st, p, number))),
+                                Err(_) => None,
+                            };
+                        }
+                        Ok(_) | Err(RecvError::Lagged(_)) => continue,
+                        Err(RecvError::Closed) => return None,
+                    }
+                }
+            },
+        ))
+    }
+}

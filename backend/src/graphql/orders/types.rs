@@ -1,0 +1,384 @@
+//! Order output types: the order, its lines, timeline, allocations and
+//! transitions. Relation fields load through per-request DataLoaders.
+
+use async_graphql::{ComplexObject, Context, Object, Result, SimpleObject};
+use chrono::{DateTime, FixedOffset};
+
+use super::super::catalog::Product;
+use super::super::channels::Channel;
+use super::super::context::{principal, state};
+use super::super::inventory::Warehouse;
+use super::super::loaders::loaders;
+use super::super::types::{Money, PageInfo, Role};
+use super::enums::*;
+use crate::domain::orders::{self as rules, OrderAction as DAction};
+use crate::services::orders::{self as svc, OrderPage};
+
+/// The customer of an order, as snapshotted when it was placed.
+#[derive(SimpleObject)]
+pub struct Customer {
+    /// Contact email.
+    pub email: String,
+    /// Name.
+    pub name: String,
+}
+
+/// A shipping address as snapshotted on the order.
+#[derive(SimpleObject)]
+pub struct Address {
+    /// Recipient.
+    pub name: String,
+    /// Recipient's phone number.
+    pub phone: String,
+    /// Street address.
+    pub line1: String,
+    /// Apartment, floor, building.
+    pub line2: Option<String>,
+    /// City.
+    pub city: String,
+    /// Province, state or region.
+    pub region: Option<String>,
+    /// Postal code.
+    pub postal_code: String,
+    /// Country.
+    pub country: String,
+}
+
+/// One line of a placed order, priced from the catalog at placement.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct OrderLine {
+    #[graphql(skip)]
+    pub product_id: uuid::Uuid,
+    /// Product SKU.
+    pub sku: String,
+    /// Product name at placement.
+    pub name: String,
+    /// Units.
+    pub quantity: i64,
+    /// Unit price at placement.
+    pub unit_price: Money,
+    /// Quantity times unit price.
+    pub line_total: Money,
+}
+
+#[ComplexObject]
+impl OrderLine {
+    /// The catalog product as it is now (name and price may have changed
+    /// since the order was placed; the line keeps the values it was sold at).
+    async fn product(&self, ctx: &Context<'_>) -> Result<Option<Product>> {
+        Ok(loaders(ctx)?
+            .products
+            .load_one(self.product_id)
+            .await?
+            .map(Product))
+    }
+}
+
+/// One entry of the order's timeline.
+#[derive(SimpleObject)]
+pub struct OrderEvent {
+    /// What happened.
+    #[graphql(name = "type")]
+    pub kind: OrderEventType,
+    /// Status before (none for the first event).
+    pub from: Option<OrderStatus>,
+    /// Status after.
+    pub to: OrderStatus,
+    /// Who did it, as the caller may see it.
+    pub actor: Actor,
+    /// When, in the merchant's time zone (`OMS_TIMEZONE`).
+    pub at: DateTime<FixedOffset>,
+    /// Why, if given.
+    pub note: Option<String>,
+}
+
+/// Who did something, as the caller may see it: customers see staff and
+/// integrations by role or kind only; staff see every name.
+#[derive(SimpleObject)]
+pub struct Actor {
+    /// Customer, staff, integration or system.
+    pub kind: ActorKind,
+    /// The person's name or the integration key's name, when the caller
+    /// may see it (staff, or the actor itself); null otherwise.
+    pub name: Option<String>,
+    /// The role a person acted in; null for integrations and the system.
+    pub role: Option<Role>,
+    /// The caller did it (show "You").
+    pub is_you: bool,
+}
+
+impl From<crate::domain::actor::ActorView> for Actor {
+    fn from(v: crate::domain::actor::ActorView) -> Self {
+        Actor {
+            kind: v.kind.into(),
+            name: v.name,
+            role: v.role.map(Into::into),
+            is_you: v.is_you,
+        }
+    }
+}
+
+/// Units of one SKU allocated to the order from one warehouse.
+#[derive(SimpleObject)]
+pub struct Allocation {
+    /// Product SKU.
+    pub sku: String,
+    /// The warehouse the units come from.
+    pub warehouse: Warehouse,
+    /// Units allocated from this warehouse at placement.
+    pub quantity: i64,
+    /// Units still held there (not released or shipped).
+    pub held: i64,
+}
+
+/// Whether the caller may take an action now, and why not.
+#[derive(SimpleObject)]
+pub struct Transition {
+    /// The action.
+    pub action: OrderAction,
+    /// The caller may take it now.
+    pub allowed: bool,
+    /// Why not, when not allowed: an English sentence for developers.
+    /// Show people a translation of `refusal` instead.
+    pub reason: Option<String>,
+    /// Why not, when not allowed, as a code with its parameters.
+    pub refusal: Option<Refusal>,
+}
+
+/// Why an action is refused: a code and the parameters a client needs to
+/// say it in the reader's language.
+#[derive(SimpleObject)]
+pub struct Refusal {
+    /// What stands in the way.
+    pub code: RefusalCode,
+    /// The order's status.
+    pub status: OrderStatus,
+    /// The refused action.
+    pub action: OrderAction,
+    /// The caller's role; null when not signed in.
+    pub role: Option<Role>,
+}
+
+impl From<rules::Refusal> for Refusal {
+    fn from(r: rules::Refusal) -> Self {
+        Refusal {
+            code: r.code.into(),
+            status: r.status.into(),
+            action: r.action.into(),
+            role: r.role.map(Into::into),
+        }
+    }
+}
+
+/// A shipping method and its fee.
+#[derive(SimpleObject)]
+pub struct ShippingMethod {
+    /// Code to pass as `shippingMethod`.
+    pub code: String,
+    /// Flat fee per order.
+    pub fee: Money,
+}
+
+/// A customer order.
+pub struct Order(pub rules::Order);
+
+/// A customer order: lines, totals, address, status and timeline.
+#[Object]
+impl Order {
+    /// Human-friendly number, e.g. "SO-2026-000123".
+    async fn number(&self) -> &str {
+        &self.0.number
+    }
+    /// Current status.
+    async fn status(&self) -> OrderStatus {
+        self.0.status.into()
+    }
+    /// The sales channel it came from.
+    async fn channel(&self, ctx: &Context<'_>) -> Result<Channel> {
+        Ok(
+            crate::services::channels::by_id(state(ctx)?, self.0.channel_id)
+                .await?
+                .into(),
+        )
+    }
+    /// Who it is for.
+    async fn customer(&self) -> Customer {
+        Customer {
+            email: self.0.customer.email.clone(),
+            name: self.0.customer.name.clone(),
+        }
+    }
+    /// The order's id on its external channel, for imported orders.
+    async fn external_id(&self) -> Option<&str> {
+        self.0.external_id.as_deref()
+    }
+    /// What was bought.
+    async fn lines(&self, ctx: &Context<'_>) -> Result<Vec<OrderLine>> {
+        let lines = loaders(ctx)?
+            .lines
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(lines
+            .into_iter()
+            .map(|l| OrderLine {
+                product_id: l.product_id,
+                unit_price: Money::from(&l.unit_price),
+                line_total: Money::from(&l.line_total),
+                sku: l.sku,
+                name: l.name,
+                quantity: l.quantity,
+            })
+            .collect())
+    }
+    /// Sum of line totals.
+    async fn subtotal(&self) -> Money {
+        Money::from(&self.0.subtotal)
+    }
+    /// Shipping fee of the chosen method.
+    async fn shipping_fee(&self) -> Money {
+        Money::from(&self.0.shipping_fee)
+    }
+    /// Subtotal plus shipping fee.
+    async fn total(&self) -> Money {
+        Money::from(&self.0.total)
+    }
+    /// The shipping method code.
+    async fn shipping_method(&self) -> &str {
+        &self.0.shipping_method
+    }
+    /// Where it ships.
+    async fn shipping_address(&self) -> Address {
+        let a = self.0.address.clone();
+        Address {
+            name: a.name,
+            phone: a.phone,
+            line1: a.line1,
+            line2: a.line2,
+            city: a.city,
+            region: a.region,
+            postal_code: a.postal_code,
+            country: a.country,
+        }
+    }
+    /// The customer's note.
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+    /// The timeline, oldest first.
+    async fn events(&self, ctx: &Context<'_>) -> Result<Vec<OrderEvent>> {
+        let events = loaders(ctx)?
+            .events
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        let (viewer, zone) = (principal(ctx), state(ctx)?.config.time_zone);
+        Ok(events
+            .into_iter()
+            .map(|e| OrderEvent {
+                from: e.from.map(Into::into),
+                to: e.to.into(),
+                actor: e.actor.seen_by(viewer).into(),
+                at: zone.local(e.at),
+                kind: e.kind.into(),
+                note: e.note,
+            })
+            .collect())
+    }
+    /// Which warehouse each unit is allocated from (staff and integrations;
+    /// empty for customers).
+    async fn allocations(&self, ctx: &Context<'_>) -> Result<Vec<Allocation>> {
+        if !rules::may_see_allocations(principal(ctx)) {
+            return Ok(Vec::new());
+        }
+        let rows = loaders(ctx)?
+            .allocations
+            .load_one(self.0.number.clone())
+            .await?
+            .unwrap_or_default();
+        // The warehouse comes with the allocation row: no second round trip,
+        // however many allocations an order has.
+        Ok(rows
+            .into_iter()
+            .map(|a| Allocation {
+                warehouse: Warehouse {
+                    id: async_graphql::ID(a.warehouse_id.to_string()),
+                    code: a.warehouse_code,
+                    name: a.warehouse_name,
+                    region: a.warehouse_region,
+                    is_pickup_point: a.warehouse_is_pickup_point,
+                    priority: a.warehouse_priority,
+                },
+                sku: a.sku,
+                quantity: a.quantity,
+                held: a.held,
+            })
+            .collect())
+    }
+    /// Every action, with whether the caller may take it now and why not.
+    async fn available_transitions(&self, ctx: &Context<'_>) -> Result<Vec<Transition>> {
+        let p = principal(ctx);
+        let status = self.0.status;
+        Ok(DAction::ALL
+            .into_iter()
+            .map(|a| {
+                let refusal = rules::refusal(p, status, a);
+                Transition {
+                    action: a.into(),
+                    allowed: refusal.is_none(),
+                    reason: refusal.map(|r| r.message()),
+                    refusal: refusal.map(Into::into),
+                }
+            })
+            .collect())
+    }
+    /// When it was placed, in the merchant's time zone (`OMS_TIMEZONE`).
+    async fn placed_at(&self, ctx: &Context<'_>) -> Result<DateTime<FixedOffset>> {
+        Ok(state(ctx)?.config.time_zone.local(self.0.placed_at))
+    }
+}
+
+/// An order in a page of results.
+#[derive(SimpleObject)]
+pub struct OrderEdge {
+    /// Opaque position; pass as `after`.
+    pub cursor: String,
+    /// The order.
+    pub node: Order,
+}
+
+/// A page of orders.
+#[derive(SimpleObject)]
+pub struct OrderConnection {
+    /// The orders of this page.
+    pub edges: Vec<OrderEdge>,
+    /// Where this page sits.
+    pub page_info: PageInfo,
+    /// Orders matching, over all pages.
+    pub total_count: i64,
+}
+
+impl From<OrderPage> for OrderConnection {
+    fn from(p: OrderPage) -> Self {
+        let edges: Vec<OrderEdge> = p
+            .items
+            .into_iter()
+            .enumerate()
+            .map(|(i, o)| OrderEdge {
+                cursor: svc::queries_cursor(p.offset + i as u64),
+                node: Order(o),
+            })
+            .collect();
+        OrderConnection {
+            page_info: PageInfo {
+                has_next_page: p.has_next,
+                has_previous_page: p.has_previous,
+                start_cursor: edges.first().map(|e| e.cursor.clone()),
+                end_cursor: edges.last().map(|e| e.cursor.clone()),
+            },
+            edges,
+            total_count: p.total as i64,
+        }
+    }
+}
