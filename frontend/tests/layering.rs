@@ -188,14 +188,18 @@ fn violations(src: &Path) -> Vec<String> {
         if module == "pages" {
             let stem = rel.file_stem().map(|s| s.to_string_lossy().into_owned());
             if stem.as_deref() == Some("mod") {
-                for (i, line) in text.lines().enumerate() {
-                    let c = code(line).trim();
-                    if !(c.is_empty() || c.starts_with("pub mod ") || c.starts_with("mod ")) {
-                        found.push(format!(
-                            "{shown}:{}: pages/mod.rs declares pages only; shared items go to components/",
-                            i + 1
-                        ));
-                    }
+                let declares_only = |c: &str| {
+                    c.is_empty()
+                        || c.starts_with("pub mod ")
+                        || c.starts_with("mod ")
+                        || c.starts_with("#[")
+                };
+                let first_other = text.lines().position(|l| !declares_only(code(l).trim()));
+                if let Some(i) = first_other {
+                    found.push(format!(
+                        "{shown}:{}: pages/mod.rs declares pages only; shared items go to components/",
+                        i + 1
+                    ));
                 }
                 continue;
             }
