@@ -153,10 +153,11 @@ impl OrderAction {
     fn roles(self) -> &'static [Role] {
         match self {
             OrderAction::ConfirmPayment => &[Role::Finance, Role::Admin],
-            OrderAction::StartProcessing
-            | OrderAction::ShipPartially
-            | OrderAction::ShipAll
-            | OrderAction::Deliver => &[Role::Warehouse, Role::Admin],
+            OrderAction::StartProcessing | OrderAction::ShipAll | OrderAction::Deliver => {
+                &[Role::Warehouse, Role::Admin]
+            }
+            // Recorded by fulfillment as shipments leave, never by hand.
+            OrderAction::ShipPartially => &[],
             OrderAction::Complete => &[Role::Support, Role::Admin],
             OrderAction::Cancel => &[Role::Customer, Role::Support, Role::Admin],
         }

@@ -54,12 +54,6 @@ pub async fn advance_order(
     if action == OrderAction::Cancel {
         return cancel_order(state, p, number, note).await;
     }
-    if action == OrderAction::ShipPartially {
-        return Err(AppError::invalid(
-            "action",
-            "partial shipments are recorded through fulfillment, not by hand",
-        ));
-    }
     let note = check_note(note, "note")?;
     transition(state, p, number, action, note).await
 }
