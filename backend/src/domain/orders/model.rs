@@ -11,7 +11,7 @@ use crate::domain::auth::{Principal, Role};
 use crate::domain::money::Money;
 
 /// A shipping address as snapshotted on the order.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Address {
     pub name: String,
     pub phone: String,

@@ -24,18 +24,9 @@ pub struct LineIn {
     pub quantity: i64,
 }
 
-/// A shipping address as entered.
-#[derive(Clone, Debug, Default)]
-pub struct AddressIn {
-    pub name: String,
-    pub phone: String,
-    pub line1: String,
-    pub line2: Option<String>,
-    pub city: String,
-    pub region: Option<String>,
-    pub postal_code: String,
-    pub country: String,
-}
+/// A shipping address as entered: the same shape as the one the order
+/// keeps, checked by `validate_address` before it is stored.
+pub use crate::domain::orders::Address as AddressIn;
 
 /// A request to place an order, from any entry path.
 #[derive(Clone, Debug)]
