@@ -5,8 +5,9 @@
 //! A request waits at most `OMS_DB_TIMEOUT_SECS` for a pooled connection;
 //! when the database is down, the pool's connection attempts fail within
 //! that bound and the error is classified by [`is_unavailable`], so clients
-//! get `UNAVAILABLE` instead of a hang. The pool reconnects by itself: every
-//! acquire tests an idle connection and opens a new one when it is broken.
+//! get `UNAVAILABLE` instead of a hang. The pool reconnects by itself: a
+//! connection is tested when it goes back to the pool and (PostgreSQL) again
+//! before use once it has been idle for a second; a broken one is replaced.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -24,6 +25,9 @@ use crate::config::Config;
 /// How long the server waits at start for a database that is not up yet
 /// (a container starting next to it), retrying connection failures.
 const STARTUP_WAIT: Duration = Duration::from_secs(30);
+
+/// A pooled PostgreSQL connection idle for this long is pinged before use.
+const PING_IF_IDLE_FOR: Duration = Duration::from_secs(1);
 
 /// The pool and the statement counter exposed at `/metrics`.
 #[derive(Clone)]
@@ -102,7 +106,12 @@ impl Db {
         let mut opts = ConnectOptions::new(config.database_url.clone());
         opts.sqlx_logging(false).acquire_timeout(acquire);
         if sqlite {
-            opts.max_connections(8).min_connections(1);
+            // A file cannot drop a connection: no liveness ping on acquire
+            // (on SQLite each ping is a round trip to the connection's
+            // worker thread).
+            opts.max_connections(8)
+                .min_connections(1)
+                .test_before_acquire(false);
             opts.map_sqlx_sqlite_opts(|o| {
                 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
                 o.create_if_missing(true)
@@ -112,7 +121,15 @@ impl Db {
                     .busy_timeout(Duration::from_secs(10))
             });
         } else {
-            opts.max_connections(32).min_connections(1);
+            // sqlx already pings every connection when it goes back to the
+            // pool, so only one that has sat idle since then is pinged
+            // again before use; pinging on every acquire too cost a round
+            // trip per statement. A connection broken within that window
+            // (the server restarted) fails its statement as UNAVAILABLE and
+            // is discarded by the ping on release.
+            opts.max_connections(32)
+                .min_connections(1)
+                .test_before_acquire_if_idle_for(PING_IF_IDLE_FOR);
         }
         let started = Instant::now();
         let mut conn = loop {
