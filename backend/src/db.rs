@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    RuntimeErr, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, EntityTrait, FromQueryResult, QueryTrait, RuntimeErr, Select, TransactionTrait,
 };
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
@@ -182,6 +182,33 @@ impl Db {
 
     pub async fn ping(&self) -> Result<(), sea_orm::DbErr> {
         self.conn.ping().await
+    }
+}
+
+/// `Select::one` without a bound `LIMIT ?` on SQLite.
+///
+/// SQLite (3.51 here) treats a statement whose LIMIT is a bound parameter as
+/// depending on that parameter's value, so each execution re-prepares it
+/// (parse and plan, about half the SQLite time of a read) instead of reusing
+/// the cached prepared statement. Without the LIMIT the first row is the
+/// same row and SQLite steps no further. PostgreSQL keeps `LIMIT 1` (its
+/// server would otherwise send every matching row).
+pub trait FirstRow<E: EntityTrait> {
+    fn first<C: ConnectionTrait>(
+        self,
+        db: &C,
+    ) -> impl Future<Output = Result<Option<E::Model>, DbErr>> + Send;
+}
+
+impl<E: EntityTrait> FirstRow<E> for Select<E> {
+    async fn first<C: ConnectionTrait>(self, db: &C) -> Result<Option<E::Model>, DbErr> {
+        match db.get_database_backend() {
+            DbBackend::Sqlite => {
+                let stmt = self.build(DbBackend::Sqlite);
+                E::Model::find_by_statement(stmt).one(db).await
+            }
+            _ => self.one(db).await,
+        }
     }
 }
 

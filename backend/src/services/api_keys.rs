@@ -9,6 +9,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use uuid::Uuid;
 
 use super::authorize;
+use crate::db::FirstRow;
 use crate::crypto::{random_token, sha256_hex};
 use crate::domain::auth::{ADMINS, ApiKey, Principal};
 use crate::error::{AppError, AppResult};
@@ -91,7 +92,7 @@ pub async fn revoke(state: &AppState, p: &Principal, id: Uuid) -> AppResult<ApiK
         .exec(&*tx)
         .await?;
     let model = api_key::Entity::find_by_id(id)
-        .one(&*tx)
+        .first(&*tx)
         .await?
         .ok_or_else(|| AppError::NotFound("no such API key".into()))?;
     tx.commit().await?;
@@ -102,7 +103,7 @@ pub(crate) async fn principal_from_key(state: &AppState, key: &str) -> AppResult
     let found = api_key::Entity::find()
         .filter(api_key::Column::KeyHash.eq(sha256_hex(key)))
         .filter(api_key::Column::RevokedAt.is_null())
-        .one(&state.db.conn)
+        .first(&state.db.conn)
         .await?;
     match found {
         Some(k) => Ok(Principal::Integration {
@@ -119,7 +120,7 @@ pub(crate) async fn principal_from_key(state: &AppState, key: &str) -> AppResult
 pub async fn is_active(state: &AppState, id: Uuid) -> AppResult<bool> {
     Ok(api_key::Entity::find_by_id(id)
         .filter(api_key::Column::RevokedAt.is_null())
-        .one(&state.db.conn)
+        .first(&state.db.conn)
         .await?
         .is_some())
 }

@@ -12,6 +12,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::authorize;
+use crate::db::FirstRow;
 use crate::domain::auth::Principal;
 use crate::domain::catalog::{MAX_PAGE_SIZE, Product, Sku};
 use crate::domain::money::{Currency, Money};
@@ -119,7 +120,7 @@ pub async fn find_by_sku(state: &AppState, sku: &str) -> AppResult<Option<Produc
     product::Entity::find()
         .filter(product::Column::Sku.eq(sku.as_str()))
         .filter(product::Column::Active.eq(true))
-        .one(&state.db.conn)
+        .first(&state.db.conn)
         .await?
         .map(product_from_row)
         .transpose()
@@ -211,7 +212,7 @@ pub async fn set_product_active(
     }
     let model = product::Entity::find()
         .filter(product::Column::Sku.eq(sku.as_str()))
-        .one(&*tx)
+        .first(&*tx)
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("product vanished")))?;
     tx.commit().await?;

@@ -14,6 +14,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::authorize;
+use crate::db::FirstRow;
 use crate::domain::auth::{Principal, STAFF, STOCK_KEEPERS};
 use crate::domain::catalog::Sku;
 use crate::error::{AppError, AppResult};
@@ -64,7 +65,7 @@ async fn product_by_sku(db: &impl ConnectionTrait, sku: &str) -> AppResult<produ
     let parsed = Sku::parse(sku).ok_or_else(|| AppError::invalid("sku", "is not a valid SKU"))?;
     product::Entity::find()
         .filter(product::Column::Sku.eq(parsed.as_str()))
-        .one(db)
+        .first(db)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no product with SKU {}", parsed.as_str())))
 }
@@ -201,7 +202,7 @@ pub(crate) async fn apply_on_hand_delta(
         let existing = stock_level::Entity::find()
             .filter(stock_level::Column::ProductId.eq(product.id))
             .filter(stock_level::Column::WarehouseId.eq(wh.id))
-            .one(db)
+            .first(db)
             .await?;
         if existing.is_some() || delta < 0 {
             return Err(AppError::Conflict(
@@ -223,7 +224,7 @@ pub(crate) async fn apply_on_hand_delta(
     stock_level::Entity::find()
         .filter(stock_level::Column::ProductId.eq(product.id))
         .filter(stock_level::Column::WarehouseId.eq(wh.id))
-        .one(db)
+        .first(db)
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("stock level vanished")))
 }
@@ -269,7 +270,7 @@ pub async fn receive_stock(
 async fn warehouse_by_code(db: &impl ConnectionTrait, code: &str) -> AppResult<warehouse::Model> {
     warehouse::Entity::find()
         .filter(warehouse::Column::Code.eq(code.trim().to_ascii_uppercase()))
-        .one(db)
+        .first(db)
         .await?
         .ok_or_else(|| AppError::invalid("warehouseCode", "no such warehouse"))
 }
@@ -318,7 +319,7 @@ pub async fn set_reorder_point(
     let level = stock_level::Entity::find()
         .filter(stock_level::Column::ProductId.eq(product.id))
         .filter(stock_level::Column::WarehouseId.eq(wh.id))
-        .one(&*tx)
+        .first(&*tx)
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("stock level vanished")))?;
     tx.commit().await?;

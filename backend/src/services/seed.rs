@@ -7,6 +7,7 @@ use entity::{channel, product, user, warehouse};
 use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 use uuid::Uuid;
 
+use crate::db::FirstRow;
 use crate::domain::auth::Role;
 use crate::domain::inventory::MovementKind;
 use crate::error::AppResult;
@@ -160,7 +161,7 @@ pub async fn seed_demo(state: &AppState) -> AppResult<()> {
         // `web` may exist already (see `ensure_defaults`).
         if channel::Entity::find()
             .filter(channel::Column::Code.eq(*code))
-            .one(&*tx)
+            .first(&*tx)
             .await?
             .is_some()
         {

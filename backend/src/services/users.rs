@@ -7,6 +7,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use uuid::Uuid;
 
 use super::authorize;
+use crate::db::FirstRow;
 use crate::crypto::hash_password;
 use crate::domain::auth::{ADMINS, Email, Principal, Role, User, check_name, check_password};
 use crate::error::{AppError, AppResult};
@@ -54,7 +55,7 @@ pub(crate) async fn insert_user(
     let tx = state.db.begin_write().await?;
     let exists = user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
-        .one(&*tx)
+        .first(&*tx)
         .await?
         .is_some();
     if exists {
@@ -131,7 +132,7 @@ pub async fn list_users(
 
 pub async fn find_user(state: &AppState, id: Uuid) -> AppResult<Option<User>> {
     user::Entity::find_by_id(id)
-        .one(&state.db.conn)
+        .first(&state.db.conn)
         .await?
         .map(user_from_row)
         .transpose()
@@ -142,7 +143,7 @@ pub async fn find_user(state: &AppState, id: Uuid) -> AppResult<Option<User>> {
 pub(crate) async fn find_customer(state: &AppState, email: &Email) -> AppResult<Option<User>> {
     match user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
-        .one(&state.db.conn)
+        .first(&state.db.conn)
         .await?
         .map(user_from_row)
         .transpose()?

@@ -19,6 +19,7 @@ pub use sessions::{SESSION_TTL_DAYS, logout, refresh, start_session};
 pub use throttling::THROTTLE_WINDOW_MINUTES;
 pub use tokens::principal_from_token;
 
+use crate::db::FirstRow;
 use crate::crypto::verify_password;
 use crate::domain::auth::{Role, User};
 use crate::error::AppResult;
@@ -59,7 +60,7 @@ pub async fn login(
     throttling::check(state, &key, ip).await?;
     let found = user::Entity::find()
         .filter(user::Column::Email.eq(key.clone()))
-        .one(&state.db.conn)
+        .first(&state.db.conn)
         .await?;
     let ok = match &found {
         Some(u) => verify_password(password.to_string(), u.password_hash.clone()).await?,

@@ -7,6 +7,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, sea_
 
 use super::AuthTokens;
 use super::sessions::{sessions_revoked, start_session};
+use crate::db::FirstRow;
 use crate::crypto::{hash_password, random_token, verify_password};
 use crate::domain::auth::Principal;
 use crate::error::{AppError, AppResult};
@@ -41,7 +42,7 @@ pub async fn change_password(
         return Err(AppError::Unauthenticated("sign in first".into()));
     };
     let Some(user) = user::Entity::find_by_id(user_id)
-        .one(&state.db.conn)
+        .first(&state.db.conn)
         .await?
     else {
         return Err(AppError::Unauthenticated("sign in first".into()));

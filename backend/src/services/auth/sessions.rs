@@ -10,6 +10,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::AuthTokens;
+use crate::db::FirstRow;
 use crate::crypto::{random_token, sha256_hex};
 use crate::domain::auth::{Principal, User};
 use crate::error::{AppError, AppResult};
@@ -97,12 +98,12 @@ pub async fn refresh(state: &AppState, token: &str) -> AppResult<AuthTokens> {
     let tx = state.db.begin_write().await?;
     let Some(rt) = refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(sha256_hex(token)))
-        .one(&*tx)
+        .first(&*tx)
         .await?
     else {
         return Err(invalid());
     };
-    let Some(sess) = session::Entity::find_by_id(rt.session_id).one(&*tx).await? else {
+    let Some(sess) = session::Entity::find_by_id(rt.session_id).first(&*tx).await? else {
         return Err(invalid());
     };
     if sess.revoked_at.is_some() || sess.expires_at <= now {
@@ -123,7 +124,7 @@ pub async fn refresh(state: &AppState, token: &str) -> AppResult<AuthTokens> {
         tracing::warn!(session = %sess.id, "refresh token reuse: session revoked");
         return Err(invalid());
     }
-    let Some(user) = user::Entity::find_by_id(sess.user_id).one(&*tx).await? else {
+    let Some(user) = user::Entity::find_by_id(sess.user_id).first(&*tx).await? else {
         return Err(invalid());
     };
     let user = crate::services::users::user_from_row(user)?;
@@ -155,7 +156,7 @@ pub async fn logout(
     if let Some(token) = refresh_token
         && let Some(rt) = refresh_token::Entity::find()
             .filter(refresh_token::Column::TokenHash.eq(sha256_hex(token)))
-            .one(&*tx)
+            .first(&*tx)
             .await?
     {
         revoke_session(&*tx, rt.session_id, "logout").await?;

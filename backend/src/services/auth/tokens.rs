@@ -6,6 +6,7 @@ use entity::{session, user};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
+use crate::db::FirstRow;
 use crate::domain::auth::{Principal, Role};
 use crate::error::{AppError, AppResult};
 use crate::services::api_keys;
@@ -68,7 +69,7 @@ pub async fn still_valid(state: &AppState, p: &Principal) -> AppResult<bool> {
             let live = session::Entity::find_by_id(*session_id)
                 .filter(session::Column::UserId.eq(*id))
                 .filter(session::Column::RevokedAt.is_null())
-                .one(&state.db.conn)
+                .first(&state.db.conn)
                 .await?;
             let ok = live.is_some_and(|s| s.expires_at > Utc::now());
             if ok {

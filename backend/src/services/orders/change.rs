@@ -9,6 +9,7 @@ use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::queries::{NetAllocation, find_visible, net_allocations};
+use crate::db::FirstRow;
 use crate::domain::auth::Principal;
 use crate::domain::inventory::MovementKind;
 use crate::domain::orders::{EventKind, Order, OrderAction, refusal};
@@ -205,7 +206,7 @@ async fn move_stock(
         if let Some(level) = stock_level::Entity::find()
             .filter(stock_level::Column::ProductId.eq(a.product_id))
             .filter(stock_level::Column::WarehouseId.eq(a.warehouse_id))
-            .one(db)
+            .first(db)
             .await?
         {
             events.push(DomainEvent::StockChanged {

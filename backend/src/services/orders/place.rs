@@ -19,6 +19,7 @@ use uuid::Uuid;
 use super::rows::order_from_row;
 pub use super::validate::{AddressIn, LineIn, PlaceOrder};
 use super::validate::{NewCustomer, Valid, validate};
+use crate::db::FirstRow;
 use crate::domain::auth::{Principal, Role};
 use crate::domain::inventory::{self as policy, Availability, MovementKind};
 use crate::domain::money::{Currency, Money};
@@ -129,7 +130,7 @@ async fn existing(state: &AppState, v: &Valid) -> AppResult<order::Model> {
         let found = order::Entity::find()
             .filter(order::Column::ChannelId.eq(v.channel_id))
             .filter(order::Column::ExternalId.eq(ext.clone()))
-            .one(&state.db.conn)
+            .first(&state.db.conn)
             .await?;
         if let Some(o) = found {
             return Ok(o);
@@ -138,7 +139,7 @@ async fn existing(state: &AppState, v: &Valid) -> AppResult<order::Model> {
     let found = order::Entity::find()
         .filter(order::Column::IdempotencyScope.eq(v.scope.clone()))
         .filter(order::Column::IdempotencyKey.eq(v.key.clone()))
-        .one(&state.db.conn)
+        .first(&state.db.conn)
         .await?
         .ok_or_else(|| {
             AppError::Conflict("a concurrent duplicate could not be resolved; retry".into())

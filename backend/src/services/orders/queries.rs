@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use super::can_view;
 use super::rows::{self, order_from_row, orders_from_rows};
+use crate::db::FirstRow;
 use crate::domain::actor::Actor;
 use crate::domain::auth::{Principal, Role};
 use crate::domain::catalog::{MAX_PAGE_SIZE, Sku};
@@ -38,7 +39,7 @@ pub async fn find_visible(state: &AppState, p: &Principal, number: &str) -> AppR
     let number = number.trim().to_ascii_uppercase();
     let found = order::Entity::find()
         .filter(order::Column::Number.eq(number.clone()))
-        .one(&state.db.conn)
+        .first(&state.db.conn)
         .await?;
     match found.map(order_from_row).transpose()? {
         Some(o) if can_view(p, &o) => Ok(o),
