@@ -6,6 +6,7 @@ pub mod auth;
 pub mod catalog;
 pub mod channels;
 pub mod context;
+pub mod doc_cache;
 pub mod inventory;
 pub mod limits;
 pub mod loaders;

@@ -7,6 +7,7 @@ use super::api_keys::{ApiKeysMutation, ApiKeysQuery};
 use super::auth::{AuthMutation, AuthQuery};
 use super::catalog::{CatalogMutation, CatalogQuery};
 use super::channels::ChannelsQuery;
+use super::doc_cache::DocumentCache;
 use super::inventory::{InventoryMutation, InventoryQuery, InventorySubscription};
 use super::limits::{ErrorCodes, ShapeLimits};
 use super::orders::{OrdersMutation, OrdersQuery, OrdersSubscription};
@@ -58,7 +59,9 @@ pub fn build_schema(config: &Config) -> OmsSchema {
         max_complexity: config.graphql_max_complexity,
         max_aliases: config.graphql_max_aliases,
     })
-    .extension(ErrorCodes);
+    .extension(ErrorCodes)
+    // Last: the innermost parse step, so the limits above see every document.
+    .extension(DocumentCache::default());
     if !config.graphql_introspection {
         b = b.disable_introspection().disable_suggestions();
     }
