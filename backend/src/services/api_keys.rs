@@ -9,8 +9,8 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use uuid::Uuid;
 
 use super::authorize;
-use crate::db::FirstRow;
 use crate::crypto::{random_token, sha256_hex};
+use crate::db::FirstRow;
 use crate::domain::auth::{ADMINS, ApiKey, Principal};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;

@@ -7,8 +7,8 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use uuid::Uuid;
 
 use super::authorize;
-use crate::db::FirstRow;
 use crate::crypto::hash_password;
+use crate::db::FirstRow;
 use crate::domain::auth::{ADMINS, Email, Principal, Role, User, check_name, check_password};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;

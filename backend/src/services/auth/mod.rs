@@ -19,8 +19,8 @@ pub use sessions::{SESSION_TTL_DAYS, logout, refresh, start_session};
 pub use throttling::THROTTLE_WINDOW_MINUTES;
 pub use tokens::principal_from_token;
 
-use crate::db::FirstRow;
 use crate::crypto::verify_password;
+use crate::db::FirstRow;
 use crate::domain::auth::{Role, User};
 use crate::error::AppResult;
 use crate::services::users::{parse_email, validate_name, validate_password};

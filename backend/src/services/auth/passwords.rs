@@ -7,8 +7,8 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, sea_
 
 use super::AuthTokens;
 use super::sessions::{sessions_revoked, start_session};
-use crate::db::FirstRow;
 use crate::crypto::{hash_password, random_token, verify_password};
+use crate::db::FirstRow;
 use crate::domain::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::services::users::validate_password;

@@ -10,8 +10,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::AuthTokens;
-use crate::db::FirstRow;
 use crate::crypto::{random_token, sha256_hex};
+use crate::db::FirstRow;
 use crate::domain::auth::{Principal, User};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -103,7 +103,10 @@ pub async fn refresh(state: &AppState, token: &str) -> AppResult<AuthTokens> {
     else {
         return Err(invalid());
     };
-    let Some(sess) = session::Entity::find_by_id(rt.session_id).first(&*tx).await? else {
+    let Some(sess) = session::Entity::find_by_id(rt.session_id)
+        .first(&*tx)
+        .await?
+    else {
         return Err(invalid());
     };
     if sess.revoked_at.is_some() || sess.expires_at <= now {
