@@ -20,6 +20,7 @@ mod schema_walk;
 mod subscriptions;
 
 mod order_helpers;
+mod payment_signing;
 
 mod integrations;
 mod inventory;
