@@ -45,6 +45,15 @@ pub struct Config {
     pub time_zone: crate::domain::time::ShopZone,
     /// The shop's currency: demo prices and shipping fees are in it.
     pub currency: crate::domain::money::Currency,
+    /// Payment providers' keys, secrets, gateways and sandbox chaos.
+    pub payments: crate::services::payments::providers::ProviderSettings,
+    /// How long an unpaid order waits (online methods / bank transfer).
+    pub payment_expiry: crate::domain::payments::ExpiryPolicy,
+    /// How often unpaid orders are expired and open provider calls retried.
+    pub payment_sweep_secs: u64,
+    /// Our address as providers and browsers reach it (return and notify
+    /// URLs); default `http://<bound address>`.
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -192,7 +201,49 @@ impl Config {
                 )
             })?,
         };
+        let payments =
+            crate::services::payments::providers::ProviderSettings::from_lookup(&|k: &str| get(k))?;
+        let online_secs: i64 = parse_num(
+            &get("OMS_PAYMENT_EXPIRY_SECS"),
+            "OMS_PAYMENT_EXPIRY_SECS",
+            30 * 60,
+        )?;
+        let bank_secs: i64 = parse_num(
+            &get("OMS_BANK_TRANSFER_EXPIRY_SECS"),
+            "OMS_BANK_TRANSFER_EXPIRY_SECS",
+            7 * 24 * 3600,
+        )?;
+        if online_secs < 1 || bank_secs < 1 {
+            return Err(invalid(
+                "OMS_PAYMENT_EXPIRY_SECS",
+                "expiry times must be at least 1 second",
+            ));
+        }
+        let payment_sweep_secs: u64 = parse_num(
+            &get("OMS_PAYMENT_SWEEP_SECS"),
+            "OMS_PAYMENT_SWEEP_SECS",
+            30,
+        )?;
+        if payment_sweep_secs == 0 {
+            return Err(invalid("OMS_PAYMENT_SWEEP_SECS", "must be at least 1"));
+        }
+        let public_url = get("OMS_PUBLIC_URL");
+        if let Some(url) = &public_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(invalid(
+                "OMS_PUBLIC_URL",
+                "expected http://… or https://…",
+            ));
+        }
         Ok(Config {
+            payments,
+            payment_expiry: crate::domain::payments::ExpiryPolicy {
+                online: chrono::Duration::seconds(online_secs),
+                bank_transfer: chrono::Duration::seconds(bank_secs),
+            },
+            payment_sweep_secs,
+            public_url,
             env,
             bind,
             data_dir,

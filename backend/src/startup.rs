@@ -29,7 +29,16 @@ pub async fn connect_and_migrate(config: &Config) -> anyhow::Result<Db> {
 pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     let db = connect_and_migrate(&config).await?;
     let keys = TokenKeys::load(config.jwt_secret.as_deref(), &config.data_dir)?;
+    let payments = crate::services::payments::PaymentsRuntime::new(
+        crate::services::payments::providers::Providers::new(
+            config.payments.clone(),
+            &config.data_dir,
+        ),
+        config.payment_expiry,
+        config.public_url.clone(),
+    );
     Ok(AppState {
+        payments,
         config: Arc::new(config),
         db,
         keys: Arc::new(keys),
@@ -90,6 +99,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         .with_context(|| format!("binding {bind}"))?;
     for addr in server.addrs() {
         println!("oms listening on http://{addr}");
+    }
+    if let Some(addr) = server.addrs().first() {
+        state.payments.set_bound_address(*addr);
     }
     let _ = std::io::stdout().flush();
     let served = server.run().await.context("serving HTTP");

@@ -11,6 +11,8 @@ pub struct Model {
     pub name: String,
     pub kind: String,
     pub active: bool,
+    /// Payment methods offered, comma-separated codes (`CARD,ALIPAY,…`).
+    pub payment_methods: String,
     pub created_at: DateTimeUtc,
 }
 

@@ -8,6 +8,9 @@ pub mod login_attempt;
 pub mod order;
 pub mod order_event;
 pub mod order_line;
+pub mod outbox;
+pub mod payment;
+pub mod payment_event;
 pub mod product;
 pub mod refresh_token;
 pub mod session;
@@ -15,6 +18,7 @@ pub mod stock_level;
 pub mod stock_movement;
 pub mod user;
 pub mod warehouse;
+pub mod webhook_inbox;
 
 pub mod prelude {
     pub use super::address::Entity as Address;
@@ -24,6 +28,9 @@ pub mod prelude {
     pub use super::order::Entity as Order;
     pub use super::order_event::Entity as OrderEvent;
     pub use super::order_line::Entity as OrderLine;
+    pub use super::outbox::Entity as Outbox;
+    pub use super::payment::Entity as Payment;
+    pub use super::payment_event::Entity as PaymentEvent;
     pub use super::product::Entity as Product;
     pub use super::refresh_token::Entity as RefreshToken;
     pub use super::session::Entity as Session;
@@ -31,4 +38,5 @@ pub mod prelude {
     pub use super::stock_movement::Entity as StockMovement;
     pub use super::user::Entity as User;
     pub use super::warehouse::Entity as Warehouse;
+    pub use super::webhook_inbox::Entity as WebhookInbox;
 }

@@ -34,6 +34,8 @@ pub struct Model {
     pub idempotency_scope: Option<String>,
     pub idempotency_key: Option<String>,
     pub request_hash: Option<String>,
+    /// The payment method chosen at checkout, if any.
+    pub payment_method: Option<String>,
     pub placed_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

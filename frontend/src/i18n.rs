@@ -278,7 +278,6 @@ keys! {
     StatusDelivered => ("Delivered", "已送达"),
     StatusCompleted => ("Completed", "已完成"),
     StatusCancelled => ("Cancelled", "已取消"),
-    ActionConfirmPayment => ("Confirm payment", "确认付款"),
     ActionStartProcessing => ("Start processing", "开始处理"),
     ActionShipPartially => ("Ship partially", "部分发货"),
     ActionShipAll => ("Ship all", "全部发货"),
@@ -292,6 +291,7 @@ keys! {
     EventPlaced => ("Placed", "下单"),
     EventStatusChanged => ("Status changed", "状态变更"),
     EventCancelled => ("Cancelled", "已取消"),
+    EventPayment => ("Payment", "支付"),
     EventImported => ("Imported from the channel", "从渠道导入"),
     // Console: orders
     PageTitleConsoleOrders => ("Orders", "订单管理"),
@@ -444,7 +444,6 @@ pub fn status_key(status: OrderStatus) -> Key {
 /// Text for an order action (a button, a refusal).
 pub fn action_key(action: OrderAction) -> Key {
     match action {
-        OrderAction::ConfirmPayment => Key::ActionConfirmPayment,
         OrderAction::StartProcessing => Key::ActionStartProcessing,
         OrderAction::ShipPartially => Key::ActionShipPartially,
         OrderAction::ShipAll => Key::ActionShipAll,
@@ -473,6 +472,7 @@ pub fn event_key(kind: OrderEventType) -> Key {
         OrderEventType::Imported => Key::EventImported,
         OrderEventType::StatusChanged => Key::EventStatusChanged,
         OrderEventType::Cancelled => Key::EventCancelled,
+        OrderEventType::Payment => Key::EventPayment,
     }
 }
 

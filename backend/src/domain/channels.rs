@@ -46,6 +46,8 @@ pub struct Channel {
     pub name: String,
     pub kind: ChannelKind,
     pub active: bool,
+    /// The payment methods customers of this channel may choose.
+    pub payment_methods: Vec<crate::domain::payments::PaymentMethod>,
 }
 
 /// Channel codes are compared trimmed and lower-case.

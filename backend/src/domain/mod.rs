@@ -8,5 +8,6 @@ pub mod channels;
 pub mod inventory;
 pub mod money;
 pub mod orders;
+pub mod payments;
 pub mod pricing;
 pub mod time;

@@ -44,6 +44,8 @@ pub struct Channel {
     pub kind: ChannelKind,
     /// Whether it takes new orders.
     pub active: bool,
+    /// The payment methods its customers may choose.
+    pub payment_methods: Vec<crate::graphql::payments::PaymentMethod>,
 }
 
 impl From<domain::Channel> for Channel {
@@ -54,6 +56,7 @@ impl From<domain::Channel> for Channel {
             name: c.name,
             kind: c.kind.into(),
             active: c.active,
+            payment_methods: c.payment_methods.into_iter().map(Into::into).collect(),
         }
     }
 }

@@ -57,6 +57,18 @@ impl Loader<String> for AllocationsLoader {
     }
 }
 
+/// Payments (with their events) per order id.
+pub struct PaymentsLoader(pub AppState);
+
+impl Loader<Uuid> for PaymentsLoader {
+    type Value = Vec<crate::domain::payments::Payment>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        Ok(crate::services::payments::payments_for_orders(&self.0, keys).await?)
+    }
+}
+
 /// Products by id.
 pub struct ProductLoader(pub AppState);
 
@@ -78,6 +90,7 @@ pub struct Loaders {
     pub events: DataLoader<EventsLoader>,
     pub allocations: DataLoader<AllocationsLoader>,
     pub products: DataLoader<ProductLoader>,
+    pub payments: DataLoader<PaymentsLoader>,
 }
 
 impl Loaders {
@@ -88,6 +101,7 @@ impl Loaders {
             events: DataLoader::new(EventsLoader(state.clone()), tokio::spawn),
             allocations: DataLoader::new(AllocationsLoader(state.clone()), tokio::spawn),
             products: DataLoader::new(ProductLoader(state.clone()), tokio::spawn),
+            payments: DataLoader::new(PaymentsLoader(state.clone()), tokio::spawn),
         }
     }
 }

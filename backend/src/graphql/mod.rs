@@ -11,6 +11,7 @@ pub mod inventory;
 pub mod limits;
 pub mod loaders;
 pub mod orders;
+pub mod payments;
 pub mod schema;
 pub mod types;
 pub mod users;

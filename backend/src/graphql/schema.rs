@@ -11,6 +11,7 @@ use super::doc_cache::DocumentCache;
 use super::inventory::{InventoryMutation, InventoryQuery, InventorySubscription};
 use super::limits::{ErrorCodes, ShapeLimits};
 use super::orders::{OrdersMutation, OrdersQuery, OrdersSubscription};
+use super::payments::{PaymentsMutation, PaymentsQuery};
 use super::users::{UsersMutation, UsersQuery};
 use crate::config::Config;
 
@@ -23,6 +24,7 @@ pub struct Query(
     ChannelsQuery,
     InventoryQuery,
     OrdersQuery,
+    PaymentsQuery,
     UsersQuery,
 );
 
@@ -34,6 +36,7 @@ pub struct Mutation(
     CatalogMutation,
     InventoryMutation,
     OrdersMutation,
+    PaymentsMutation,
     UsersMutation,
 );
 

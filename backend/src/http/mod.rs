@@ -7,6 +7,7 @@ pub mod graphql;
 pub mod health;
 pub mod identity;
 pub mod pages;
+pub mod payments;
 pub mod portal_forms;
 pub mod request_log;
 
@@ -40,6 +41,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: AppState, schema: OmsSchem
         .route("/auth/logout", web::post().to(forms::logout))
         .route("/lang/{lang}", web::get().to(forms::set_lang));
     graphiql::configure(cfg, &site_root, &schema);
+    payments::configure(cfg);
     portal_forms::configure(cfg);
     pages::configure(cfg, site_root, executor);
 }

@@ -7,6 +7,7 @@ use crate::state::AppState;
 
 pub fn spawn(state: AppState) {
     spawn_session_evictor(state.clone());
+    spawn_payment_sweeper(state.clone());
     actix_web::rt::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {
@@ -24,6 +25,26 @@ async fn sweep(state: &AppState) -> crate::error::AppResult<()> {
     crate::services::auth::sessions::sweep_expired(state).await?;
     crate::services::orders::expire_idempotency_keys(state).await?;
     Ok(())
+}
+
+/// Expires unpaid orders and asks providers again about calls whose
+/// answer was lost.
+fn spawn_payment_sweeper(state: AppState) {
+    actix_web::rt::spawn(async move {
+        let every = Duration::from_secs(state.config.payment_sweep_secs);
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            match crate::services::payments::expiry::expire_unpaid(&state).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(expired = n, "cancelled unpaid orders past their deadline"),
+                Err(e) => tracing::warn!(error = %e.describe(), "expiring unpaid orders failed"),
+            }
+            if let Err(e) = crate::services::payments::calls::sweep(&state).await {
+                tracing::warn!(error = %e.describe(), "retrying payment calls failed");
+            }
+        }
+    });
 }
 
 /// Drops sessions revoked on other instances from this one's cache.

@@ -56,6 +56,9 @@ pub async fn ensure_portal_channel(state: &AppState) -> AppResult<()> {
         name: Set("Web shop".into()),
         kind: Set(ChannelKind::Web.as_str().into()),
         active: Set(true),
+        payment_methods: Set(crate::domain::payments::format_method_list(
+            &crate::domain::payments::PaymentMethod::ALL,
+        )),
         created_at: Set(Utc::now()),
     }
     .insert(&*tx)

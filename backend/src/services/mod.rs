@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod channels;
 pub mod inventory;
 pub mod orders;
+pub mod payments;
 pub mod seed;
 pub mod users;
 

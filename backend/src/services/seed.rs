@@ -173,6 +173,9 @@ pub async fn seed_demo(state: &AppState) -> AppResult<()> {
             name: Set((*name).into()),
             kind: Set((*kind).into()),
             active: Set(true),
+            payment_methods: Set(crate::domain::payments::format_method_list(
+                &crate::domain::payments::PaymentMethod::ALL,
+            )),
             created_at: Set(now),
         }
         .insert(&*tx)

@@ -25,7 +25,10 @@ pub fn channel_from_row(c: channel::Model) -> AppResult<Channel> {
             c.kind
         ))
     })?;
+    let payment_methods = crate::domain::payments::parse_method_list(&c.payment_methods)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("channel {}: {e}", c.code)))?;
     Ok(Channel {
+        payment_methods,
         id: c.id,
         code: c.code,
         name: c.name,

@@ -24,4 +24,6 @@ pub struct AppState {
     pub bus: EventBus,
     pub channels: ChannelCache,
     pub sessions: Arc<SessionCache>,
+    /// Payment providers, the sandbox and our public address.
+    pub payments: crate::services::payments::PaymentsRuntime,
 }

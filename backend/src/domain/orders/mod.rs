@@ -25,8 +25,6 @@ pub enum OrderStatus {
 /// What can happen to an order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum OrderAction {
-    /// Payment captured (or a cash-on-delivery / paid-on-channel order accepted).
-    ConfirmPayment,
     /// The warehouse starts picking.
     StartProcessing,
     /// Some shipments left; more to come.
@@ -81,33 +79,32 @@ impl OrderStatus {
         use OrderAction as A;
         use OrderStatus as S;
         let to = match (self, action) {
-            (S::PendingPayment, A::ConfirmPayment) => Some(S::Confirmed),
             (S::PendingPayment, A::Cancel) => Some(S::Cancelled),
             (S::PendingPayment, A::StartProcessing | A::ShipPartially | A::ShipAll) => None,
             (S::PendingPayment, A::Deliver | A::Complete) => None,
 
             (S::Confirmed, A::StartProcessing) => Some(S::Processing),
             (S::Confirmed, A::Cancel) => Some(S::Cancelled),
-            (S::Confirmed, A::ConfirmPayment | A::ShipPartially | A::ShipAll) => None,
+            (S::Confirmed, A::ShipPartially | A::ShipAll) => None,
             (S::Confirmed, A::Deliver | A::Complete) => None,
 
             (S::Processing, A::ShipPartially) => Some(S::PartiallyShipped),
             (S::Processing, A::ShipAll) => Some(S::Shipped),
             (S::Processing, A::Cancel) => Some(S::Cancelled),
-            (S::Processing, A::ConfirmPayment | A::StartProcessing) => None,
+            (S::Processing, A::StartProcessing) => None,
             (S::Processing, A::Deliver | A::Complete) => None,
 
             (S::PartiallyShipped, A::ShipPartially) => Some(S::PartiallyShipped),
             (S::PartiallyShipped, A::ShipAll) => Some(S::Shipped),
-            (S::PartiallyShipped, A::ConfirmPayment | A::StartProcessing) => None,
+            (S::PartiallyShipped, A::StartProcessing) => None,
             (S::PartiallyShipped, A::Deliver | A::Complete | A::Cancel) => None,
 
             (S::Shipped, A::Deliver) => Some(S::Delivered),
-            (S::Shipped, A::ConfirmPayment | A::StartProcessing) => None,
+            (S::Shipped, A::StartProcessing) => None,
             (S::Shipped, A::ShipPartially | A::ShipAll | A::Complete | A::Cancel) => None,
 
             (S::Delivered, A::Complete) => Some(S::Completed),
-            (S::Delivered, A::ConfirmPayment | A::StartProcessing) => None,
+            (S::Delivered, A::StartProcessing) => None,
             (S::Delivered, A::ShipPartially | A::ShipAll | A::Deliver | A::Cancel) => None,
 
             (S::Completed, _) => None,
@@ -126,8 +123,7 @@ impl OrderStatus {
 }
 
 impl OrderAction {
-    pub const ALL: [OrderAction; 7] = [
-        OrderAction::ConfirmPayment,
+    pub const ALL: [OrderAction; 6] = [
         OrderAction::StartProcessing,
         OrderAction::ShipPartially,
         OrderAction::ShipAll,
@@ -138,7 +134,6 @@ impl OrderAction {
 
     pub fn as_str(self) -> &'static str {
         match self {
-            OrderAction::ConfirmPayment => "CONFIRM_PAYMENT",
             OrderAction::StartProcessing => "START_PROCESSING",
             OrderAction::ShipPartially => "SHIP_PARTIALLY",
             OrderAction::ShipAll => "SHIP_ALL",
@@ -152,7 +147,6 @@ impl OrderAction {
     /// may only cancel their own order, and only before it is processed.
     fn roles(self) -> &'static [Role] {
         match self {
-            OrderAction::ConfirmPayment => &[Role::Finance, Role::Admin],
             OrderAction::StartProcessing | OrderAction::ShipAll | OrderAction::Deliver => {
                 &[Role::Warehouse, Role::Admin]
             }
@@ -314,7 +308,6 @@ mod tests {
         use OrderAction as A;
         use OrderStatus as S;
         let allowed: &[(S, A, S)] = &[
-            (S::PendingPayment, A::ConfirmPayment, S::Confirmed),
             (S::PendingPayment, A::Cancel, S::Cancelled),
             (S::Confirmed, A::StartProcessing, S::Processing),
             (S::Confirmed, A::Cancel, S::Cancelled),
@@ -340,7 +333,7 @@ mod tests {
                 checked += 1;
             }
         }
-        assert_eq!(checked, 56);
+        assert_eq!(checked, 48);
     }
 
     #[test]

@@ -49,6 +49,8 @@ pub struct Order {
     pub shipping_method: String,
     pub address: Address,
     pub note: Option<String>,
+    /// The payment method chosen at checkout (or later when paying).
+    pub payment_method: Option<crate::domain::payments::PaymentMethod>,
     pub placed_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -77,14 +79,17 @@ pub enum EventKind {
     StatusChanged,
     /// Cancelled (stock released).
     Cancelled,
+    /// Money moved (authorized, captured, voided or refunded).
+    Payment,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 4] = [
+    pub const ALL: [EventKind; 5] = [
         EventKind::Placed,
         EventKind::Imported,
         EventKind::StatusChanged,
         EventKind::Cancelled,
+        EventKind::Payment,
     ];
 
     /// The stored spelling.
@@ -94,6 +99,7 @@ impl EventKind {
             EventKind::Imported => "IMPORTED",
             EventKind::StatusChanged => "STATUS_CHANGED",
             EventKind::Cancelled => "CANCELLED",
+            EventKind::Payment => "PAYMENT",
         }
     }
 
@@ -148,6 +154,7 @@ mod tests {
                 country: "CN".into(),
             },
             note: None,
+            payment_method: None,
             placed_at: Utc::now(),
             updated_at: Utc::now(),
         }

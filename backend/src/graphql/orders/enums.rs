@@ -29,8 +29,6 @@ pub enum OrderStatus {
 /// What can happen to an order next.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 pub enum OrderAction {
-    /// Record the payment (finance, admin).
-    ConfirmPayment,
     /// Start picking (warehouse, admin).
     StartProcessing,
     /// Record a partial shipment (through fulfillment).
@@ -83,7 +81,6 @@ map_enum!(
     OrderAction,
     DAction,
     [
-        ConfirmPayment,
         StartProcessing,
         ShipPartially,
         ShipAll,
@@ -115,12 +112,15 @@ pub enum OrderEventType {
     StatusChanged,
     /// Cancelled; stock was released.
     Cancelled,
+    /// Money moved: authorized, captured, voided or refunded (the note
+    /// says which, how much and how).
+    Payment,
 }
 
 map_enum!(
     OrderEventType,
     rules::EventKind,
-    [Placed, Imported, StatusChanged, Cancelled]
+    [Placed, Imported, StatusChanged, Cancelled, Payment]
 );
 
 /// What kind of actor did something.

@@ -58,6 +58,9 @@ pub struct PlaceOrderInput {
     pub shipping_method: String,
     /// A note for the merchant, up to 500 characters.
     pub note: Option<String>,
+    /// How the customer will pay, if chosen at checkout (one the channel
+    /// offers). Cash on delivery confirms the order at once, unpaid.
+    pub payment_method: Option<crate::graphql::payments::PaymentMethod>,
 }
 
 impl From<PlaceOrderInput> for svc::PlaceOrder {
@@ -88,6 +91,7 @@ impl From<PlaceOrderInput> for svc::PlaceOrder {
             },
             shipping_method: i.shipping_method,
             note: i.note,
+            payment_method: i.payment_method.map(Into::into),
         }
     }
 }

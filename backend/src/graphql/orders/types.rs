@@ -333,9 +333,71 @@ impl Order {
             })
             .collect())
     }
+    /// Its payments, oldest first.
+    async fn payments(&self, ctx: &Context<'_>) -> Result<Vec<crate::graphql::payments::Payment>> {
+        Ok(self
+            .payments_of(ctx)
+            .await?
+            .into_iter()
+            .map(|p| crate::graphql::payments::Payment {
+                payment: p,
+                order_number: Some(self.0.number.clone()),
+            })
+            .collect())
+    }
+    /// Where its payment stands, over all its payments.
+    async fn payment_status(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<crate::graphql::payments::OrderPaymentStatus> {
+        Ok(self
+            .payment_summary(ctx)
+            .await?
+            .status(self.0.total.minor())
+            .into())
+    }
+    /// What the customer still owes (zero once paid or authorized in full,
+    /// and on a cancelled order).
+    async fn amount_due(&self, ctx: &Context<'_>) -> Result<Money> {
+        let cancelled = self.0.status == rules::OrderStatus::Cancelled;
+        let due = self
+            .payment_summary(ctx)
+            .await?
+            .amount_due(self.0.total.minor(), cancelled);
+        Ok(Money::from_minor(due, self.0.total.currency().as_str()))
+    }
+    /// The payment method chosen at checkout or when paying, if any.
+    async fn payment_method(&self) -> Option<crate::graphql::payments::PaymentMethod> {
+        self.0.payment_method.map(Into::into)
+    }
     /// When it was placed, in the merchant's time zone (`OMS_TIMEZONE`).
     async fn placed_at(&self, ctx: &Context<'_>) -> Result<DateTime<FixedOffset>> {
         Ok(state(ctx)?.config.time_zone.local(self.0.placed_at))
+    }
+}
+
+impl Order {
+    async fn payments_of(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::domain::payments::Payment>> {
+        Ok(loaders(ctx)?
+            .payments
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default())
+    }
+
+    async fn payment_summary(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<crate::domain::payments::OrderPaymentSummary> {
+        let payments = self.payments_of(ctx).await?;
+        let ledgers: Vec<_> = payments
+            .iter()
+            .map(|p| crate::domain::payments::Ledger::from_events(&p.events))
+            .collect();
+        Ok(crate::domain::payments::OrderPaymentSummary::of(ledgers.iter()))
     }
 }
 

@@ -96,9 +96,14 @@ async fn transition(
         )));
     }
     let mut events = Vec::new();
+    let mut payment_calls = Vec::new();
     match action {
         OrderAction::Cancel => {
             events = move_stock(&*tx, p, &current, StockMove::Release).await?;
+            // Void what is held, refund what was captured, close unpaid trades.
+            payment_calls =
+                crate::services::payments::reverse_cancelled(&*tx, current.id, &p.actor(), now)
+                    .await?;
         }
         OrderAction::ShipAll => {
             events = move_stock(&*tx, p, &current, StockMove::Ship).await?;
@@ -126,6 +131,7 @@ async fn transition(
     for e in events {
         state.bus.publish(e);
     }
+    crate::services::payments::calls::spawn(state, payment_calls);
     state.bus.publish(DomainEvent::OrderChanged {
         number: current.number.clone(),
         status: to.as_str().into(),

@@ -7,7 +7,7 @@
 mod change;
 mod place;
 mod queries;
-mod rows;
+pub(crate) mod rows;
 mod validate;
 
 pub use change::{advance_order, cancel_order};
@@ -21,6 +21,11 @@ pub use rows::order_from_row;
 /// Cursor for the item at `offset` of a list.
 pub fn queries_cursor(offset: u64) -> String {
     queries::encode_cursor(offset)
+}
+
+/// The offset a cursor from [`queries_cursor`] stands for.
+pub fn decode_cursor(cursor: &str) -> Option<u64> {
+    queries::decode_cursor(cursor).ok()
 }
 
 pub use crate::domain::orders::can_view;

@@ -335,6 +335,7 @@ async fn insert_order(
             order::Column::IdempotencyScope,
             order::Column::IdempotencyKey,
             order::Column::RequestHash,
+            order::Column::PaymentMethod,
             order::Column::PlacedAt,
             order::Column::UpdatedAt,
         ])
@@ -365,6 +366,7 @@ async fn insert_order(
             Some(v.scope.clone()).into(),
             Some(v.key.clone()).into(),
             Some(v.hash.clone()).into(),
+            v.payment_method.map(|m| m.as_str().to_string()).into(),
             now.into(),
             now.into(),
         ])
@@ -548,6 +550,7 @@ fn order_model(
         idempotency_scope: Some(v.scope.clone()),
         idempotency_key: Some(v.key.clone()),
         request_hash: Some(v.hash.clone()),
+        payment_method: v.payment_method.map(|m| m.as_str().to_string()),
         placed_at: now,
         updated_at: now,
     }

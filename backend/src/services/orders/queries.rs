@@ -84,7 +84,7 @@ pub fn encode_cursor(offset: u64) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("o:{offset}"))
 }
 
-fn decode_cursor(c: &str) -> AppResult<u64> {
+pub(super) fn decode_cursor(c: &str) -> AppResult<u64> {
     base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(c)
         .ok()

@@ -56,6 +56,13 @@ pub fn order_from_row(o: order::Model) -> AppResult<Order> {
             country: o.ship_country,
         },
         note: o.note,
+        payment_method: match o.payment_method.as_deref() {
+            None => None,
+            Some(m) => Some(
+                crate::domain::payments::PaymentMethod::parse(m)
+                    .ok_or_else(|| corrupt("payment method", m, &o.number))?,
+            ),
+        },
         placed_at: o.placed_at,
         updated_at: o.updated_at,
         number: o.number,

@@ -39,6 +39,8 @@ pub struct PlaceOrder {
     pub address: AddressIn,
     pub shipping_method: String,
     pub note: Option<String>,
+    /// Chosen at checkout (optional: the customer may choose when paying).
+    pub payment_method: Option<crate::domain::payments::PaymentMethod>,
 }
 
 /// The request after validation: normalized, merged, and who it is for.
@@ -67,6 +69,7 @@ pub(super) struct Valid {
     pub(super) note: Option<String>,
     pub(super) hash: String,
     pub(super) initial: OrderStatus,
+    pub(super) payment_method: Option<crate::domain::payments::PaymentMethod>,
 }
 
 fn field(name: &str, text: &str, max: usize, required: bool) -> AppResult<Option<String>> {
@@ -393,6 +396,21 @@ pub(super) async fn validate(
         .await?
         .ok_or_else(|| AppError::invalid("channel", "no such active channel"))?;
     let key = check_key(&input.idempotency_key)?;
+    let mut initial = o.initial;
+    if let Some(m) = input.payment_method {
+        if !channel.payment_methods.contains(&m) {
+            return Err(AppError::invalid(
+                "paymentMethod",
+                format!("channel {} does not offer {}", channel.code, m.as_str()),
+            ));
+        }
+        // Cash on delivery: confirmed now, paid when the courier remits.
+        if m == crate::domain::payments::PaymentMethod::CashOnDelivery
+            && initial == OrderStatus::PendingPayment
+        {
+            initial = OrderStatus::Confirmed;
+        }
+    }
     let lines = check_lines(&input.lines)?;
     let address = validate_address(&input.address)?;
     let method = input.shipping_method.trim().to_ascii_lowercase();
@@ -438,6 +456,7 @@ pub(super) async fn validate(
         fee,
         note,
         hash,
-        initial: o.initial,
+        initial,
+        payment_method: input.payment_method,
     })
 }
