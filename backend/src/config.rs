@@ -219,11 +219,8 @@ impl Config {
                 "expiry times must be at least 1 second",
             ));
         }
-        let payment_sweep_secs: u64 = parse_num(
-            &get("OMS_PAYMENT_SWEEP_SECS"),
-            "OMS_PAYMENT_SWEEP_SECS",
-            30,
-        )?;
+        let payment_sweep_secs: u64 =
+            parse_num(&get("OMS_PAYMENT_SWEEP_SECS"), "OMS_PAYMENT_SWEEP_SECS", 30)?;
         if payment_sweep_secs == 0 {
             return Err(invalid("OMS_PAYMENT_SWEEP_SECS", "must be at least 1"));
         }
@@ -231,10 +228,7 @@ impl Config {
         if let Some(url) = &public_url
             && !(url.starts_with("http://") || url.starts_with("https://"))
         {
-            return Err(invalid(
-                "OMS_PUBLIC_URL",
-                "expected http://… or https://…",
-            ));
+            return Err(invalid("OMS_PUBLIC_URL", "expected http://… or https://…"));
         }
         Ok(Config {
             payments,

@@ -72,7 +72,8 @@ impl PaymentMethod {
 pub fn parse_method_list(text: &str) -> Result<Vec<PaymentMethod>, String> {
     let mut out = Vec::new();
     for code in text.split(',').map(str::trim).filter(|c| !c.is_empty()) {
-        let m = PaymentMethod::parse(code).ok_or_else(|| format!("unknown payment method {code:?}"))?;
+        let m =
+            PaymentMethod::parse(code).ok_or_else(|| format!("unknown payment method {code:?}"))?;
         if !out.contains(&m) {
             out.push(m);
         }
@@ -231,10 +232,7 @@ pub fn operations(events: &[PaymentEvent]) -> Vec<Operation> {
             op.provider_reference = e.provider_reference.clone();
         }
     }
-    order
-        .into_iter()
-        .filter_map(|k| ops.remove(&k))
-        .collect()
+    order.into_iter().filter_map(|k| ops.remove(&k)).collect()
 }
 
 impl Ledger {
@@ -550,7 +548,11 @@ pub fn parse_decimal(text: &str, exponent: u32) -> Option<i64> {
     }
     let scale = 10i64.checked_pow(exponent)?;
     let w: i64 = whole.parse().ok()?;
-    let f: i64 = if frac.is_empty() { 0 } else { frac.parse().ok()? };
+    let f: i64 = if frac.is_empty() {
+        0
+    } else {
+        frac.parse().ok()?
+    };
     w.checked_mul(scale)?.checked_add(f)
 }
 
@@ -558,7 +560,12 @@ pub fn parse_decimal(text: &str, exponent: u32) -> Option<i64> {
 mod tests {
     use super::*;
 
-    fn ev(kind: PaymentEventKind, status: PaymentEventStatus, amount: i64, op: &str) -> PaymentEvent {
+    fn ev(
+        kind: PaymentEventKind,
+        status: PaymentEventStatus,
+        amount: i64,
+        op: &str,
+    ) -> PaymentEvent {
         PaymentEvent {
             id: 0,
             kind,
@@ -590,7 +597,11 @@ mod tests {
         assert_eq!((l.authorized, l.captured, l.refunded), (1000, 1000, 300));
         assert_eq!(l.pending_refund, 700);
         assert_eq!(l.capturable(), 0);
-        assert_eq!(l.refundable(), 0, "an in-flight refund blocks the same money");
+        assert_eq!(
+            l.refundable(),
+            0,
+            "an in-flight refund blocks the same money"
+        );
         assert_eq!(l.status(1000), PaymentStatus::PartiallyRefunded);
         assert_eq!(
             check_refund(&l, 1),

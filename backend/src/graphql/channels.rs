@@ -62,6 +62,30 @@ impl From<domain::Channel> for Channel {
 }
 
 #[derive(Default)]
+pub struct ChannelsMutation;
+
+#[Object]
+impl ChannelsMutation {
+    /// Sets which payment methods a channel's customers may choose (admin).
+    /// Orders already placed keep their method.
+    async fn set_channel_payment_methods(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The channel's code, e.g. \"web\".")] code: String,
+        #[graphql(desc = "The methods offered, in display order.")] methods: Vec<
+            crate::graphql::payments::PaymentMethod,
+        >,
+    ) -> Result<Channel> {
+        let methods: Vec<_> = methods.into_iter().map(Into::into).collect();
+        Ok(
+            svc::set_payment_methods(state(ctx)?, principal(ctx), &code, &methods)
+                .await?
+                .into(),
+        )
+    }
+}
+
+#[derive(Default)]
 pub struct ChannelsQuery;
 
 #[Object]

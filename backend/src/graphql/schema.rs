@@ -6,7 +6,7 @@ use async_graphql::{MergedObject, MergedSubscription, Schema};
 use super::api_keys::{ApiKeysMutation, ApiKeysQuery};
 use super::auth::{AuthMutation, AuthQuery};
 use super::catalog::{CatalogMutation, CatalogQuery};
-use super::channels::ChannelsQuery;
+use super::channels::{ChannelsMutation, ChannelsQuery};
 use super::doc_cache::DocumentCache;
 use super::inventory::{InventoryMutation, InventoryQuery, InventorySubscription};
 use super::limits::{ErrorCodes, ShapeLimits};
@@ -34,6 +34,7 @@ pub struct Mutation(
     ApiKeysMutation,
     AuthMutation,
     CatalogMutation,
+    ChannelsMutation,
     InventoryMutation,
     OrdersMutation,
     PaymentsMutation,

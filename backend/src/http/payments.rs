@@ -12,15 +12,12 @@ use crate::services::payments::{sandbox, webhook};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route(
-        "/webhooks/payments/{provider}",
-        web::post().to(receive),
-    )
-    .service(
-        web::resource("/sandbox/pay/{reference}")
-            .route(web::get().to(sandbox_page))
-            .route(web::post().to(sandbox_submit)),
-    );
+    cfg.route("/webhooks/payments/{provider}", web::post().to(receive))
+        .service(
+            web::resource("/sandbox/pay/{reference}")
+                .route(web::get().to(sandbox_page))
+                .route(web::post().to(sandbox_submit)),
+        );
 }
 
 /// `POST /webhooks/payments/{alipay|wechatpay|card}`.

@@ -3,12 +3,14 @@
 
 use chrono::Utc;
 use entity::channel;
-use sea_orm::{ActiveModelTrait, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::authorize;
-use crate::domain::auth::{Principal, STAFF};
+use crate::domain::auth::{Principal, Role, STAFF};
 use crate::domain::channels::{Channel, ChannelKind, PORTAL_CHANNEL};
+use crate::domain::payments::{PaymentMethod, format_method_list};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -27,6 +29,35 @@ pub async fn by_id(state: &AppState, id: Uuid) -> AppResult<Channel> {
         .by_id(&state.db.conn, id)
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("channel {id} missing")))
+}
+
+/// Sets which payment methods a channel offers (admin). Orders already
+/// placed keep the method they chose.
+pub async fn set_payment_methods(
+    state: &AppState,
+    p: &Principal,
+    code: &str,
+    methods: &[PaymentMethod],
+) -> AppResult<Channel> {
+    authorize(p, &[Role::Admin])?;
+    let code = crate::domain::channels::normalize_code(code);
+    let ch = state
+        .channels
+        .by_code(&state.db.conn, &code)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no channel {code}")))?;
+    let tx = state.db.begin_write().await?;
+    channel::Entity::update_many()
+        .col_expr(
+            channel::Column::PaymentMethods,
+            Expr::value(format_method_list(methods)),
+        )
+        .filter(channel::Column::Id.eq(ch.id))
+        .exec(&*tx)
+        .await?;
+    tx.commit().await?;
+    state.channels.reload(&state.db.conn).await?;
+    by_id(state, ch.id).await
 }
 
 /// An active channel by code, or `None`.

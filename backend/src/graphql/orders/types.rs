@@ -397,7 +397,9 @@ impl Order {
             .iter()
             .map(|p| crate::domain::payments::Ledger::from_events(&p.events))
             .collect();
-        Ok(crate::domain::payments::OrderPaymentSummary::of(ledgers.iter()))
+        Ok(crate::domain::payments::OrderPaymentSummary::of(
+            ledgers.iter(),
+        ))
     }
 }
 

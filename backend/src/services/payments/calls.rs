@@ -10,12 +10,12 @@ use entity::payment_event;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
+use super::provider_of;
 use super::providers::{
     CallError, CallOutcome, CaptureRequest, OpKind, QueryRequest, RefundRequest, VoidRequest,
 };
-use super::settle::{self, record_movement};
+use super::settle::{self, Movement, record_movement};
 use super::store::{self, Appended, NewEvent};
-use super::provider_of;
 use crate::domain::payments::{
     Ledger, Operation, Payment, PaymentEventKind, PaymentEventStatus, operations,
 };
@@ -95,9 +95,8 @@ async fn try_run(state: &AppState, payment_id: Uuid) -> AppResult<()> {
                 provider_reference,
                 amount_minor,
             }) => {
-                let note = (amount_minor != op.amount_minor).then(|| {
-                    format!("provider reported {amount_minor} for {}", op.amount_minor)
-                });
+                let note = (amount_minor != op.amount_minor)
+                    .then(|| format!("provider reported {amount_minor} for {}", op.amount_minor));
                 settle_op(
                     state,
                     &pay,
@@ -109,11 +108,27 @@ async fn try_run(state: &AppState, payment_id: Uuid) -> AppResult<()> {
                 .await?;
             }
             Ok(CallOutcome::Failed { reason }) => {
-                settle_op(state, &pay, &op, PaymentEventStatus::Failed, None, Some(reason)).await?;
+                settle_op(
+                    state,
+                    &pay,
+                    &op,
+                    PaymentEventStatus::Failed,
+                    None,
+                    Some(reason),
+                )
+                .await?;
             }
             Ok(CallOutcome::Pending { .. }) => {}
             Err(CallError::Rejected(reason)) => {
-                settle_op(state, &pay, &op, PaymentEventStatus::Failed, None, Some(reason)).await?;
+                settle_op(
+                    state,
+                    &pay,
+                    &op,
+                    PaymentEventStatus::Failed,
+                    None,
+                    Some(reason),
+                )
+                .await?;
             }
             Err(CallError::Unknown(reason)) => {
                 tracing::warn!(payment = %pay.id, op = %op.op_key, %reason,
@@ -208,7 +223,19 @@ async fn settle_op(
     .await?;
     let after = if appended == Appended::Added {
         if op.amount_minor > 0 || status == PaymentEventStatus::Failed {
-            record_movement(&*tx, &row, &p, op.kind, status, op.amount_minor, &actor, now).await?;
+            record_movement(
+                &*tx,
+                &row,
+                &p,
+                Movement {
+                    kind: op.kind,
+                    status,
+                    amount: op.amount_minor,
+                },
+                &actor,
+                now,
+            )
+            .await?;
         }
         settle::settle_order(&*tx, row.id, &actor, now).await?
     } else {

@@ -10,7 +10,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use uuid::Uuid;
 
 use super::providers::CreateRequest;
-use super::settle::{self, AfterCommit, record_movement};
+use super::settle::{self, AfterCommit, Movement, record_movement};
 use super::store::{self, Appended, NewEvent};
 use super::{calls, provider_of};
 use crate::domain::auth::Principal;
@@ -62,11 +62,7 @@ fn require_finance(p: &Principal) -> AppResult<()> {
     Ok(())
 }
 
-async fn offered(
-    db: &impl ConnectionTrait,
-    channel_id: Uuid,
-    m: PaymentMethod,
-) -> AppResult<()> {
+async fn offered(db: &impl ConnectionTrait, channel_id: Uuid, m: PaymentMethod) -> AppResult<()> {
     let ch = channel::Entity::find_by_id(channel_id)
         .one(db)
         .await?
@@ -131,11 +127,7 @@ pub async fn start_payment(
         Some((pay, _)) => pay.clone(),
         None => {
             let id = Uuid::now_v7();
-            let reference = format!(
-                "{}P{}",
-                row.number.replace('-', ""),
-                ledgers.len() + 1
-            );
+            let reference = format!("{}P{}", row.number.replace('-', ""), ledgers.len() + 1);
             payment::Entity::insert(payment::ActiveModel {
                 id: Set(id),
                 order_id: Set(o.id),
@@ -205,7 +197,9 @@ pub async fn start_payment(
             idempotency_key: format!("create:{}", payment.id),
         })
         .await
-        .map_err(|e| AppError::Unavailable(anyhow::anyhow!("the payment provider did not answer: {e}")))?;
+        .map_err(|e| {
+            AppError::Unavailable(anyhow::anyhow!("the payment provider did not answer: {e}"))
+        })?;
     let tx = state.db.begin_write().await?;
     payment::Entity::update_many()
         .col_expr(
@@ -255,11 +249,15 @@ async fn confirm_unpaid(
     order_event::Entity::insert(order_event::ActiveModel {
         id: NotSet,
         order_id: Set(row.id),
-        kind: Set(crate::domain::orders::EventKind::StatusChanged.as_str().into()),
+        kind: Set(crate::domain::orders::EventKind::StatusChanged
+            .as_str()
+            .into()),
         from_status: Set(Some(OrderStatus::PendingPayment.as_str().into())),
         to_status: Set(to.as_str().into()),
         actor: Set(p.actor()),
-        note: Set(Some("cash on delivery: paid when the courier remits".into())),
+        note: Set(Some(
+            "cash on delivery: paid when the courier remits".into(),
+        )),
         at: Set(now),
     })
     .exec_without_returning(db)
@@ -350,7 +348,10 @@ async fn move_money(
         }
         PaymentEventKind::Void => rules::check_void(&ledger).map_err(refused)?,
         PaymentEventKind::Authorize => {
-            return Err(AppError::invalid("kind", "authorizations come from the provider"));
+            return Err(AppError::invalid(
+                "kind",
+                "authorizations come from the provider",
+            ));
         }
     };
     let actor = p.actor();
@@ -370,8 +371,19 @@ async fn move_money(
         now,
     )
     .await?;
-    record_movement(&*tx, &row, &pay, kind, PaymentEventStatus::Requested, amount, &actor, now)
-        .await?;
+    record_movement(
+        &*tx,
+        &row,
+        &pay,
+        Movement {
+            kind,
+            status: PaymentEventStatus::Requested,
+            amount,
+        },
+        &actor,
+        now,
+    )
+    .await?;
     if pay.method.is_manual() {
         // No provider: finance pays cash or a transfer back by hand.
         store::append(
@@ -390,8 +402,19 @@ async fn move_money(
             now,
         )
         .await?;
-        record_movement(&*tx, &row, &pay, kind, PaymentEventStatus::Succeeded, amount, &actor, now)
-            .await?;
+        record_movement(
+            &*tx,
+            &row,
+            &pay,
+            Movement {
+                kind,
+                status: PaymentEventStatus::Succeeded,
+                amount,
+            },
+            &actor,
+            now,
+        )
+        .await?;
     }
     let after = settle::settle_order(&*tx, row.id, &actor, now).await?;
     tx.commit().await?;
@@ -416,7 +439,16 @@ pub async fn capture_payment(
     amount: i64,
     key: &str,
 ) -> AppResult<Payment> {
-    move_money(state, p, payment_id, PaymentEventKind::Capture, Some(amount), key, None).await
+    move_money(
+        state,
+        p,
+        payment_id,
+        PaymentEventKind::Capture,
+        Some(amount),
+        key,
+        None,
+    )
+    .await
 }
 
 /// Releases what is authorized and not captured.
@@ -426,7 +458,16 @@ pub async fn void_payment(
     payment_id: Uuid,
     key: &str,
 ) -> AppResult<Payment> {
-    move_money(state, p, payment_id, PaymentEventKind::Void, None, key, None).await
+    move_money(
+        state,
+        p,
+        payment_id,
+        PaymentEventKind::Void,
+        None,
+        key,
+        None,
+    )
+    .await
 }
 
 /// Refunds `amount` of what was captured and is not refunded or being
@@ -479,7 +520,10 @@ pub async fn record_manual_payment(
     }
     let reference = reference.trim();
     if reference.is_empty() || reference.chars().count() > 100 {
-        return Err(AppError::invalid("reference", "must be 1 to 100 characters"));
+        return Err(AppError::invalid(
+            "reference",
+            "must be 1 to 100 characters",
+        ));
     }
     if amount <= 0 {
         return Err(AppError::invalid(
@@ -528,9 +572,9 @@ pub async fn record_manual_payment(
             settle::money_text(amount, &row.currency)
         )));
     }
-    let existing = ledgers.iter().find(|(pay, l)| {
-        pay.method == method && l.captured == 0 && !l.closed
-    });
+    let existing = ledgers
+        .iter()
+        .find(|(pay, l)| pay.method == method && l.captured == 0 && !l.closed);
     let payment_id = match existing {
         Some((pay, _)) => pay.id,
         None => {
@@ -582,9 +626,11 @@ pub async fn record_manual_payment(
             &*tx,
             &row,
             &pay,
-            PaymentEventKind::Capture,
-            PaymentEventStatus::Succeeded,
-            amount,
+            Movement {
+                kind: PaymentEventKind::Capture,
+                status: PaymentEventStatus::Succeeded,
+                amount,
+            },
             &actor,
             now,
         )

@@ -5,9 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use entity::{order, payment};
-use sea_orm::{
-    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use super::store;
@@ -99,11 +97,16 @@ pub async fn list_payments(
                 .await?;
             let has_next = rows.len() as u64 > first;
             let rows: Vec<_> = rows.into_iter().take(first as usize).collect();
-            (store::with_events(&state.db.conn, rows).await?, total, has_next)
+            (
+                store::with_events(&state.db.conn, rows).await?,
+                total,
+                has_next,
+            )
         }
         Some(status) => {
-            let all = store::with_events(&state.db.conn, q.limit(10_000).all(&state.db.conn).await?)
-                .await?;
+            let all =
+                store::with_events(&state.db.conn, q.limit(10_000).all(&state.db.conn).await?)
+                    .await?;
             let matching: Vec<Payment> = all
                 .into_iter()
                 .filter(|p| Ledger::from_events(&p.events).status(p.amount_minor) == status)
@@ -115,7 +118,11 @@ pub async fn list_payments(
                 .take(first as usize + 1)
                 .collect();
             let has_next = page.len() as u64 > first;
-            (page.into_iter().take(first as usize).collect(), total, has_next)
+            (
+                page.into_iter().take(first as usize).collect(),
+                total,
+                has_next,
+            )
         }
     };
     let order_ids: Vec<Uuid> = rows.iter().map(|p| p.order_id).collect();

@@ -18,8 +18,8 @@ use rand::distr::Alphanumeric;
 
 use super::providers::{
     CallError, CallOutcome, CaptureRequest, CreateRequest, CreateResponse, Gateway, Provider,
-    Providers, QueryRequest, RefundNotice, RefundOutcome, RefundRequest, SandboxNotice,
-    ProviderEvent, VoidRequest,
+    ProviderEvent, Providers, QueryRequest, RefundNotice, RefundOutcome, RefundRequest,
+    SandboxNotice, VoidRequest,
 };
 use super::{provider_of, store};
 use crate::domain::payments::PaymentMethod;
@@ -36,7 +36,9 @@ fn random(n: usize) -> String {
 
 fn digits(n: usize) -> String {
     let mut r = rand::rng();
-    (0..n).map(|_| char::from(b'0' + r.random_range(0..10u8))).collect()
+    (0..n)
+        .map(|_| char::from(b'0' + r.random_range(0..10u8)))
+        .collect()
 }
 
 /// What the sandbox needs to reach our webhook.
@@ -111,7 +113,8 @@ impl SandboxGateway {
             return Ok((outcome.clone(), false));
         }
         let outcome = f(&mut b)?;
-        b.calls.insert(key.to_string(), (fingerprint, outcome.clone()));
+        b.calls
+            .insert(key.to_string(), (fingerprint, outcome.clone()));
         Ok((outcome, true))
     }
 
@@ -164,7 +167,10 @@ async fn deliver(
             tokio::time::sleep(Duration::from_millis(500 * 2u64.pow(attempt - 1))).await;
         }
         // Signed at send time, as a provider does on each retry.
-        let signed = match providers.sandbox_request(provider, notice, Utc::now()).await {
+        let signed = match providers
+            .sandbox_request(provider, notice, Utc::now())
+            .await
+        {
             Ok(s) => s,
             Err(e) => {
                 tracing::warn!(%provider, error = %e, "sandbox cannot sign notifications");
@@ -207,15 +213,19 @@ impl Gateway for SandboxGateway {
                 Provider::Alipay | Provider::WechatPay => None,
             };
             let mut b = self.books();
-            let trade = b.trades.entry(req.reference.clone()).or_insert_with(|| Trade {
-                provider: Some(req.provider),
-                provider_reference: provider_reference.clone().unwrap_or_default(),
-                total_minor: req.amount_minor,
-                currency: req.currency.clone(),
-                captured: 0,
-                refunded: 0,
-            });
-            let pr = (!trade.provider_reference.is_empty()).then(|| trade.provider_reference.clone());
+            let trade = b
+                .trades
+                .entry(req.reference.clone())
+                .or_insert_with(|| Trade {
+                    provider: Some(req.provider),
+                    provider_reference: provider_reference.clone().unwrap_or_default(),
+                    total_minor: req.amount_minor,
+                    currency: req.currency.clone(),
+                    captured: 0,
+                    refunded: 0,
+                });
+            let pr =
+                (!trade.provider_reference.is_empty()).then(|| trade.provider_reference.clone());
             let base = self
                 .link
                 .get()
@@ -244,17 +254,17 @@ impl Gateway for SandboxGateway {
                     amount_minor: req.amount_minor,
                 })
             })?;
-            if let (true, Some(t)) = (fresh, trade) {
-                if t.provider == Some(Provider::Card) {
-                    self.announce(
-                        Provider::Card,
-                        &req.reference,
-                        &t,
-                        ProviderEvent::Captured {
-                            received_minor: t.captured,
-                        },
-                    );
-                }
+            if let (true, Some(t)) = (fresh, trade)
+                && t.provider == Some(Provider::Card)
+            {
+                self.announce(
+                    Provider::Card,
+                    &req.reference,
+                    &t,
+                    ProviderEvent::Captured {
+                        received_minor: t.captured,
+                    },
+                );
             }
             Ok(outcome)
         })
@@ -271,10 +281,10 @@ impl Gateway for SandboxGateway {
                     amount_minor: 0,
                 })
             })?;
-            if let (true, Some(t)) = (fresh, trade) {
-                if t.provider == Some(Provider::Card) {
-                    self.announce(Provider::Card, &req.reference, &t, ProviderEvent::Canceled);
-                }
+            if let (true, Some(t)) = (fresh, trade)
+                && t.provider == Some(Provider::Card)
+            {
+                self.announce(Provider::Card, &req.reference, &t, ProviderEvent::Canceled);
             }
             Ok(outcome)
         })
@@ -317,12 +327,22 @@ impl Gateway for SandboxGateway {
                     outcome: RefundOutcome::Succeeded,
                 };
                 if t.provider == Some(Provider::Card) {
-                    self.announce(Provider::Card, &req.reference, &t, ProviderEvent::Refunds(vec![notice]));
+                    self.announce(
+                        Provider::Card,
+                        &req.reference,
+                        &t,
+                        ProviderEvent::Refunds(vec![notice]),
+                    );
                 } else if wechat {
                     if t.provider_reference.is_empty() {
                         t.provider_reference = req.provider_reference.clone().unwrap_or_default();
                     }
-                    self.announce(Provider::WechatPay, &req.reference, &t, ProviderEvent::Refunds(vec![notice]));
+                    self.announce(
+                        Provider::WechatPay,
+                        &req.reference,
+                        &t,
+                        ProviderEvent::Refunds(vec![notice]),
+                    );
                 }
             }
             Ok(outcome)
@@ -403,7 +423,9 @@ pub async fn pay(state: &AppState, reference: &str) -> AppResult<String> {
     }
     let sandbox = &state.payments.sandbox;
     let Some(link) = sandbox.link.get() else {
-        return Err(AppError::Unavailable(anyhow::anyhow!("the payment sandbox is not running")));
+        return Err(AppError::Unavailable(anyhow::anyhow!(
+            "the payment sandbox is not running"
+        )));
     };
     let trade = {
         let mut b = sandbox.books();
@@ -451,9 +473,12 @@ pub async fn pay(state: &AppState, reference: &str) -> AppResult<String> {
     let chaos = link.providers.settings().chaos;
     if chaos && p.provider == Provider::Alipay {
         // TRADE_FINISHED for the same trade, delivered before the success.
-        notices.insert(0, make(ProviderEvent::Paid {
-            amount_minor: p.amount_minor,
-        }));
+        notices.insert(
+            0,
+            make(ProviderEvent::Paid {
+                amount_minor: p.amount_minor,
+            }),
+        );
     }
     let first = notices.remove(0);
     let delivered = deliver(

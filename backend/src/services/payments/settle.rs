@@ -47,16 +47,27 @@ pub(crate) fn money_text(minor: i64, currency: &str) -> String {
 }
 
 /// Appends a timeline entry for a money movement and its outbox row.
+/// One money movement to put on the timeline.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Movement {
+    pub kind: PaymentEventKind,
+    pub status: PaymentEventStatus,
+    pub amount: i64,
+}
+
 pub(crate) async fn record_movement(
     db: &impl ConnectionTrait,
     o: &order::Model,
     p: &Payment,
-    kind: PaymentEventKind,
-    status: PaymentEventStatus,
-    amount: i64,
+    m: Movement,
     actor: &str,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
+    let Movement {
+        kind,
+        status,
+        amount,
+    } = m;
     let verb = match (kind, status) {
         (PaymentEventKind::Authorize, PaymentEventStatus::Succeeded) => "authorized",
         (PaymentEventKind::Capture, PaymentEventStatus::Succeeded) => "captured",
@@ -247,8 +258,19 @@ async fn reverse(
                 continue;
             }
             if amount > 0 {
-                record_movement(db, o, &p, kind, PaymentEventStatus::Requested, amount, actor, now)
-                    .await?;
+                record_movement(
+                    db,
+                    o,
+                    &p,
+                    Movement {
+                        kind,
+                        status: PaymentEventStatus::Requested,
+                        amount,
+                    },
+                    actor,
+                    now,
+                )
+                .await?;
             }
             if manual {
                 // Cash and transfers go back by hand: finance pays out and

@@ -44,7 +44,8 @@ pub(crate) fn payment_from_row(
     events: Vec<payment_event::Model>,
 ) -> AppResult<Payment> {
     Ok(Payment {
-        method: PaymentMethod::parse(&p.method).ok_or_else(|| corrupt("method", &p.method, p.id))?,
+        method: PaymentMethod::parse(&p.method)
+            .ok_or_else(|| corrupt("method", &p.method, p.id))?,
         events: events
             .into_iter()
             .map(event_from_row)
@@ -102,7 +103,10 @@ pub(crate) async fn with_events(
         .collect()
 }
 
-pub(crate) async fn payment_by_id(db: &impl ConnectionTrait, id: Uuid) -> AppResult<Option<Payment>> {
+pub(crate) async fn payment_by_id(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> AppResult<Option<Payment>> {
     let Some(row) = payment::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);
     };
@@ -111,11 +115,14 @@ pub(crate) async fn payment_by_id(db: &impl ConnectionTrait, id: Uuid) -> AppRes
 
 /// Takes the order row's lock (and returns it as it is now, after any
 /// concurrent command that held the lock has committed).
-pub(crate) async fn lock_order(db: &impl ConnectionTrait, order_id: Uuid) -> AppResult<order::Model> {
+pub(crate) async fn lock_order(
+    db: &impl ConnectionTrait,
+    order_id: Uuid,
+) -> AppResult<order::Model> {
     order::Entity::update_many()
         .col_expr(
             order::Column::UpdatedAt,
-            Expr::col(order::Column::UpdatedAt).into(),
+            Expr::col(order::Column::UpdatedAt),
         )
         .filter(order::Column::Id.eq(order_id))
         .exec(db)
@@ -271,14 +278,13 @@ pub(crate) async fn find_by_reference(
     reference: Option<&str>,
     provider_reference: Option<&str>,
 ) -> AppResult<Option<payment::Model>> {
-    if let Some(r) = reference {
-        if let Some(p) = payment::Entity::find()
+    if let Some(r) = reference
+        && let Some(p) = payment::Entity::find()
             .filter(payment::Column::Reference.eq(r))
             .first(db)
             .await?
-        {
-            return Ok(Some(p));
-        }
+    {
+        return Ok(Some(p));
     }
     if let Some(r) = provider_reference {
         return Ok(payment::Entity::find()

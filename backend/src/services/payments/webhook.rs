@@ -9,12 +9,10 @@
 use chrono::Utc;
 use entity::{payment, webhook_inbox};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveValue::NotSet, ColumnTrait, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveValue::NotSet, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use super::providers::{Notification, Provider, ProviderEvent, RefundOutcome};
-use super::settle::{self, record_movement};
+use super::settle::{self, Movement, record_movement};
 use super::store::{self, Appended, NewEvent};
 use super::{calls, provider_of};
 use crate::db::FirstRow;
@@ -94,21 +92,21 @@ async fn apply(state: &AppState, n: &Notification) -> AppResult<WebhookOutcome> 
             row.reference, n.provider
         )));
     }
-    if let Some(total) = n.total_minor {
-        if total != row.amount_minor {
-            return Ok(WebhookOutcome::Refused(format!(
-                "amount {total} does not match payment {} of {}",
-                row.reference, row.amount_minor
-            )));
-        }
+    if let Some(total) = n.total_minor
+        && total != row.amount_minor
+    {
+        return Ok(WebhookOutcome::Refused(format!(
+            "amount {total} does not match payment {} of {}",
+            row.reference, row.amount_minor
+        )));
     }
-    if let Some(cur) = &n.currency {
-        if !cur.eq_ignore_ascii_case(&row.currency) {
-            return Ok(WebhookOutcome::Refused(format!(
-                "currency {cur} does not match payment {} in {}",
-                row.reference, row.currency
-            )));
-        }
+    if let Some(cur) = &n.currency
+        && !cur.eq_ignore_ascii_case(&row.currency)
+    {
+        return Ok(WebhookOutcome::Refused(format!(
+            "currency {cur} does not match payment {} in {}",
+            row.reference, row.currency
+        )));
     }
     let now = Utc::now();
     let tx = state.db.begin_write().await?;
@@ -130,8 +128,19 @@ async fn apply(state: &AppState, n: &Notification) -> AppResult<WebhookOutcome> 
         match store::append(&*tx, &mut pay, e, now).await {
             Ok(Appended::Added) => {
                 if amount > 0 || status == S::Failed {
-                    record_movement(&*tx, &order_row, &pay, kind, status, amount, "system", now)
-                        .await?;
+                    record_movement(
+                        &*tx,
+                        &order_row,
+                        &pay,
+                        Movement {
+                            kind,
+                            status,
+                            amount,
+                        },
+                        "system",
+                        now,
+                    )
+                    .await?;
                 }
                 done.push(format!("{} {} {amount}", kind.as_str(), status.as_str()));
             }
@@ -142,14 +151,14 @@ async fn apply(state: &AppState, n: &Notification) -> AppResult<WebhookOutcome> 
             Err(e) => return Err(e),
         }
     }
-    if pay.provider_reference.is_none() {
-        if let Some(r) = &n.provider_reference {
-            payment::Entity::update_many()
-                .col_expr(payment::Column::ProviderReference, Expr::value(r.clone()))
-                .filter(payment::Column::Id.eq(pay.id))
-                .exec(&*tx)
-                .await?;
-        }
+    if pay.provider_reference.is_none()
+        && let Some(r) = &n.provider_reference
+    {
+        payment::Entity::update_many()
+            .col_expr(payment::Column::ProviderReference, Expr::value(r.clone()))
+            .filter(payment::Column::Id.eq(pay.id))
+            .exec(&*tx)
+            .await?;
     }
     let summary = if done.is_empty() {
         "no change".to_string()
@@ -193,7 +202,14 @@ fn is_unique_violation(e: &sea_orm::DbErr) -> bool {
     text.contains("unique") || text.contains("duplicate key")
 }
 
-fn event(kind: K, status: S, amount: i64, op_key: String, r: Option<String>, n: &Notification) -> NewEvent {
+fn event(
+    kind: K,
+    status: S,
+    amount: i64,
+    op_key: String,
+    r: Option<String>,
+    n: &Notification,
+) -> NewEvent {
     NewEvent {
         kind,
         status,
@@ -217,12 +233,26 @@ fn cumulative(pay: &Payment, n: &Notification, kind: K, mut extra: i64, out: &mu
         }
         if op.kind == kind && op.state == S::Requested && op.amount_minor <= extra {
             extra -= op.amount_minor;
-            out.push(event(kind, S::Succeeded, op.amount_minor, op.op_key, None, n));
+            out.push(event(
+                kind,
+                S::Succeeded,
+                op.amount_minor,
+                op.op_key,
+                None,
+                n,
+            ));
         }
     }
     if extra > 0 {
         let prefix = kind.as_str().to_ascii_lowercase();
-        out.push(event(kind, S::Succeeded, extra, format!("{prefix}:{}", n.id), None, n));
+        out.push(event(
+            kind,
+            S::Succeeded,
+            extra,
+            format!("{prefix}:{}", n.id),
+            None,
+            n,
+        ));
     }
 }
 
@@ -246,7 +276,14 @@ fn plan(pay: &Payment, n: &Notification) -> Vec<NewEvent> {
         )),
         ProviderEvent::Closed => {
             if l.captured == 0 && l.open_authorization() == 0 {
-                out.push(event(K::Void, S::Succeeded, 0, format!("close:{}", pay.id), None, n));
+                out.push(event(
+                    K::Void,
+                    S::Succeeded,
+                    0,
+                    format!("close:{}", pay.id),
+                    None,
+                    n,
+                ));
             }
         }
         ProviderEvent::Authorized { capturable_minor } => {
@@ -270,13 +307,34 @@ fn plan(pay: &Payment, n: &Notification) -> Vec<NewEvent> {
             for op in operations(&pay.events) {
                 if op.kind == K::Void && op.state == S::Requested {
                     open -= op.amount_minor;
-                    out.push(event(K::Void, S::Succeeded, op.amount_minor, op.op_key, None, n));
+                    out.push(event(
+                        K::Void,
+                        S::Succeeded,
+                        op.amount_minor,
+                        op.op_key,
+                        None,
+                        n,
+                    ));
                 }
             }
             if open > 0 {
-                out.push(event(K::Void, S::Succeeded, open, format!("void:{}", n.id), None, n));
+                out.push(event(
+                    K::Void,
+                    S::Succeeded,
+                    open,
+                    format!("void:{}", n.id),
+                    None,
+                    n,
+                ));
             } else if out.is_empty() && l.captured == 0 && !l.closed {
-                out.push(event(K::Void, S::Succeeded, 0, format!("close:{}", pay.id), None, n));
+                out.push(event(
+                    K::Void,
+                    S::Succeeded,
+                    0,
+                    format!("close:{}", pay.id),
+                    None,
+                    n,
+                ));
             }
         }
         ProviderEvent::Refunds(list) => {
@@ -317,10 +375,10 @@ fn plan(pay: &Payment, n: &Notification) -> Vec<NewEvent> {
         } => {
             let extra = total_minor - l.refunded;
             let ops = operations(&pay.events);
-            match our_key
-                .as_ref()
-                .and_then(|k| ops.iter().find(|op| &op.op_key == k && op.state == S::Requested))
-            {
+            match our_key.as_ref().and_then(|k| {
+                ops.iter()
+                    .find(|op| &op.op_key == k && op.state == S::Requested)
+            }) {
                 Some(op) if op.amount_minor == extra => out.push(event(
                     K::Refund,
                     S::Succeeded,

@@ -92,10 +92,10 @@ pub struct ProviderSettings {
     pub chaos: bool,
 }
 
-/// Whether this build's HTTP client speaks TLS. reqwest is built without a
-/// TLS backend (enabling `rustls-tls` would add hyper-rustls and
-/// tokio-rustls), so gateway URLs must be `http://` (e.g. a TLS egress proxy).
-const GATEWAY_TLS: bool = false;
+/// Whether this build's HTTP client speaks TLS: the backend builds reqwest
+/// with `rustls-tls` (rustls and ring are in the tree already; it adds
+/// hyper-rustls and tokio-rustls), so real gateways are reached over https.
+const GATEWAY_TLS: bool = true;
 
 fn invalid(key: &'static str, reason: impl Into<String>) -> ConfigError {
     ConfigError::Invalid {
