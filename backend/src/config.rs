@@ -27,6 +27,8 @@ pub struct Config {
     /// `None`: generate one and keep it in the data dir (development only).
     pub jwt_secret: Option<String>,
     pub seed_demo: bool,
+    /// With the demo data, also demo orders paid each way.
+    pub seed_demo_orders: bool,
     pub site_root: PathBuf,
     pub log: String,
     /// HTTP worker threads; 0 means one per CPU core.
@@ -245,6 +247,11 @@ impl Config {
             db_timeout_secs,
             jwt_secret,
             seed_demo: parse_bool(&get("OMS_SEED_DEMO"), "OMS_SEED_DEMO", true)?,
+            seed_demo_orders: parse_bool(
+                &get("OMS_SEED_DEMO_ORDERS"),
+                "OMS_SEED_DEMO_ORDERS",
+                true,
+            )?,
             site_root: PathBuf::from(
                 get("OMS_SITE_ROOT").unwrap_or_else(|| "./target/site".into()),
             ),

@@ -207,6 +207,8 @@ impl TestAppBuilder {
             .env("OMS_BIND", "127.0.0.1:0")
             .env("OMS_DATA_DIR", data_dir.path())
             .env("OMS_SEED_DEMO", "true")
+            // Tests count orders and stock: no demo orders.
+            .env("OMS_SEED_DEMO_ORDERS", "false")
             .env("OMS_LOG", "warn")
             .env(
                 "OMS_SITE_ROOT",

@@ -295,6 +295,15 @@ pub struct PaymentSession {
     pub payment: Payment,
 }
 
+/// A line of the order to refund.
+#[derive(InputObject)]
+pub struct RefundLineInput {
+    /// The line's SKU.
+    pub sku: String,
+    /// Units to refund, at most the units ordered.
+    pub quantity: i64,
+}
+
 /// Finance filters, combined with AND.
 #[derive(InputObject, Default)]
 pub struct PaymentFilter {
@@ -475,25 +484,44 @@ impl PaymentsMutation {
     }
 
     /// Refunds part or all of what was captured and is not refunded or
-    /// being refunded (finance, admin).
+    /// being refunded (finance, admin): an amount, or lines of the order at
+    /// the prices it was placed at (give one of the two).
     async fn refund_payment(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The payment to refund.")] payment_id: ID,
-        #[graphql(desc = "Amount in minor units, at most what is refundable.")] amount: i64,
+        #[graphql(desc = "Amount in minor units, at most what is refundable.")] amount: Option<i64>,
+        #[graphql(desc = "Lines to refund instead of an amount.")] lines: Option<
+            Vec<RefundLineInput>,
+        >,
         #[graphql(desc = "Why (shown on the timeline), 1 to 500 characters.")] reason: String,
         #[graphql(desc = "Unique per refund, 8 to 100 characters; reuse it to retry.")]
         idempotency_key: String,
     ) -> Result<Payment> {
-        let p = svc::refund_payment(
-            state(ctx)?,
-            principal(ctx),
-            parse_payment_id(&payment_id)?,
-            amount,
-            &reason,
-            &idempotency_key,
-        )
-        .await?;
+        let (st, p) = (state(ctx)?, principal(ctx));
+        let id = parse_payment_id(&payment_id)?;
+        let (amount, reason) = match (amount, lines) {
+            (Some(a), None) => (a, reason),
+            (None, Some(lines)) => {
+                let lines: Vec<svc::RefundLine> = lines
+                    .into_iter()
+                    .map(|l| svc::RefundLine {
+                        sku: l.sku,
+                        quantity: l.quantity,
+                    })
+                    .collect();
+                let (a, what) = svc::refund_lines_amount(st, p, id, &lines).await?;
+                (a, format!("{} ({what})", reason.trim()))
+            }
+            _ => {
+                return Err(AppError::invalid(
+                    "amount",
+                    "give either an amount or lines, not both",
+                )
+                .into());
+            }
+        };
+        let p = svc::refund_payment(st, p, id, amount, &reason, &idempotency_key).await?;
         Ok(Payment {
             payment: p,
             order_number: None,

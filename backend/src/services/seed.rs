@@ -145,6 +145,9 @@ pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
         return Ok(false);
     }
     seed_demo(state).await?;
+    if state.config.seed_demo_orders {
+        crate::services::demo_orders::seed_demo_orders(state).await?;
+    }
     Ok(true)
 }
 

@@ -206,6 +206,7 @@ impl Server {
             .env("OMS_BIND", "127.0.0.1:0")
             .env("OMS_DATA_DIR", &ws.dir)
             .env("OMS_SEED_DEMO", "true")
+            .env("OMS_SEED_DEMO_ORDERS", "false")
             .env("OMS_LOG", "warn")
             .env("OMS_SITE_ROOT", ws.dir.join("site"))
             .stdin(Stdio::null())

@@ -496,6 +496,62 @@ pub async fn refund_payment(
     .await
 }
 
+/// A line of the order to refund: which SKU and how many units.
+#[derive(Clone, Debug)]
+pub struct RefundLine {
+    pub sku: String,
+    pub quantity: i64,
+}
+
+/// What refunding these lines of the payment's order comes to, at the
+/// prices the order was placed at, and a note naming them. Each SKU must be
+/// on the order, at most as many units as were ordered.
+pub async fn refund_lines_amount(
+    state: &AppState,
+    p: &Principal,
+    payment_id: Uuid,
+    lines: &[RefundLine],
+) -> AppResult<(i64, String)> {
+    require_finance(p)?;
+    if lines.is_empty() {
+        return Err(AppError::invalid("lines", "name at least one line"));
+    }
+    let (pay, _) = visible_payment(state, p, payment_id).await?;
+    let ordered = crate::services::orders::lines_for(state, &[pay.order_id])
+        .await?
+        .remove(&pay.order_id)
+        .unwrap_or_default();
+    let mut total: i64 = 0;
+    let mut parts = Vec::new();
+    for l in lines {
+        let sku = l.sku.trim().to_ascii_uppercase();
+        let Some(line) = ordered.iter().find(|o| o.sku == sku) else {
+            return Err(AppError::invalid(
+                "lines",
+                format!("{sku} is not on this order"),
+            ));
+        };
+        if l.quantity <= 0 || l.quantity > line.quantity {
+            return Err(AppError::invalid(
+                "lines",
+                format!(
+                    "{sku}: quantity must be 1 to {} (units ordered)",
+                    line.quantity
+                ),
+            ));
+        }
+        let amount = line
+            .unit_price
+            .minor()
+            .checked_mul(l.quantity)
+            .and_then(|a| total.checked_add(a))
+            .ok_or_else(|| AppError::invalid("lines", "amount too large"))?;
+        total = amount;
+        parts.push(format!("{sku} x{}", l.quantity));
+    }
+    Ok((total, parts.join(", ")))
+}
+
 /// Finance records money that did not come through a provider: a courier's
 /// cash-on-delivery remittance or a bank transfer, with its reference.
 pub async fn record_manual_payment(

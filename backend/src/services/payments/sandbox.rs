@@ -64,6 +64,8 @@ struct Books {
     /// Answers by idempotency key, with what was asked (a key reused for
     /// another request is refused, as Stripe does).
     calls: HashMap<String, (String, CallOutcome)>,
+    /// How asynchronous operations (WeChat Pay refunds) end, for `query`.
+    settled: HashMap<String, CallOutcome>,
     trades: HashMap<String, Trade>,
 }
 
@@ -308,6 +310,15 @@ impl Gateway for SandboxGateway {
                 t.refunded += req.amount_minor;
                 trade = Some(t.clone());
                 // WeChat Pay refunds are processed asynchronously.
+                if wechat {
+                    b.settled.insert(
+                        req.idempotency_key.clone(),
+                        CallOutcome::Succeeded {
+                            provider_reference: Some(refund_id.clone()),
+                            amount_minor: req.amount_minor,
+                        },
+                    );
+                }
                 Ok(if wechat {
                     CallOutcome::Pending {
                         provider_reference: Some(refund_id.clone()),
@@ -351,13 +362,12 @@ impl Gateway for SandboxGateway {
 
     fn query<'a>(&'a self, req: &'a QueryRequest) -> BoxFuture<'a, Result<CallOutcome, CallError>> {
         Box::pin(async move {
-            match self.books().calls.get(&req.idempotency_key) {
-                // WeChat: a refund that was processing has finished by now.
-                Some((_, CallOutcome::Pending { provider_reference })) => {
-                    Ok(CallOutcome::Pending {
-                        provider_reference: provider_reference.clone(),
-                    })
-                }
+            let b = self.books();
+            // A refund that was processing (WeChat Pay) has finished by now.
+            if let Some(done) = b.settled.get(&req.idempotency_key) {
+                return Ok(done.clone());
+            }
+            match b.calls.get(&req.idempotency_key) {
                 Some((_, outcome)) => Ok(outcome.clone()),
                 None => Err(CallError::Rejected(format!(
                     "no operation {}",
