@@ -377,3 +377,246 @@ fn money_amounts_convert_to_minor_units() {
     assert_eq!(minor(&json!("8.5")), 850);
     assert_eq!(minor(&json!("0")), 0);
 }
+
+/// The payment fields the payment tests read.
+pub const PAYMENT_FIELDS: &str = "id method status reference providerReference redirectUrl orderNumber \
+    amount { amount currencyCode } authorized { amount } captured { amount } refunded { amount } \
+    capturable { amount } refundable { amount } expiresAt \
+    events { kind status amount { amount } providerReference note actor { kind role } }";
+
+/// What the order says about its payment (status, amount due, payments).
+pub const ORDER_PAYMENT_FIELDS: &str = "number status paymentStatus paymentMethod \
+    total { amount } amountDue { amount } \
+    events { type from to actor { kind role } note } \
+    allocations { sku quantity held warehouse { code } }";
+
+/// `order(number)` with its payment fields and payments, panicking on errors.
+pub async fn order_payments(app: &TestApp, token: &str, number: &str) -> Value {
+    let resp = app
+        .gql_as(
+            token,
+            &format!(
+                "query($n: String!) {{ order(number: $n) {{ {ORDER_PAYMENT_FIELDS} payments {{ {PAYMENT_FIELDS} }} }} }}"
+            ),
+            json!({ "n": number }),
+        )
+        .await;
+    assert_ok(&resp)["order"].clone()
+}
+
+/// `order(number).amountDue` in minor units.
+pub async fn amount_due(app: &TestApp, token: &str, number: &str) -> i64 {
+    let resp = app
+        .gql_as(
+            token,
+            "query($n: String!) { order(number: $n) { amountDue { amount } } }",
+            json!({ "n": number }),
+        )
+        .await;
+    minor(&assert_ok(&resp)["order"]["amountDue"]["amount"])
+}
+
+/// The raw `recordManualPayment` response.
+pub async fn record_manual_raw(
+    app: &TestApp,
+    token: &str,
+    number: &str,
+    method: &str,
+    amount: i64,
+    reference: &str,
+    key: &str,
+) -> Value {
+    app.gql_as(
+        token,
+        &format!(
+            "mutation($n: String!, $m: PaymentMethod!, $a: Int!, $r: String!, $k: String!) {{ \
+             recordManualPayment(orderNumber: $n, method: $m, amount: $a, reference: $r, idempotencyKey: $k) {{ {PAYMENT_FIELDS} }} }}"
+        ),
+        json!({ "n": number, "m": method, "a": amount, "r": reference, "k": key }),
+    )
+    .await
+}
+
+/// Pays what the order owes the way finance records a bank transfer (with
+/// the given finance or admin token), and returns the payment. The order
+/// moves from PENDING_PAYMENT to CONFIRMED as paying is how it gets there.
+pub async fn pay_order_as(app: &TestApp, finance: &str, number: &str) -> Value {
+    let due = amount_due(app, finance, number).await;
+    assert!(due > 0, "order {number} owes nothing");
+    let reference = format!("BANK-{}", uuid::Uuid::new_v4().simple());
+    let resp = record_manual_raw(
+        app,
+        finance,
+        number,
+        "BANK_TRANSFER",
+        due,
+        &reference,
+        &new_key(),
+    )
+    .await;
+    assert_ok(&resp)["recordManualPayment"].clone()
+}
+
+/// [`pay_order_as`] as the demo finance user: the order is paid in full
+/// and CONFIRMED.
+pub async fn pay_order(app: &TestApp, number: &str) -> Value {
+    let finance = app.login_as(Role::Finance).await;
+    let payment = pay_order_as(app, &finance.access_token, number).await;
+    assert_eq!(payment["status"], "CAPTURED", "{payment}");
+    payment
+}
+
+/// The raw `startPayment` response.
+pub async fn start_payment_raw(app: &TestApp, token: &str, number: &str, method: &str) -> Value {
+    app.gql_as(
+        token,
+        &format!(
+            "mutation($n: String!, $m: PaymentMethod!) {{ startPayment(orderNumber: $n, method: $m) {{ \
+             paymentId redirectUrl expiresAt payment {{ {PAYMENT_FIELDS} }} }} }}"
+        ),
+        json!({ "n": number, "m": method }),
+    )
+    .await
+}
+
+/// Starts paying an order and returns the `PaymentSession`.
+pub async fn start_payment(app: &TestApp, token: &str, number: &str, method: &str) -> Value {
+    let resp = start_payment_raw(app, token, number, method).await;
+    assert_ok(&resp)["startPayment"].clone()
+}
+
+/// Presses "Pay" on the sandbox payment page at `redirect_url` (the sandbox
+/// notifies our webhook and waits for its answer) and returns the 303's
+/// `Location`.
+pub async fn sandbox_pay(app: &TestApp, redirect_url: &str) -> String {
+    assert!(
+        redirect_url.contains("/sandbox/pay/"),
+        "not a sandbox page: {redirect_url}"
+    );
+    let resp = app
+        .http()
+        .post(redirect_url)
+        .form(&[("action", "pay")])
+        .send()
+        .await
+        .expect("POST the sandbox page");
+    let status = resp.status().as_u16();
+    let location = resp
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let body = resp.text().await.unwrap_or_default();
+    assert_eq!(status, 303, "the sandbox did not take the payment: {body}");
+    location
+}
+
+/// Pays an order online through the sandbox (start as `token`, press Pay)
+/// and returns the payment id.
+pub async fn pay_online(app: &TestApp, token: &str, number: &str, method: &str) -> String {
+    let session = start_payment(app, token, number, method).await;
+    let url = session["redirectUrl"].as_str().expect("redirectUrl");
+    let back = sandbox_pay(app, url).await;
+    assert!(back.ends_with(&format!("/orders/{number}")), "{back}");
+    session["paymentId"].as_str().expect("paymentId").to_owned()
+}
+
+/// The raw `capturePayment` response.
+pub async fn capture_raw(
+    app: &TestApp,
+    token: &str,
+    payment: &str,
+    amount: i64,
+    key: &str,
+) -> Value {
+    app.gql_as(
+        token,
+        &format!(
+            "mutation($p: ID!, $a: Int!, $k: String!) {{ capturePayment(paymentId: $p, amount: $a, idempotencyKey: $k) {{ {PAYMENT_FIELDS} }} }}"
+        ),
+        json!({ "p": payment, "a": amount, "k": key }),
+    )
+    .await
+}
+
+/// The raw `voidPayment` response.
+pub async fn void_raw(app: &TestApp, token: &str, payment: &str, key: &str) -> Value {
+    app.gql_as(
+        token,
+        &format!(
+            "mutation($p: ID!, $k: String!) {{ voidPayment(paymentId: $p, idempotencyKey: $k) {{ {PAYMENT_FIELDS} }} }}"
+        ),
+        json!({ "p": payment, "k": key }),
+    )
+    .await
+}
+
+/// The raw `refundPayment` response.
+pub async fn refund_raw(
+    app: &TestApp,
+    token: &str,
+    payment: &str,
+    amount: i64,
+    reason: &str,
+    key: &str,
+) -> Value {
+    app.gql_as(
+        token,
+        &format!(
+            "mutation($p: ID!, $a: Int!, $r: String!, $k: String!) {{ refundPayment(paymentId: $p, amount: $a, reason: $r, idempotencyKey: $k) {{ {PAYMENT_FIELDS} }} }}"
+        ),
+        json!({ "p": payment, "a": amount, "r": reason, "k": key }),
+    )
+    .await
+}
+
+/// Whether every capture, void and refund a payment requested has an
+/// outcome (succeeded or failed) in its ledger.
+pub fn payment_settled(payment: &Value) -> bool {
+    let events = payment["events"].as_array().cloned().unwrap_or_default();
+    ["CAPTURE", "VOID", "REFUND"].iter().all(|kind| {
+        let count = |done: bool| {
+            events
+                .iter()
+                .filter(|e| e["kind"] == *kind && (e["status"] != "REQUESTED") == done)
+                .count()
+        };
+        count(false) <= count(true)
+    })
+}
+
+/// Polls the order (with its payments) until `done` holds, for up to 30 s
+/// (provider calls run after commit, notifications arrive on their own);
+/// panics with the last state otherwise.
+pub async fn wait_for_order(
+    app: &TestApp,
+    token: &str,
+    number: &str,
+    what: &str,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let order = order_payments(app, token, number).await;
+        if done(&order) {
+            return order;
+        }
+        if tokio::time::Instant::now() > deadline {
+            panic!("{number}: still not {what} after 30 s: {order}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until every requested operation of the order's payments settled.
+pub async fn wait_payments_settled(app: &TestApp, token: &str, number: &str) -> Value {
+    wait_for_order(app, token, number, "settled", |o| {
+        o["payments"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .all(payment_settled)
+    })
+    .await
+}

@@ -566,9 +566,21 @@ async fn staff_walk_an_order_from_payment_to_completion_and_shipping_takes_stock
     .await;
     let number = order["number"].as_str().unwrap_or_default().to_owned();
 
-    // The wrong role is refused and nothing changes.
-    let resp = advance_raw(&app, &keeper.access_token, &number, "CONFIRM_PAYMENT").await;
+    // The wrong role is refused and nothing changes: only finance and
+    // admin record money.
+    let resp = record_manual_raw(
+        &app,
+        &keeper.access_token,
+        &number,
+        "BANK_TRANSFER",
+        minor(&order["total"]["amount"]),
+        "BANK-WRONG-ROLE",
+        &new_key(),
+    )
+    .await;
     assert_error_code(&resp, "FORBIDDEN");
+    let unchanged = order_raw(&app, &customer.access_token, &number).await;
+    assert_eq!(assert_ok(&unchanged)["order"]["status"], "PENDING_PAYMENT");
     // An action the state machine does not allow yet.
     let resp = advance_raw(&app, &keeper.access_token, &number, "SHIP_ALL").await;
     assert!(
@@ -586,7 +598,10 @@ async fn staff_walk_an_order_from_payment_to_completion_and_shipping_takes_stock
             o
         }
     };
-    step(finance.access_token.clone(), "CONFIRM_PAYMENT", "CONFIRMED").await;
+    // Paying is what confirms the order.
+    pay_order_as(&app, &finance.access_token, &number).await;
+    let paid = order_raw(&app, &customer.access_token, &number).await;
+    assert_eq!(assert_ok(&paid)["order"]["status"], "CONFIRMED", "{paid}");
     let processing = step(
         keeper.access_token.clone(),
         "START_PROCESSING",
@@ -631,6 +646,7 @@ async fn staff_walk_an_order_from_payment_to_completion_and_shipping_takes_stock
         kinds,
         vec![
             ("PLACED", "PENDING_PAYMENT"),
+            ("PAYMENT", "PENDING_PAYMENT"),
             ("STATUS_CHANGED", "CONFIRMED"),
             ("STATUS_CHANGED", "PROCESSING"),
             ("STATUS_CHANGED", "SHIPPED"),
@@ -667,13 +683,13 @@ async fn a_customer_may_cancel_a_new_order_but_not_once_processing_has_started()
     .await;
     let number = order["number"].as_str().unwrap_or_default().to_owned();
     assert_eq!(transition(&order, "CANCEL")["allowed"], true, "{order}");
-    assert_eq!(transition(&order, "CONFIRM_PAYMENT")["allowed"], false);
+    assert_eq!(transition(&order, "START_PROCESSING")["allowed"], false);
     assert!(
-        transition(&order, "CONFIRM_PAYMENT")["reason"].is_string(),
+        transition(&order, "START_PROCESSING")["reason"].is_string(),
         "a refused action says why: {order}"
     );
 
-    assert_ok(&advance_raw(&app, &finance.access_token, &number, "CONFIRM_PAYMENT").await);
+    pay_order_as(&app, &finance.access_token, &number).await;
     let confirmed = order_raw(&app, &customer.access_token, &number).await;
     assert_eq!(
         transition(&assert_ok(&confirmed)["order"], "CANCEL")["allowed"],

@@ -5,8 +5,8 @@ use serde_json::json;
 
 use crate::helpers::{Role, TestApp, assert_ok};
 use crate::order_helpers::{
-    assert_ledger_balanced, available, my_orders_count, new_key, order_input, place_order_ok,
-    stock_levels,
+    assert_ledger_balanced, available, my_orders_count, new_key, order_input, pay_order,
+    place_order_ok, stock_levels,
 };
 
 /// POSTs a form with our own Origin, as a browser does; returns status and Location.
@@ -175,21 +175,23 @@ async fn staff_work_orders_and_stock_from_the_console_without_javascript() {
     let queue = page(&app, &admin, "/console/orders?status=PENDING_PAYMENT").await;
     assert!(queue.contains("order-row") && queue.contains(&number));
 
+    // Paid (finance records the bank transfer): the console shows it confirmed.
+    pay_order(&app, &number).await;
+    let order_page = page(&app, &admin, &format!("/console/orders/{number}")).await;
+    assert!(order_page.contains("data-status=\"CONFIRMED\""));
+
     // A staff action from the order page.
     let (status, location) = post_form(
         &app,
         &admin,
         &format!("/console/orders/{number}/action"),
-        &[
-            ("action", "CONFIRM_PAYMENT"),
-            ("note", "bank transfer arrived"),
-        ],
+        &[("action", "START_PROCESSING"), ("note", "picking today")],
     )
     .await;
     assert_eq!(status, 303);
-    assert!(location.contains("done=CONFIRM_PAYMENT"), "{location}");
+    assert!(location.contains("done=START_PROCESSING"), "{location}");
     let order_page = page(&app, &admin, &format!("/console/orders/{number}")).await;
-    assert!(order_page.contains("data-status=\"CONFIRMED\""));
+    assert!(order_page.contains("data-status=\"PROCESSING\""));
     assert!(
         order_page.contains("allocation"),
         "staff see the allocations"

@@ -15,7 +15,9 @@ use serde_json::{Map, Value, json};
 
 use crate::helpers::{Role, TestApp, assert_ok};
 use crate::order_helpers::{
-    advance_raw, cancel_raw, create_api_key, new_customer, new_key, order_input, place_order_ok,
+    advance_raw, cancel_raw, capture_raw, create_api_key, minor, new_customer, new_key,
+    order_input, order_payments, pay_online, pay_order_as, place_order_ok, refund_raw,
+    wait_payments_settled,
 };
 
 /// The codes README documents; anything else is a defect.
@@ -300,25 +302,16 @@ async fn orders_in_every_status(
     let mut out = Vec::new();
     let paths: &[(&str, &[&str])] = &[
         ("PENDING_PAYMENT", &[]),
-        ("CONFIRMED", &["CONFIRM_PAYMENT"]),
-        ("PROCESSING", &["CONFIRM_PAYMENT", "START_PROCESSING"]),
-        (
-            "SHIPPED",
-            &["CONFIRM_PAYMENT", "START_PROCESSING", "SHIP_ALL"],
-        ),
+        ("CONFIRMED", &["PAY"]),
+        ("PROCESSING", &["PAY", "START_PROCESSING"]),
+        ("SHIPPED", &["PAY", "START_PROCESSING", "SHIP_ALL"]),
         (
             "DELIVERED",
-            &["CONFIRM_PAYMENT", "START_PROCESSING", "SHIP_ALL", "DELIVER"],
+            &["PAY", "START_PROCESSING", "SHIP_ALL", "DELIVER"],
         ),
         (
             "COMPLETED",
-            &[
-                "CONFIRM_PAYMENT",
-                "START_PROCESSING",
-                "SHIP_ALL",
-                "DELIVER",
-                "COMPLETE",
-            ],
+            &["PAY", "START_PROCESSING", "SHIP_ALL", "DELIVER", "COMPLETE"],
         ),
     ];
     for (status, actions) in paths {
@@ -330,10 +323,16 @@ async fn orders_in_every_status(
         .await;
         let number = order["number"].as_str().expect("number").to_owned();
         for action in *actions {
-            assert_ok(&advance_raw(app, admin, &number, action).await);
+            if *action == "PAY" {
+                // Paying confirms: finance (here admin) records a transfer.
+                pay_order_as(app, admin, &number).await;
+            } else {
+                assert_ok(&advance_raw(app, admin, &number, action).await);
+            }
         }
         out.push(((*status).to_owned(), number));
     }
+    out.extend(orders_with_payments(app, customer, admin).await);
     let cancelled = place_order_ok(app, customer, order_input(&new_key(), &[("AUD-001", 1)])).await;
     let number = cancelled["number"].as_str().expect("number").to_owned();
     assert_ok(&cancel_raw(app, customer, &number, Some("walk")).await);
@@ -347,6 +346,74 @@ async fn orders_in_every_status(
         "CONFIRMED (imported)".into(),
         imported["number"].as_str().expect("number").to_owned(),
     ));
+    out
+}
+
+/// Orders whose payments are in several states, so `Order.payments`,
+/// `Payment.events` and their actors are walked on real data: paid with
+/// Alipay, paid with WeChat Pay and refunded in full, a card authorization,
+/// a card captured in part and refunded in part, an Alipay payment given
+/// back when the customer cancelled, and cash on delivery.
+async fn orders_with_payments(app: &TestApp, customer: &str, admin: &str) -> Vec<(String, String)> {
+    let place = |method: Option<&'static str>| async move {
+        let mut input = order_input(&new_key(), &[("BAG-002", 1)]);
+        if let Some(m) = method {
+            input["paymentMethod"] = json!(m);
+        }
+        let order = place_order_ok(app, customer, input).await;
+        order["number"].as_str().expect("number").to_owned()
+    };
+    let mut out = Vec::new();
+
+    let alipay = place(None).await;
+    pay_online(app, customer, &alipay, "ALIPAY").await;
+    out.push(("PAID (alipay)".to_owned(), alipay));
+
+    let wechat = place(None).await;
+    let id = pay_online(app, customer, &wechat, "WECHAT_PAY").await;
+    let due = minor(&order_payments(app, admin, &wechat).await["total"]["amount"]);
+    assert_ok(&refund_raw(app, admin, &id, due, "walk: refunded", &new_key()).await);
+    out.push(("REFUNDED (wechat)".to_owned(), wechat));
+
+    let card = place(None).await;
+    pay_online(app, customer, &card, "CARD").await;
+    out.push(("AUTHORIZED (card)".to_owned(), card));
+
+    let card = place(None).await;
+    let id = pay_online(app, customer, &card, "CARD").await;
+    assert_ok(&capture_raw(app, admin, &id, 1000, &new_key()).await);
+    assert_ok(&refund_raw(app, admin, &id, 300, "walk: partly", &new_key()).await);
+    out.push(("PARTIALLY_REFUNDED (card)".to_owned(), card));
+
+    let cancelled = place(None).await;
+    pay_online(app, customer, &cancelled, "ALIPAY").await;
+    assert_ok(&cancel_raw(app, customer, &cancelled, Some("walk: changed my mind")).await);
+    out.push(("CANCELLED after payment".to_owned(), cancelled));
+
+    let cod = place(Some("CASH_ON_DELIVERY")).await;
+    out.push(("CONFIRMED (cash on delivery)".to_owned(), cod));
+
+    // Real data: the admin sees payments in each of these states, with
+    // events (refunds are sent to the provider after commit: wait for them).
+    for (_, number) in &out {
+        wait_payments_settled(app, admin, number).await;
+    }
+    let mut statuses = BTreeSet::new();
+    for (_, number) in &out {
+        let order = order_payments(app, admin, number).await;
+        for p in order["payments"].as_array().into_iter().flatten() {
+            statuses.insert(p["status"].as_str().unwrap_or_default().to_owned());
+            if p["method"] != "CASH_ON_DELIVERY" {
+                assert!(
+                    p["events"].as_array().is_some_and(|e| !e.is_empty()),
+                    "{number}: a payment without events: {p}"
+                );
+            }
+        }
+    }
+    for s in ["CAPTURED", "AUTHORIZED", "PARTIALLY_REFUNDED", "REFUNDED"] {
+        assert!(statuses.contains(s), "no {s} payment among {statuses:?}");
+    }
     out
 }
 
@@ -393,9 +460,8 @@ async fn every_query_field_answers_every_caller_without_internal_errors() {
         .expect("a processing order");
     let partial = place_order_ok(&app, &owner, order_input(&new_key(), &[("AUD-001", 2)])).await;
     let partial = partial["number"].as_str().expect("number").to_owned();
-    for action in ["CONFIRM_PAYMENT", "START_PROCESSING"] {
-        assert_ok(&advance_raw(&app, &admin, &partial, action).await);
-    }
+    pay_order_as(&app, &admin, &partial).await;
+    assert_ok(&advance_raw(&app, &admin, &partial, "START_PROCESSING").await);
     mark_partially_shipped(&app, &partial).await;
     orders.push(("PARTIALLY_SHIPPED".into(), partial));
     orders.push(("unknown".into(), "SO-0000-000000".into()));
@@ -539,7 +605,17 @@ async fn every_query_field_answers_every_caller_without_internal_errors() {
             root.name
         );
     }
-    for must in ["OrderLine.product", "Order.events", "Order.allocations"] {
+    for must in [
+        "OrderLine.product",
+        "Order.events",
+        "Order.allocations",
+        "Order.payments",
+        "Order.paymentStatus",
+        "Order.amountDue",
+        "Payment.events",
+        "PaymentEvent.actor",
+        "PaymentConnection.edges",
+    ] {
         assert!(
             covered.contains(must),
             "{must} was never selected: {covered:?}"

@@ -10,7 +10,7 @@ use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 
 use crate::helpers::{Role, TestApp, assert_ok};
-use crate::order_helpers::{create_api_key, new_key, order_input, place_order_ok};
+use crate::order_helpers::{create_api_key, new_key, order_input, pay_order_as, place_order_ok};
 
 const EVENTS: &str = "query($n: String!) { order(number: $n) { placedAt \
     events { type at actor { kind name role isYou } } } }";
@@ -137,7 +137,9 @@ async fn the_customer_reads_you_the_team_and_system_and_staff_read_names() {
     let admin = app.login_as(Role::Admin).await.access_token;
     let order = place_order_ok(&app, &customer, order_input(&new_key(), &[("TEA-001", 1)])).await;
     let number = order["number"].as_str().expect("number").to_owned();
-    assert_ok(&advance(&app, &finance, &number, "CONFIRM_PAYMENT").await);
+    // Finance records the customer's bank transfer: a payment event and
+    // the confirmation, both by finance.
+    pay_order_as(&app, &finance, &number).await;
     add_system_event(&app, &number).await;
 
     // The API: structured actors, names only where the viewer may see them.
@@ -146,6 +148,7 @@ async fn the_customer_reads_you_the_team_and_system_and_staff_read_names() {
         seen,
         vec![
             json!({"kind": "CUSTOMER", "name": "Chen Jing", "role": "CUSTOMER", "isYou": true}),
+            json!({"kind": "STAFF", "name": null, "role": "FINANCE", "isYou": false}),
             json!({"kind": "STAFF", "name": null, "role": "FINANCE", "isYou": false}),
             json!({"kind": "SYSTEM", "name": null, "role": null, "isYou": false}),
         ]
@@ -247,12 +250,18 @@ async fn refusals_read_translated_and_keep_their_codes_in_the_api() {
         resp["errors"][0]["extensions"]["code"], "CONFLICT",
         "{resp}"
     );
-    let support = app.login_as(Role::Support).await.access_token;
-    let resp = advance(&app, &support, &number, "CONFIRM_PAYMENT").await;
+    let resp = app
+        .gql_as(
+            &warehouse,
+            "mutation($n: String!) { cancelOrder(number: $n, reason: \"out of stock\") { status } }",
+            json!({ "n": number }),
+        )
+        .await;
     let ext = &resp["errors"][0]["extensions"];
     assert_eq!(ext["code"], "FORBIDDEN", "{resp}");
     assert_eq!(ext["reason"], "ROLE_NOT_ALLOWED", "{resp}");
-    assert_eq!(ext["role"], "SUPPORT", "{resp}");
+    assert_eq!(ext["action"], "CANCEL", "{resp}");
+    assert_eq!(ext["role"], "WAREHOUSE", "{resp}");
 
     // The console in Chinese: reasons are sentences, no enum codes.
     let console = browser(&app, Role::Warehouse, "zh").await;
@@ -263,15 +272,10 @@ async fn refusals_read_translated_and_keep_their_codes_in_the_api() {
         "{text}"
     );
     assert!(
-        text.contains("确认付款：您的角色（仓库）无权执行此操作。"),
+        text.contains("取消订单：您的角色（仓库）无权执行此操作。"),
         "{text}"
     );
-    for code in [
-        "PENDING_PAYMENT",
-        "START_PROCESSING",
-        "CONFIRM_PAYMENT",
-        "WAREHOUSE",
-    ] {
+    for code in ["PENDING_PAYMENT", "START_PROCESSING", "CANCEL", "WAREHOUSE"] {
         assert!(!text.contains(code), "{code} shown to a person: {text}");
     }
 
