@@ -286,6 +286,14 @@ impl Ledger {
         (self.captured - self.refunded - self.pending_refund).max(0)
     }
 
+    /// What this payment still holds of the customer's money once every
+    /// requested void and refund is done: captured and not being given
+    /// back, plus authorized and not being released.
+    pub fn held(&self) -> i64 {
+        (self.captured - self.refunded - self.pending_refund).max(0)
+            + (self.authorized - self.captured - self.voided - self.pending_void).max(0)
+    }
+
     /// Money the customer has committed and not got back: captured net of
     /// refunds, plus open authorizations.
     pub fn covered(&self) -> i64 {
@@ -490,6 +498,26 @@ pub fn check_void(l: &Ledger) -> Result<i64, MoneyRefusal> {
     }
 }
 
+/// Payments an order does not need: when what its payments hold exceeds
+/// the total (the customer paid twice, on two provider pages), the newest
+/// payments that are wholly surplus, newest first. A payment that is only
+/// partly surplus is left for finance to refund by hand.
+pub fn surplus_payments(ledgers: &[(uuid::Uuid, Ledger)], total_minor: i64) -> Vec<uuid::Uuid> {
+    let mut excess: i64 = ledgers.iter().map(|(_, l)| l.held()).sum::<i64>() - total_minor;
+    let mut out = Vec::new();
+    for (id, l) in ledgers.iter().rev() {
+        let held = l.held();
+        if excess <= 0 {
+            break;
+        }
+        if held > 0 && held <= excess {
+            excess -= held;
+            out.push(*id);
+        }
+    }
+    out
+}
+
 /// Who may move money (capture, void, refund, record a manual payment).
 pub fn may_move_money(p: &Principal) -> bool {
     matches!(p.role(), Some(Role::Finance | Role::Admin))
@@ -676,6 +704,24 @@ mod tests {
             OrderPaymentSummary::of([&refunded]).status(1208),
             OrderPaymentStatus::Refunded
         );
+    }
+
+    #[test]
+    fn a_second_full_payment_is_surplus_and_a_partial_one_is_not() {
+        let a = uuid::Uuid::now_v7();
+        let b = uuid::Uuid::now_v7();
+        let paid = Ledger::from_events(&[ev(K::Capture, S::Succeeded, 1000, "t1")]);
+        let twice = vec![(a, paid.clone()), (b, paid.clone())];
+        assert_eq!(surplus_payments(&twice, 1000), vec![b]);
+        assert!(surplus_payments(&twice[..1], 1000).is_empty());
+        let part = Ledger::from_events(&[ev(K::Capture, S::Succeeded, 600, "t2")]);
+        assert!(surplus_payments(&[(a, paid.clone()), (b, part)], 1300).is_empty());
+        // Already being refunded: not surplus any more.
+        let refunding = Ledger::from_events(&[
+            ev(K::Capture, S::Succeeded, 1000, "t3"),
+            ev(K::Refund, S::Requested, 1000, "r"),
+        ]);
+        assert!(surplus_payments(&[(a, paid), (b, refunding)], 1000).is_empty());
     }
 
     #[test]

@@ -126,6 +126,24 @@ pub async fn start_payment(
     let payment = match waiting {
         Some((pay, _)) => pay.clone(),
         None => {
+            // Another method chosen: close the trades still open for the
+            // others, so the customer cannot pay twice.
+            let stale: Vec<_> = ledgers
+                .iter()
+                .filter(|(pay, l)| {
+                    pay.method != method
+                        && pay.method.is_online()
+                        && l.status(pay.amount_minor) == PaymentStatus::Pending
+                        && !l.closed
+                })
+                .cloned()
+                .collect();
+            if !stale.is_empty() {
+                after.merge(
+                    settle::give_back(&*tx, &row, stale, &p.actor(), now, "another method chosen")
+                        .await?,
+                );
+            }
             let id = Uuid::now_v7();
             let reference = format!("{}P{}", row.number.replace('-', ""), ledgers.len() + 1);
             payment::Entity::insert(payment::ActiveModel {
@@ -162,6 +180,7 @@ pub async fn start_payment(
     for e in after.events {
         state.bus.publish(e);
     }
+    calls::spawn(state, after.calls);
     let order_page = format!("{}/orders/{}", state.payments.base_url(), row.number);
     let Some(provider) = provider_of(method) else {
         return Ok(PaymentSession {

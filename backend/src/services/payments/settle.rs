@@ -16,6 +16,7 @@ use crate::domain::money::{Currency, Money};
 use crate::domain::orders::{EventKind, OrderStatus};
 use crate::domain::payments::{
     Ledger, OrderPaymentSummary, Payment, PaymentEventKind, PaymentEventStatus, PaymentStatus,
+    surplus_payments,
 };
 use crate::error::{AppError, AppResult};
 use crate::events::DomainEvent;
@@ -182,9 +183,28 @@ pub(crate) async fn settle_order(
             }
         }
         OrderStatus::Cancelled => {
-            after.merge(reverse(db, &o, ledgers, actor, now).await?);
+            after.merge(reverse(db, &o, ledgers, actor, now, "order cancelled").await?);
         }
         _ => {}
+    }
+    // Paid twice (two provider pages, a late notification after another
+    // method paid): give back the payments the order does not need.
+    if status != OrderStatus::Cancelled {
+        let ledgers = store::order_ledgers(db, order_id).await?;
+        let surplus = surplus_payments(
+            &ledgers
+                .iter()
+                .map(|(p, l)| (p.id, l.clone()))
+                .collect::<Vec<_>>(),
+            o.total_minor,
+        );
+        if !surplus.is_empty() {
+            let extra: Vec<_> = ledgers
+                .into_iter()
+                .filter(|(p, _)| surplus.contains(&p.id))
+                .collect();
+            after.merge(reverse(db, &o, extra, actor, now, "paid twice; surplus payment").await?);
+        }
     }
     Ok(after)
 }
@@ -204,7 +224,22 @@ pub(crate) async fn reverse_cancelled(
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("order {order_id} vanished")))?;
     let ledgers = store::order_ledgers(db, order_id).await?;
-    Ok(reverse(db, &o, ledgers, actor, now).await?.calls)
+    Ok(reverse(db, &o, ledgers, actor, now, "order cancelled")
+        .await?
+        .calls)
+}
+
+/// Gives back what these payments hold and closes their unpaid trades
+/// (the caller holds the order's lock).
+pub(crate) async fn give_back(
+    db: &impl ConnectionTrait,
+    o: &order::Model,
+    ledgers: Vec<(Payment, Ledger)>,
+    actor: &str,
+    now: DateTime<Utc>,
+    why: &str,
+) -> AppResult<AfterCommit> {
+    reverse(db, o, ledgers, actor, now, why).await
 }
 
 async fn reverse(
@@ -213,6 +248,7 @@ async fn reverse(
     ledgers: Vec<(Payment, Ledger)>,
     actor: &str,
     now: DateTime<Utc>,
+    why: &str,
 ) -> AppResult<AfterCommit> {
     let mut after = AfterCommit::default();
     for (p, l) in ledgers {
@@ -249,7 +285,7 @@ async fn reverse(
                     provider_reference: None,
                     notification_id: None,
                     actor: actor.into(),
-                    note: Some("order cancelled".into()),
+                    note: Some(why.into()),
                 },
                 now,
             )
@@ -286,7 +322,7 @@ async fn reverse(
                         provider_reference: None,
                         notification_id: None,
                         actor: actor.into(),
-                        note: Some("order cancelled; paid back by finance".into()),
+                        note: Some(format!("{why}; paid back by finance")),
                     },
                     now,
                 )
