@@ -27,5 +27,8 @@ mod inventory;
 mod live;
 mod orders;
 mod outage;
+mod payments;
+mod payments_races;
+mod payments_webhooks;
 mod race;
 mod timeline;
