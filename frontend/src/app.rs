@@ -11,6 +11,7 @@ use crate::pages::{
     console_inventory::InventoryPage,
     console_new_order::NewOrderPage,
     console_orders::{ConsoleOrderPage, ConsoleOrdersPage},
+    console_payments::ConsolePaymentsPage,
     login::LoginPage,
     orders::{MyOrdersPage, OrderPage},
     product::ProductPage,
@@ -60,6 +61,7 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/console/inventory") view=InventoryPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/payments") view=ConsolePaymentsPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

@@ -21,8 +21,12 @@ pub enum OrderUpdate {
     /// changed between rendering and subscribing is not, so a page should
     /// reload its order once.
     Subscribed,
-    /// The order changed; its new `OrderStatus`.
-    Changed { status: String },
+    /// The order changed; its new `OrderStatus` and `OrderPaymentStatus`
+    /// (a payment notification changes only the latter).
+    Changed {
+        status: String,
+        payment_status: Option<String>,
+    },
 }
 
 /// The `subscribe` message for `orderUpdated(number)`.
@@ -47,6 +51,16 @@ pub fn status_of_next(payload: &serde_json::Value) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// The new payment status in a `next` message's payload, if it has one.
+pub fn payment_status_of_next(payload: &serde_json::Value) -> Option<String> {
+    payload
+        .get("data")?
+        .get("orderUpdated")?
+        .get("paymentStatus")?
+        .as_str()
+        .map(str::to_owned)
+}
+
 /// Keeps a live subscription to the order named by `number` while the
 /// calling component is mounted (reconnecting when `number` changes) and
 /// calls `on_update` for every message that matters. Browser only; a no-op
@@ -63,7 +77,7 @@ pub fn use_order_updates(
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    use super::{OrderUpdate, status_of_next, subscribe_message};
+    use super::{OrderUpdate, payment_status_of_next, status_of_next, subscribe_message};
     use leptos::prelude::*;
     use serde_json::Value;
     use std::sync::Arc;
@@ -161,9 +175,14 @@ mod browser {
                         }
                         Some("ping") => send(&ws, &serde_json::json!({ "type": "pong" })),
                         Some("next") => {
-                            if let Some(status) = msg.get("payload").and_then(status_of_next) {
+                            let payload = msg.get("payload");
+                            if let Some(status) = payload.and_then(status_of_next) {
                                 count_update();
-                                on_update(OrderUpdate::Changed { status });
+                                let payment_status = payload.and_then(payment_status_of_next);
+                                on_update(OrderUpdate::Changed {
+                                    status,
+                                    payment_status,
+                                });
                             }
                         }
                         // `error` / `complete`: nothing more will come.
@@ -218,16 +237,18 @@ mod tests {
         assert_eq!(msg["id"], "1");
         assert_eq!(msg["payload"]["variables"]["n"], "SO-1");
         assert!(
-            msg["payload"]["query"]
-                .as_str()
-                .is_some_and(|q| q.contains("orderUpdated(number: $n)"))
+            msg["payload"]["query"].as_str().is_some_and(|q| q
+                .contains("orderUpdated(number: $n)")
+                && q.contains("paymentStatus"))
         );
     }
 
     #[test]
     fn next_payload_yields_the_status() {
-        let payload = json!({"data": {"orderUpdated": {"number": "SO-1", "status": "CONFIRMED"}}});
+        let payload = json!({"data": {"orderUpdated": {"number": "SO-1", "status": "CONFIRMED",
+            "paymentStatus": "PAID", "amountDue": {"amount": "0.00", "currencyCode": "CNY"}}}});
         assert_eq!(status_of_next(&payload).as_deref(), Some("CONFIRMED"));
+        assert_eq!(payment_status_of_next(&payload).as_deref(), Some("PAID"));
         assert_eq!(status_of_next(&json!({"errors": []})), None);
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod live;
 pub mod orders;
+pub mod payments;
 pub mod queries;
 pub mod types;
 

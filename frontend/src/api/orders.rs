@@ -1,12 +1,14 @@
 //! Orders, cart, checkout and inventory: typed responses and the calls the
 //! pages make. Writes (place, cancel, advance, adjust) are plain form posts
-//! handled by the backend (`backend/src/http/portal_forms.rs`), so they work
+//! handled by the backend (`backend/src/http/portal_forms/`), so they work
 //! with JavaScript off; only reads go through here.
 
+use super::payments::Payment;
 use super::types::{Money, PageInfo, ProductSummary};
 use super::{ApiError, queries, request};
 use crate::schema::{
-    ActorKind, OrderAction, OrderEventType, OrderSort, OrderStatus, RefusalCode, Role,
+    ActorKind, OrderAction, OrderEventType, OrderPaymentStatus, OrderSort, OrderStatus,
+    PaymentMethod, RefusalCode, Role,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -28,6 +30,9 @@ pub struct ChannelRef {
     pub code: String,
     #[serde(default)]
     pub name: String,
+    /// What its customers may pay with (selected on the order pages only).
+    #[serde(default, rename = "paymentMethods")]
+    pub payment_methods: Vec<PaymentMethod>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -139,6 +144,12 @@ pub struct Order {
     pub events: Vec<OrderEvent>,
     pub allocations: Vec<Allocation>,
     pub available_transitions: Vec<Transition>,
+    pub payment_status: OrderPaymentStatus,
+    pub payment_method: Option<PaymentMethod>,
+    /// What the customer still owes (zero once paid, authorized or cancelled).
+    pub amount_due: Money,
+    /// Oldest first.
+    pub payments: Vec<Payment>,
 }
 
 impl Order {
@@ -459,7 +470,8 @@ mod tests {
             "allocations": [],
             "availableTransitions": [{"action": "CANCEL", "allowed": true, "refusal": null},
                 {"action": "SHIP_ALL", "allowed": false, "refusal": {"code": "ROLE_NOT_ALLOWED",
-                    "status": "PENDING_PAYMENT", "action": "SHIP_ALL", "role": "CUSTOMER"}}]
+                    "status": "PENDING_PAYMENT", "action": "SHIP_ALL", "role": "CUSTOMER"}}],
+            "paymentStatus": "UNPAID", "paymentMethod": null, "amountDue": m, "payments": []
         }}});
         let order = decode::<OrderData>(resp).map(|d| d.order);
         assert!(order.is_ok_and(|o| {
@@ -467,6 +479,7 @@ mod tests {
                 && !o.can(OrderAction::ShipAll)
                 && o.events[0].kind == OrderEventType::Placed
                 && o.events[0].actor.is_you
+                && o.payment_status == OrderPaymentStatus::Unpaid
                 && o.available_transitions[1]
                     .refusal
                     .as_ref()

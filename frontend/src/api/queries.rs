@@ -22,6 +22,30 @@ macro_rules! money {
     };
 }
 
+/// A payment and its ledger, as the order pages select it.
+macro_rules! payment {
+    () => {
+        concat!(
+            "{ id method status amount ",
+            money!(),
+            " authorized ",
+            money!(),
+            " captured ",
+            money!(),
+            " refunded ",
+            money!(),
+            " capturable ",
+            money!(),
+            " refundable ",
+            money!(),
+            " reference providerReference redirectUrl orderNumber createdAt expiresAt ",
+            "events { kind status amount ",
+            money!(),
+            " providerReference note at actor { kind name role isYou } } }"
+        )
+    };
+}
+
 /// The cart page: the cart's products (unknown SKUs are skipped).
 pub const CART_PRODUCTS: &str = concat!(
     "query CartProducts($skus: [String!]!) { productsBySkus(skus: $skus) { ",
@@ -44,7 +68,7 @@ pub const CHECKOUT: &str = concat!(
 pub const ORDER: &str = concat!(
     "query Order($number: String!) { order(number: $number) { ",
     "number status externalId shippingMethod note placedAt ",
-    "channel { code name } customer { email name } ",
+    "channel { code name paymentMethods } customer { email name } ",
     "lines { sku name quantity unitPrice ",
     money!(),
     " lineTotal ",
@@ -58,7 +82,12 @@ pub const ORDER: &str = concat!(
     " shippingAddress { name phone line1 line2 city region postalCode country } ",
     "events { type from to actor { kind name role isYou } at note } ",
     "allocations { sku quantity warehouse { code name } } ",
-    "availableTransitions { action allowed refusal { code status action role } } } }"
+    "availableTransitions { action allowed refusal { code status action role } } ",
+    "paymentStatus paymentMethod amountDue ",
+    money!(),
+    " payments ",
+    payment!(),
+    " } }"
 );
 
 /// The signed-in customer's orders, newest first.
@@ -118,10 +147,50 @@ pub const SET_REORDER_POINT: &str = "mutation SetReorderPoint($sku: String!, $wa
 setReorderPoint(sku: $sku, warehouseCode: $warehouseCode, reorderPoint: $reorderPoint) { \
 sku reorderPoint warehouse { code } } }";
 
+/// The console's payments list (finance, support, admin), newest first.
+pub const PAYMENTS: &str = concat!(
+    "query Payments($filter: PaymentFilter, $first: Int!, $after: String) { ",
+    "payments(filter: $filter, first: $first, after: $after) { ",
+    "totalCount pageInfo { hasNextPage endCursor } ",
+    "edges { cursor node { id method status reference orderNumber createdAt amount ",
+    money!(),
+    " captured ",
+    money!(),
+    " refunded ",
+    money!(),
+    " } } } }"
+);
+
+/// The newest payment's time: its UTC offset is the merchant's, which the
+/// payments list needs to turn a date filter into instants.
+pub const PAYMENTS_CLOCK: &str =
+    "query PaymentsClock { payments(first: 1) { edges { node { createdAt } } } }";
+
+/// A customer (or staff) starts paying an order (run by the backend's form handler).
+pub const START_PAYMENT: &str = "mutation StartPayment($number: String!, $method: PaymentMethod!) { \
+startPayment(orderNumber: $number, method: $method) { paymentId redirectUrl expiresAt } }";
+
+/// Finance captures part or all of an authorization.
+pub const CAPTURE_PAYMENT: &str = "mutation CapturePayment($id: ID!, $amount: Int!, $key: String!) { \
+capturePayment(paymentId: $id, amount: $amount, idempotencyKey: $key) { id status orderNumber } }";
+
+/// Finance releases an authorization.
+pub const VOID_PAYMENT: &str = "mutation VoidPayment($id: ID!, $key: String!) { \
+voidPayment(paymentId: $id, idempotencyKey: $key) { id status orderNumber } }";
+
+/// Finance refunds part or all of what was captured.
+pub const REFUND_PAYMENT: &str = "mutation RefundPayment($id: ID!, $amount: Int!, $reason: String!, $key: String!) { \
+refundPayment(paymentId: $id, amount: $amount, reason: $reason, idempotencyKey: $key) { id status orderNumber } }";
+
+/// Finance records cash on delivery or a bank transfer.
+pub const RECORD_MANUAL_PAYMENT: &str = "mutation RecordManualPayment($number: String!, $method: PaymentMethod!, \
+$amount: Int!, $reference: String!, $key: String!) { recordManualPayment(orderNumber: $number, method: $method, \
+amount: $amount, reference: $reference, idempotencyKey: $key) { id status orderNumber } }";
+
 /// Live updates of one order (graphql-transport-ws, see [`super::live`]):
 /// pushed each time the order changes.
 pub const ORDER_UPDATED: &str = "subscription OrderUpdated($n: String!) { \
-orderUpdated(number: $n) { number status } }";
+orderUpdated(number: $n) { number status paymentStatus amountDue { amount currencyCode } } }";
 
 /// `(operation name, document)` for every document above.
 pub const ALL: &[(&str, &str)] = &[
@@ -141,6 +210,13 @@ pub const ALL: &[(&str, &str)] = &[
     ("AdjustStock", ADJUST_STOCK),
     ("SetReorderPoint", SET_REORDER_POINT),
     ("OrderUpdated", ORDER_UPDATED),
+    ("Payments", PAYMENTS),
+    ("PaymentsClock", PAYMENTS_CLOCK),
+    ("StartPayment", START_PAYMENT),
+    ("CapturePayment", CAPTURE_PAYMENT),
+    ("VoidPayment", VOID_PAYMENT),
+    ("RefundPayment", REFUND_PAYMENT),
+    ("RecordManualPayment", RECORD_MANUAL_PAYMENT),
 ];
 
 #[cfg(test)]
@@ -149,7 +225,7 @@ mod tests {
 
     #[test]
     fn every_document_is_listed_and_names_its_operation() {
-        assert_eq!(ALL.len(), 16);
+        assert_eq!(ALL.len(), 23);
         for (name, doc) in ALL {
             assert!(
                 doc.starts_with("query ")

@@ -152,6 +152,7 @@ fn ConsoleNav(lang: Lang) -> impl IntoView {
                 <a href="/console/orders" id="nav-console-orders">{lang.t(Key::ConsoleOrders)}</a>
                 <a href="/console/orders/new" id="nav-console-new-order">{lang.t(Key::NewOrder)}</a>
                 <a href="/console/inventory" id="nav-console-inventory">{lang.t(Key::ConsoleInventory)}</a>
+                <a href="/console/payments" id="nav-console-payments">{lang.t(Key::ConsolePayments)}</a>
             </div>
         </nav>
     }

@@ -7,6 +7,8 @@ pub mod form_error;
 pub mod header;
 pub mod order;
 pub mod orders_table;
+pub mod payment;
+pub mod payment_panel;
 
 /// Percent-encodes `s` for use as one query-string value.
 pub fn url_encode(s: &str) -> String {

@@ -3,8 +3,8 @@
 
 use crate::api::orders::{Actor, Address, Order, OrderEvent, OrderLine, Refusal};
 use crate::i18n::{
-    Key, Lang, action_key, done_key, event_key, order_error_key, refusal_key, role_key, status_key,
-    team_key,
+    Key, Lang, action_key, done_key, event_key, fill, order_error_key, payment_error_key,
+    refusal_key, role_key, status_key, team_key,
 };
 use crate::schema::{ActorKind, OrderAction, OrderStatus, RefusalCode, Role};
 use leptos::prelude::*;
@@ -37,13 +37,6 @@ fn utc_offset(time: &str) -> Option<String> {
         (h, "00") => format!("UTC{sign}{h}"),
         ("", m) => format!("UTC{sign}0:{m}"),
         (h, m) => format!("UTC{sign}{h}:{m}"),
-    })
-}
-
-/// `s` with each `{name}` placeholder replaced.
-fn fill(template: &str, params: &[(&str, &str)]) -> String {
-    params.iter().fold(template.to_owned(), |s, (k, v)| {
-        s.replace(&format!("{{{k}}}"), v)
     })
 }
 
@@ -248,11 +241,14 @@ pub fn FormNotice(lang: Lang) -> impl IntoView {
                 q.get("action"),
                 q.get("role"),
             );
+            let field = q.get("field");
             let text = match refusal {
                 Some(refusal) => refusal_text(lang, &refusal),
-                None => lang
-                    .t(order_error_key(&code, q.get("field").as_deref()))
+                // A payment form's errors have their own words.
+                None if q.get("form").as_deref() == Some("payment") => lang
+                    .t(payment_error_key(&code, field.as_deref()))
                     .to_owned(),
+                None => lang.t(order_error_key(&code, field.as_deref())).to_owned(),
             };
             let skus = q.get("skus").filter(|s| !s.is_empty());
             Some(

@@ -1,7 +1,7 @@
 //! `/checkout`: the cart's summary and a plain form (address, shipping
-//! method, note) posted to `POST /checkout`. The backend places the order
-//! and answers 303 to `/orders/{number}`, or back here with
-//! `?error=CODE&field=..&skus=..`.
+//! method, payment method, note) posted to `POST /checkout/place`. The
+//! backend places the order and answers 303 to `/orders/{number}` (where
+//! "Pay now" is), or back here with `?error=CODE&field=..&skus=..`.
 //!
 //! The hidden `idempotencyKey` is fresh for each render of this page, so a
 //! double submit of the same form places one order.
@@ -11,7 +11,8 @@ use crate::api::types::Money;
 use crate::cart::{self, CartLine};
 use crate::components::address_fields::AddressFields;
 use crate::components::{idempotency_key, order::FormNotice};
-use crate::i18n::{Key, Lang, t, use_lang};
+use crate::i18n::{Key, Lang, method_key, t, use_lang};
+use crate::schema::PaymentMethod;
 use crate::session::use_session;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -116,10 +117,11 @@ fn CheckoutForm(
                 <p class="muted">{lang.t(Key::PricesAtCheckout)}</p>
                 <p><a href="/cart">{lang.t(Key::EditCart)}</a></p>
             </section>
-            <form method="post" action="/checkout" class="card stack" id="checkout-form">
+            <form method="post" action="/checkout/place" class="card stack" id="checkout-form">
                 <input type="hidden" name="idempotencyKey" value=key />
                 <AddressFields lang name />
                 <ShippingMethods methods=data.shipping_methods lang />
+                <PaymentMethods lang />
                 <label>
                     {lang.t(Key::OrderNote)}
                     <textarea name="note" id="note" maxlength="500" rows="2"></textarea>
@@ -158,6 +160,38 @@ pub fn ShippingMethods(methods: Vec<ShippingMethod>, lang: Lang) -> impl IntoVie
         <fieldset class="stack" id="shipping-methods">
             <legend>{lang.t(Key::ShippingMethod)}</legend>
             {radios}
+        </fieldset>
+    }
+}
+
+/// One radio per payment method, Alipay checked. Customers cannot read a
+/// channel's methods before ordering, so every method is offered; one the
+/// web shop does not take comes back as a translated error.
+#[component]
+pub fn PaymentMethods(lang: Lang) -> impl IntoView {
+    let radios = PaymentMethod::ALL
+        .iter()
+        .map(|&m| {
+            view! {
+                <label class="radio">
+                    <input
+                        type="radio"
+                        name="paymentMethod"
+                        value=m.as_str()
+                        id=format!("method-{}", m.as_str().to_ascii_lowercase().replace('_', "-"))
+                        checked=m == PaymentMethod::Alipay
+                        required
+                    />
+                    <span>{lang.t(method_key(m))}</span>
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="stack" id="payment-methods">
+            <legend>{lang.t(Key::PaymentMethodLabel)}</legend>
+            {radios}
+            <p class="muted">{lang.t(Key::CheckoutPayHint)}</p>
         </fieldset>
     }
 }

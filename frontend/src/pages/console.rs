@@ -1,5 +1,5 @@
 //! `/console`: the staff console's home: links to its sections (orders,
-//! inventory; the rest are placeholders for now).
+//! inventory, payments; the rest are placeholders for now).
 //! Staff roles see it; anonymous visitors get a sign-in prompt and other
 //! roles a "not allowed" notice. The GraphQL API enforces the real rules.
 
@@ -16,7 +16,7 @@ const SECTIONS: &[(&str, Key, Option<&str>)] = &[
         Key::ConsoleInventory,
         Some("/console/inventory"),
     ),
-    ("payments", Key::ConsolePayments, None),
+    ("payments", Key::ConsolePayments, Some("/console/payments")),
     ("service", Key::ConsoleService, None),
     ("reports", Key::ConsoleReports, None),
 ];

@@ -1,6 +1,7 @@
 //! The console's orders (staff): `/console/orders` (filters as a GET form,
 //! paging with `after`), `/console/orders/{number}` (timeline, allocations,
-//! staff actions posted to `POST /console/orders/{number}/action`).
+//! staff actions posted to `POST /console/orders/{number}/action`, and the
+//! payment panel: ledger, capture, void, refund and record forms).
 
 use crate::api::ApiError;
 use crate::api::live::use_order_updates;
@@ -10,10 +11,11 @@ use crate::components::order::{
     AddressView, FormNotice, OrderLines, StatusBadge, Timeline, format_time, refusal_text,
 };
 use crate::components::orders_table::OrdersTable;
-use crate::components::url_encode;
+use crate::components::payment_panel::PaymentPanel;
+use crate::components::{idempotency_key, url_encode};
 use crate::http_status::set_status;
 use crate::i18n::{Key, Lang, action_key, sort_key, status_key, t, use_lang};
-use crate::schema::{OrderAction, OrderSort, OrderStatus};
+use crate::schema::{OrderAction, OrderSort, OrderStatus, Role};
 use crate::session::use_session;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -154,6 +156,9 @@ pub fn ConsoleOrderPage() -> impl IntoView {
     // With JavaScript on: reload the order whenever it changes (and once
     // when subscribed, to catch changes made since the page was rendered).
     use_order_updates(number, move |_| order.refetch());
+    // The payment forms' idempotency keys start with this; serialized with
+    // the page, so the hydrated forms keep the keys the server rendered.
+    let key_base = Resource::new(|| (), |_| async { idempotency_key() });
 
     view! {
         <Title text=move || format!("{} {}", t(Key::PageTitleOrder), number.get()) />
@@ -166,8 +171,14 @@ pub fn ConsoleOrderPage() -> impl IntoView {
                 if let Some(denied) = staff_gate(lang, session, &next).await {
                     return denied;
                 }
+                // Who may move money (the API checks it again).
+                let can_move_money = session
+                    .user()
+                    .await
+                    .is_some_and(|u| matches!(u.role, Role::Finance | Role::Admin));
+                let key_base = key_base.await;
                 match order.await {
-                    Ok(order) => view! { <StaffOrder order lang /> }.into_any(),
+                    Ok(order) => view! { <StaffOrder order key_base can_move_money lang /> }.into_any(),
                     Err(ApiError::NotFound) => {
                         set_status(404);
                         view! { <p class="error" role="alert" id="order-not-found">{lang.t(Key::OrderNotFound)}</p> }
@@ -181,7 +192,7 @@ pub fn ConsoleOrderPage() -> impl IntoView {
 }
 
 #[component]
-fn StaffOrder(order: Order, lang: Lang) -> impl IntoView {
+fn StaffOrder(order: Order, key_base: String, can_move_money: bool, lang: Lang) -> impl IntoView {
     let action_url = format!("/console/orders/{}/action", url_encode(&order.number));
     let number = order.number.clone();
     let allocations = order
@@ -237,7 +248,13 @@ fn StaffOrder(order: Order, lang: Lang) -> impl IntoView {
         .collect_view();
     let (data_number, data_status) = (order.number.clone(), order.status.as_str());
     view! {
-        <article class="order" id="order" data-number=data_number data-status=data_status>
+        <article
+            class="order"
+            id="order"
+            data-number=data_number
+            data-status=data_status
+            data-payment-status=order.payment_status.as_str()
+        >
             <h1>{lang.t(Key::PageTitleOrder)} " " <span id="order-number">{number}</span></h1>
             <dl class="facts">
                 <dt>{lang.t(Key::Status)}</dt>
@@ -262,6 +279,7 @@ fn StaffOrder(order: Order, lang: Lang) -> impl IntoView {
                 <ul class="plain-list reasons">{reasons}</ul>
             </form>
             <OrderLines order=order.clone() lang />
+            <PaymentPanel order=order.clone() key_base can_move_money lang />
             <div class="two-col">
                 <section class="card">
                     <h2>{lang.t(Key::Allocations)}</h2>

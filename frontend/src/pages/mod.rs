@@ -8,6 +8,7 @@ pub mod console;
 pub mod console_inventory;
 pub mod console_new_order;
 pub mod console_orders;
+pub mod console_payments;
 pub mod login;
 pub mod orders;
 pub mod product;

@@ -1,5 +1,6 @@
 //! The customer's orders: `/orders` (list, newest first) and
-//! `/orders/{number}` (lines, totals, status, timeline, and a cancel form
+//! `/orders/{number}` (lines, totals, status, payment with "Pay now"
+//! posted to `POST /orders/{number}/pay`, timeline, and a cancel form
 //! posted to `POST /orders/{number}/cancel` while cancelling is allowed).
 
 use crate::api::live::use_order_updates;
@@ -10,6 +11,7 @@ use crate::components::order::{
     AddressView, FormNotice, OrderLines, StatusBadge, Timeline, format_time,
 };
 use crate::components::orders_table::OrdersTable;
+use crate::components::payment::CustomerPayment;
 use crate::components::url_encode;
 use crate::http_status::set_status;
 use crate::i18n::{Key, Lang, t, use_lang};
@@ -90,7 +92,13 @@ fn CustomerOrder(order: Order, lang: Lang) -> impl IntoView {
     let number = order.number.clone();
     let (data_number, data_status) = (order.number.clone(), order.status.as_str());
     view! {
-        <article class="order" id="order" data-number=data_number data-status=data_status>
+        <article
+            class="order"
+            id="order"
+            data-number=data_number
+            data-status=data_status
+            data-payment-status=order.payment_status.as_str()
+        >
             {just_placed.then(|| view! {
                 <p class="notice" role="status" id="order-placed">{lang.t(Key::OrderPlacedThanks)}</p>
             })}
@@ -106,6 +114,7 @@ fn CustomerOrder(order: Order, lang: Lang) -> impl IntoView {
                 </span>
             </p>
             <OrderLines order=order.clone() lang />
+            <CustomerPayment order=order.clone() lang />
             <div class="two-col">
                 <section class="card">
                     <h2>{lang.t(Key::ShippingAddress)}</h2>

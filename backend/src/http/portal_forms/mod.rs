@@ -30,6 +30,7 @@ use crate::state::AppState;
 
 mod cart;
 mod orders;
+mod payments;
 mod stock;
 
 use cart::*;
@@ -52,7 +53,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/console/inventory/reorder",
             web::post().to(set_reorder_point),
-        );
+        )
+        .configure(payments::configure);
 }
 
 /// The posted fields, in order (names may repeat: the new-order form's
