@@ -15,6 +15,7 @@ mod config;
 mod graphql_limits;
 mod portal;
 mod portal_orders;
+mod portal_payments;
 mod schema;
 mod schema_walk;
 mod subscriptions;
