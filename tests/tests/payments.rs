@@ -85,7 +85,9 @@ async fn alipay_and_wechat_pay_through_the_sandbox_confirm_and_pay_the_order() {
             .collect();
         assert_eq!(payment_events.len(), 1, "{order}");
         assert!(
-            payment_events[0]["note"].as_str().is_some_and(|n| n.contains("captured")),
+            payment_events[0]["note"]
+                .as_str()
+                .is_some_and(|n| n.contains("captured")),
             "{order}"
         );
         let confirmed = order["events"]
@@ -116,7 +118,11 @@ async fn a_card_is_authorized_then_captured_and_refunded_in_parts_within_its_lim
     let url = session["redirectUrl"].as_str().expect("redirectUrl");
     let (_, page) = get_page(&app, url).await;
     assert!(
-        page.contains(&format!("Pay ¥{}.{:02} with card", total / 100, total % 100)),
+        page.contains(&format!(
+            "Pay ¥{}.{:02} with card",
+            total / 100,
+            total % 100
+        )),
         "{page}"
     );
     sandbox_pay(&app, url).await;
@@ -137,7 +143,10 @@ async fn a_card_is_authorized_then_captured_and_refunded_in_parts_within_its_lim
     }
     let resp = capture_raw(&app, &finance, &id, total + 1, &new_key()).await;
     assert_error_code(&resp, "CONFLICT");
-    assert_eq!(payment_of(&order_payments(&app, &finance, &number).await)["status"], "AUTHORIZED");
+    assert_eq!(
+        payment_of(&order_payments(&app, &finance, &number).await)["status"],
+        "AUTHORIZED"
+    );
 
     // Two captures that add up to the total; the same key again is the
     // same capture.
@@ -149,7 +158,10 @@ async fn a_card_is_authorized_then_captured_and_refunded_in_parts_within_its_lim
     assert_eq!(minor(&p["captured"]["amount"]), first);
     assert_eq!(minor(&p["capturable"]["amount"]), total - first);
     let again = capture_raw(&app, &finance, &id, first, &key).await;
-    assert_eq!(minor(&assert_ok(&again)["capturePayment"]["captured"]["amount"]), first);
+    assert_eq!(
+        minor(&assert_ok(&again)["capturePayment"]["captured"]["amount"]),
+        first
+    );
     let resp = capture_raw(&app, &finance, &id, first + 1, &key).await;
     assert_error_code(&resp, "CONFLICT");
     let resp = capture_raw(&app, &finance, &id, total - first + 1, &new_key()).await;
@@ -211,7 +223,11 @@ async fn a_card_authorization_can_be_voided_and_nothing_can_be_captured_after() 
     assert_error_code(&resp, "CONFLICT");
     let order = wait_payments_settled(&app, &finance, &number).await;
     assert_eq!(order["paymentStatus"], "UNPAID", "{order}");
-    assert_eq!(minor(&order["amountDue"]["amount"]), total, "owed again: {order}");
+    assert_eq!(
+        minor(&order["amountDue"]["amount"]),
+        total,
+        "owed again: {order}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -228,12 +244,30 @@ async fn cash_on_delivery_confirms_at_once_and_is_paid_when_finance_records_the_
     // Not an online method: finance records it, not the provider.
     let resp = record_manual_raw(&app, &finance, &number, "ALIPAY", total, "X-1", &new_key()).await;
     assert_error_code(&resp, "INVALID_INPUT");
-    let resp = record_manual_raw(&app, &finance, &number, "CASH_ON_DELIVERY", total + 1, "SF-1", &new_key()).await;
+    let resp = record_manual_raw(
+        &app,
+        &finance,
+        &number,
+        "CASH_ON_DELIVERY",
+        total + 1,
+        "SF-1",
+        &new_key(),
+    )
+    .await;
     assert_error_code(&resp, "CONFLICT");
 
     let key = new_key();
     for _ in 0..2 {
-        let resp = record_manual_raw(&app, &finance, &number, "CASH_ON_DELIVERY", total, "SF1234567890", &key).await;
+        let resp = record_manual_raw(
+            &app,
+            &finance,
+            &number,
+            "CASH_ON_DELIVERY",
+            total,
+            "SF1234567890",
+            &key,
+        )
+        .await;
         let p = assert_ok(&resp)["recordManualPayment"].clone();
         assert_eq!(p["status"], "CAPTURED", "{p}");
         assert_eq!(p["method"], "CASH_ON_DELIVERY", "{p}");
@@ -270,24 +304,71 @@ async fn a_bank_transfer_order_waits_until_finance_records_the_transfer_once() {
         "PENDING_PAYMENT"
     );
 
-    let resp = record_manual_raw(&app, &finance, &number, "BANK_TRANSFER", total, "", &new_key()).await;
+    let resp = record_manual_raw(
+        &app,
+        &finance,
+        &number,
+        "BANK_TRANSFER",
+        total,
+        "",
+        &new_key(),
+    )
+    .await;
     assert_error_code(&resp, "INVALID_INPUT");
-    let resp = record_manual_raw(&app, &finance, &number, "BANK_TRANSFER", total, "ICBC-20261129-0042", &new_key()).await;
-    assert_eq!(assert_ok(&resp)["recordManualPayment"]["status"], "CAPTURED", "{resp}");
+    let resp = record_manual_raw(
+        &app,
+        &finance,
+        &number,
+        "BANK_TRANSFER",
+        total,
+        "ICBC-20261129-0042",
+        &new_key(),
+    )
+    .await;
+    assert_eq!(
+        assert_ok(&resp)["recordManualPayment"]["status"],
+        "CAPTURED",
+        "{resp}"
+    );
     let order = order_payments(&app, &customer, &number).await;
     assert_eq!(order["status"], "CONFIRMED", "{order}");
     assert_eq!(order["paymentStatus"], "PAID", "{order}");
     assert_eq!(minor(&order["amountDue"]["amount"]), 0);
 
     // The same bank reference again under another key: nothing new.
-    let resp = record_manual_raw(&app, &finance, &number, "BANK_TRANSFER", total, "ICBC-20261129-0042", &new_key()).await;
-    assert!(error_code(&resp).is_none() || error_code(&resp) == Some("CONFLICT"), "{resp}");
+    let resp = record_manual_raw(
+        &app,
+        &finance,
+        &number,
+        "BANK_TRANSFER",
+        total,
+        "ICBC-20261129-0042",
+        &new_key(),
+    )
+    .await;
+    assert!(
+        error_code(&resp).is_none() || error_code(&resp) == Some("CONFLICT"),
+        "{resp}"
+    );
     let after = order_payments(&app, &finance, &number).await;
     assert_eq!(ledger_count(&after, "CAPTURE", "SUCCEEDED"), 1, "{after}");
     assert_eq!(event_counts(&after).get("PAYMENT"), Some(&1), "{after}");
-    assert_eq!(after["payments"].as_array().map(Vec::len), Some(1), "{after}");
+    assert_eq!(
+        after["payments"].as_array().map(Vec::len),
+        Some(1),
+        "{after}"
+    );
     // Nothing is owed any more: another transfer cannot be recorded.
-    let resp = record_manual_raw(&app, &finance, &number, "BANK_TRANSFER", 100, "ICBC-OTHER", &new_key()).await;
+    let resp = record_manual_raw(
+        &app,
+        &finance,
+        &number,
+        "BANK_TRANSFER",
+        100,
+        "ICBC-OTHER",
+        &new_key(),
+    )
+    .await;
     assert_error_code(&resp, "CONFLICT");
 }
 
@@ -320,7 +401,11 @@ async fn only_finance_and_admin_move_money_and_customers_see_only_their_own() {
         let resp = app.gql_as(token, list, json!({})).await;
         let edges = assert_ok(&resp)["payments"]["edges"].clone();
         assert!(
-            edges.as_array().into_iter().flatten().any(|e| e["node"]["id"] == id.as_str()),
+            edges
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|e| e["node"]["id"] == id.as_str()),
             "{resp}"
         );
     }
@@ -334,7 +419,16 @@ async fn only_finance_and_admin_move_money_and_customers_see_only_their_own() {
         assert_error_code(&resp, "FORBIDDEN");
         let resp = void_raw(&app, token, &id, &new_key()).await;
         assert_error_code(&resp, "FORBIDDEN");
-        let resp = record_manual_raw(&app, token, &number, "BANK_TRANSFER", 100, "R-1", &new_key()).await;
+        let resp = record_manual_raw(
+            &app,
+            token,
+            &number,
+            "BANK_TRANSFER",
+            100,
+            "R-1",
+            &new_key(),
+        )
+        .await;
         assert_error_code(&resp, "FORBIDDEN");
     }
     let anonymous = app
@@ -345,12 +439,19 @@ async fn only_finance_and_admin_move_money_and_customers_see_only_their_own() {
         .await;
     assert_error_code(&anonymous, "UNAUTHENTICATED");
     let unchanged = order_payments(&app, &admin, &number).await;
-    assert_eq!(unchanged["payments"], mine["payments"], "refused calls moved money");
+    assert_eq!(
+        unchanged["payments"], mine["payments"],
+        "refused calls moved money"
+    );
     assert_eq!(unchanged["paymentStatus"], "PAID");
 
     // Finance and admin may.
     let resp = refund_raw(&app, &finance, &id, 100, "goodwill", &new_key()).await;
-    assert_eq!(assert_ok(&resp)["refundPayment"]["status"], "PARTIALLY_REFUNDED", "{resp}");
+    assert_eq!(
+        assert_ok(&resp)["refundPayment"]["status"],
+        "PARTIALLY_REFUNDED",
+        "{resp}"
+    );
     let resp = refund_raw(&app, &admin, &id, total - 100, "returned", &new_key()).await;
     assert_ok(&resp);
     let order = wait_payments_settled(&app, &admin, &number).await;
@@ -389,9 +490,15 @@ async fn unpaid_orders_expire_and_a_late_payment_is_refunded() {
     let before = available(&app, SKU).await;
     let (number, total) = place(None).await;
     let session = start_payment(&app, &customer, &number, "ALIPAY").await;
-    let reference = session["payment"]["reference"].as_str().expect("reference").to_owned();
+    let reference = session["payment"]["reference"]
+        .as_str()
+        .expect("reference")
+        .to_owned();
 
-    let order = wait_for_order(&app, &admin, &number, "expired", |o| o["status"] == "CANCELLED").await;
+    let order = wait_for_order(&app, &admin, &number, "expired", |o| {
+        o["status"] == "CANCELLED"
+    })
+    .await;
     let cancelled: Vec<&Value> = order["events"]
         .as_array()
         .into_iter()
@@ -403,7 +510,11 @@ async fn unpaid_orders_expire_and_a_late_payment_is_refunded() {
     assert_eq!(cancelled[0]["from"], "PENDING_PAYMENT", "{order}");
     assert_eq!(available(&app, SKU).await, before, "its stock is released");
     assert!(
-        order["allocations"].as_array().into_iter().flatten().all(|a| a["held"] == 0),
+        order["allocations"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .all(|a| a["held"] == 0),
         "{order}"
     );
     assert_eq!(minor(&order["amountDue"]["amount"]), 0);
@@ -416,9 +527,16 @@ async fn unpaid_orders_expire_and_a_late_payment_is_refunded() {
     assert_eq!(mine["status"], "CANCELLED");
 
     // Alipay reports the payment after all: acknowledged, recorded, refunded.
-    let body = alipay_body(&alipay_paid_params(&reference, "2026112922001400000000000555", total));
+    let body = alipay_body(&alipay_paid_params(
+        &reference,
+        "2026112922001400000000000555",
+        total,
+    ));
     let reply = post_alipay(&app, &body).await;
-    assert!(reply.alipay_success(), "a late payment is still acknowledged: {reply:?}");
+    assert!(
+        reply.alipay_success(),
+        "a late payment is still acknowledged: {reply:?}"
+    );
     let order = wait_for_order(&app, &admin, &number, "refunded", |o| {
         o["payments"]
             .as_array()
@@ -439,7 +557,11 @@ async fn unpaid_orders_expire_and_a_late_payment_is_refunded() {
         .expect("the refunded payment");
     assert_eq!(minor(&p["refunded"]["amount"]), total, "{p}");
     assert_eq!(minor(&p["refundable"]["amount"]), 0, "{p}");
-    assert_eq!(available(&app, SKU).await, before, "no stock comes back twice");
+    assert_eq!(
+        available(&app, SKU).await,
+        before,
+        "no stock comes back twice"
+    );
     // Reported again: acknowledged, nothing more.
     assert!(post_alipay(&app, &body).await.alipay_success());
     let again = wait_payments_settled(&app, &admin, &number).await;
@@ -475,7 +597,11 @@ async fn sandbox_chaos_still_pays_exactly_once() {
                 assert_eq!(minor(&p["authorized"]["amount"]), *total, "{p}");
                 assert_eq!(order["paymentStatus"], "AUTHORIZED", "{order}");
             } else {
-                assert_eq!(ledger_count(&order, "CAPTURE", "SUCCEEDED"), 1, "{method}: {order}");
+                assert_eq!(
+                    ledger_count(&order, "CAPTURE", "SUCCEEDED"),
+                    1,
+                    "{method}: {order}"
+                );
                 assert_eq!(minor(&p["captured"]["amount"]), *total, "{p}");
                 assert_eq!(counts.get("PAYMENT"), Some(&1), "{method}: {order}");
                 assert_eq!(order["paymentStatus"], "PAID", "{order}");

@@ -37,9 +37,16 @@ async fn race_one(app: &TestApp, customer: &str, i: usize) -> Raced {
     let notify = async {
         if method == "ALIPAY" {
             let trade = format!("2026112922001400000000{i:06}");
-            post_alipay(app, &alipay_body(&alipay_paid_params(&reference, &trade, total))).await
+            post_alipay(
+                app,
+                &alipay_body(&alipay_paid_params(&reference, &trade, total)),
+            )
+            .await
         } else {
-            let intent = payment["providerReference"].as_str().expect("pi").to_owned();
+            let intent = payment["providerReference"]
+                .as_str()
+                .expect("pi")
+                .to_owned();
             let event = card_event(
                 "payment_intent.amount_capturable_updated",
                 &intent,
@@ -85,25 +92,41 @@ async fn a_cancel_racing_a_payment_never_keeps_the_money_of_a_cancelled_order() 
         } else {
             r.reply.card_success()
         };
-        assert!(acknowledged, "{ctx}: the notification was refused: {:?}", r.reply);
+        assert!(
+            acknowledged,
+            "{ctx}: the notification was refused: {:?}",
+            r.reply
+        );
         // The cancel either won or lost the race cleanly.
         let cancelled = error_code(&r.cancel).is_none();
         if !cancelled {
-            assert_eq!(error_code(&r.cancel), Some("CONFLICT"), "{ctx}: {}", r.cancel);
+            assert_eq!(
+                error_code(&r.cancel),
+                Some("CONFLICT"),
+                "{ctx}: {}",
+                r.cancel
+            );
         }
 
         // Wait for the provider calls made after commit (void, refund).
         let order = wait_payments_settled(&app, &admin, &r.number).await;
         let status = order["status"].as_str().unwrap_or_default().to_owned();
         let payments = order["payments"].as_array().cloned().unwrap_or_default();
-        let sum = |field: &str| -> i64 {
-            payments.iter().map(|p| minor(&p[field]["amount"])).sum()
-        };
-        let (captured, refunded, capturable) = (sum("captured"), sum("refunded"), sum("capturable"));
+        let sum =
+            |field: &str| -> i64 { payments.iter().map(|p| minor(&p[field]["amount"])).sum() };
+        let (captured, refunded, capturable) =
+            (sum("captured"), sum("refunded"), sum("capturable"));
         match status.as_str() {
             "CONFIRMED" => {
-                assert!(!cancelled, "{ctx}: the cancel succeeded but the order is confirmed");
-                let want = if r.method == "ALIPAY" { "PAID" } else { "AUTHORIZED" };
+                assert!(
+                    !cancelled,
+                    "{ctx}: the cancel succeeded but the order is confirmed"
+                );
+                let want = if r.method == "ALIPAY" {
+                    "PAID"
+                } else {
+                    "AUTHORIZED"
+                };
                 assert_eq!(order["paymentStatus"], want, "{ctx}: {order}");
                 assert_eq!(minor(&order["amountDue"]["amount"]), 0, "{ctx}: {order}");
                 assert_eq!(refunded, 0, "{ctx}: {order}");
@@ -114,7 +137,10 @@ async fn a_cancel_racing_a_payment_never_keeps_the_money_of_a_cancelled_order() 
                 }
             }
             "CANCELLED" => {
-                assert!(cancelled, "{ctx}: cancelled, but not by the customer: {order}");
+                assert!(
+                    cancelled,
+                    "{ctx}: cancelled, but not by the customer: {order}"
+                );
                 // Nothing kept: every capture refunded, every hold released.
                 assert_eq!(captured, refunded, "{ctx}: money kept: {order}");
                 assert_eq!(capturable, 0, "{ctx}: a hold kept: {order}");
@@ -127,9 +153,16 @@ async fn a_cancel_racing_a_payment_never_keeps_the_money_of_a_cancelled_order() 
                 }
                 if captured > 0 {
                     assert_eq!(order["paymentStatus"], "REFUNDED", "{ctx}: {order}");
-                    assert!(ledger_count(&order, "REFUND", "SUCCEEDED") >= 1, "{ctx}: {order}");
+                    assert!(
+                        ledger_count(&order, "REFUND", "SUCCEEDED") >= 1,
+                        "{ctx}: {order}"
+                    );
                 }
-                assert_eq!(ledger_count(&order, "CAPTURE", "SUCCEEDED") <= 1, true, "{ctx}");
+                assert_eq!(
+                    ledger_count(&order, "CAPTURE", "SUCCEEDED") <= 1,
+                    true,
+                    "{ctx}"
+                );
             }
             other => panic!("{ctx}: ended {other}: {order}"),
         }

@@ -283,11 +283,18 @@ pub fn ledger_count(order: &Value, kind: &str, status: &str) -> usize {
 fn assert_untouched(order: &Value, total: i64, what: &str) {
     assert_eq!(order["status"], "PENDING_PAYMENT", "{what}: {order}");
     assert_eq!(order["paymentStatus"], "UNPAID", "{what}: {order}");
-    assert_eq!(minor(&order["amountDue"]["amount"]), total, "{what}: {order}");
+    assert_eq!(
+        minor(&order["amountDue"]["amount"]),
+        total,
+        "{what}: {order}"
+    );
     for p in order["payments"].as_array().into_iter().flatten() {
         assert_eq!(p["status"], "PENDING", "{what}: {p}");
         assert_eq!(p["events"], json!([]), "{what}: {p}");
-        assert!(p["providerReference"].is_null() || p["method"] == "CARD", "{what}: {p}");
+        assert!(
+            p["providerReference"].is_null() || p["method"] == "CARD",
+            "{what}: {p}"
+        );
     }
     assert_eq!(event_counts(order).get("PAYMENT"), None, "{what}: {order}");
 }
@@ -317,7 +324,11 @@ async fn alipay_notifications_pay_only_when_signed_by_alipay_for_us_and_this_tra
         &form_urlencoded::byte_serialize(sign_of(&other_sign).as_bytes()).collect::<String>(),
     );
     assert_ne!(wrong_signature, signed);
-    let unsigned: String = signed.split("&sign_type=").next().unwrap_or_default().to_owned();
+    let unsigned: String = signed
+        .split("&sign_type=")
+        .next()
+        .unwrap_or_default()
+        .to_owned();
     let cases = [
         ("the body changed after signing", changed),
         ("another notification's signature", wrong_signature),
@@ -373,7 +384,10 @@ async fn alipay_notifications_pay_only_when_signed_by_alipay_for_us_and_this_tra
         "notify_id",
         "a-later-notification",
     ));
-    assert_alipay_refused(&post_alipay(&app, &other_amount).await, "same trade, other amount");
+    assert_alipay_refused(
+        &post_alipay(&app, &other_amount).await,
+        "same trade, other amount",
+    );
     let after = order_payments(&app, &admin, &number).await;
     assert_eq!(ledger_count(&after, "CAPTURE", "SUCCEEDED"), 1, "{after}");
     assert_eq!(event_counts(&after), event_counts(&order), "{after}");
@@ -413,7 +427,10 @@ async fn wechat_pay_notifications_pay_only_when_signed_fresh_by_the_platform_for
         wechat_signed(&r, now())
     };
     let other = wechat_signed(&good, now());
-    let changed = signed.1.replace("\"summary\":\"TRANSACTION.SUCCESS\"", "\"summary\":\"changed\"");
+    let changed = signed.1.replace(
+        "\"summary\":\"TRANSACTION.SUCCESS\"",
+        "\"summary\":\"changed\"",
+    );
     assert_ne!(changed, signed.1);
     let cases: Vec<(&str, (Vec<(String, String)>, String))> = vec![
         (
@@ -438,7 +455,10 @@ async fn wechat_pay_notifications_pay_only_when_signed_fresh_by_the_platform_for
                 set_header(
                     &signed.0,
                     "Wechatpay-Signature",
-                    &format!("WECHATPAY/SIGNTEST/{}", header(&signed.0, "Wechatpay-Signature")),
+                    &format!(
+                        "WECHATPAY/SIGNTEST/{}",
+                        header(&signed.0, "Wechatpay-Signature")
+                    ),
                 ),
                 signed.1.clone(),
             ),
@@ -446,7 +466,11 @@ async fn wechat_pay_notifications_pay_only_when_signed_fresh_by_the_platform_for
         (
             "another platform certificate serial",
             (
-                set_header(&signed.0, "Wechatpay-Serial", "1111111111111111111111111111111111111111"),
+                set_header(
+                    &signed.0,
+                    "Wechatpay-Serial",
+                    "1111111111111111111111111111111111111111",
+                ),
                 signed.1.clone(),
             ),
         ),
@@ -488,7 +512,11 @@ async fn wechat_pay_notifications_pay_only_when_signed_fresh_by_the_platform_for
     // The same notification again, and another one for the same trade:
     // acknowledged, nothing more. Another amount for the trade: refused.
     assert!(post_wechat(&app, &signed).await.wechat_success());
-    assert!(post_wechat(&app, &wechat_signed(&good, now())).await.wechat_success());
+    assert!(
+        post_wechat(&app, &wechat_signed(&good, now()))
+            .await
+            .wechat_success()
+    );
     let mut more = good.clone();
     more["amount"]["total"] = json!(total + 100);
     more["amount"]["payer_total"] = json!(total + 100);
@@ -563,7 +591,11 @@ async fn card_webhooks_authorize_only_when_signed_with_our_secret_and_fresh() {
     assert_eq!(minor(&p["capturable"]["amount"]), total);
     assert_eq!(minor(&p["captured"]["amount"]), 0);
     // Retried by the processor: acknowledged, nothing more.
-    assert!(post_webhook(&app, "card", &headers, &body).await.card_success());
+    assert!(
+        post_webhook(&app, "card", &headers, &body)
+            .await
+            .card_success()
+    );
     let after = order_payments(&app, &admin, &number).await;
     assert_eq!(ledger_count(&after, "AUTHORIZE", "SUCCEEDED"), 1, "{after}");
     assert_eq!(after["payments"], order["payments"]);
@@ -637,9 +669,19 @@ async fn card_events_out_of_order_end_in_the_right_state() {
     let admin = app.login_as(Role::Admin).await.access_token;
     let (_, number, total, payment) = order_to_pay(&app, "CARD").await;
     let reference = payment["reference"].as_str().expect("reference").to_owned();
-    let intent = payment["providerReference"].as_str().expect("pi").to_owned();
+    let intent = payment["providerReference"]
+        .as_str()
+        .expect("pi")
+        .to_owned();
 
-    let succeeded = card_event("payment_intent.succeeded", &intent, &reference, total, 0, total);
+    let succeeded = card_event(
+        "payment_intent.succeeded",
+        &intent,
+        &reference,
+        total,
+        0,
+        total,
+    );
     let authorized = card_event(
         "payment_intent.amount_capturable_updated",
         &intent,
@@ -666,7 +708,10 @@ async fn card_events_out_of_order_end_in_the_right_state() {
     assert_eq!(order["paymentStatus"], "PAID", "{order}");
     assert_eq!(minor(&order["amountDue"]["amount"]), 0);
     assert_eq!(ledger_count(&order, "CAPTURE", "SUCCEEDED"), 1, "{order}");
-    assert!(ledger_count(&order, "AUTHORIZE", "SUCCEEDED") <= 1, "{order}");
+    assert!(
+        ledger_count(&order, "AUTHORIZE", "SUCCEEDED") <= 1,
+        "{order}"
+    );
     let counts = event_counts(&order);
     assert_eq!(counts.get("STATUS_CHANGED"), Some(&1), "{order}");
 
@@ -680,7 +725,10 @@ async fn card_events_out_of_order_end_in_the_right_state() {
     // finance, then the processor's `succeeded` for that capture: one capture.
     let (_, number, total, payment) = order_to_pay(&app, "CARD").await;
     let reference = payment["reference"].as_str().expect("reference").to_owned();
-    let intent = payment["providerReference"].as_str().expect("pi").to_owned();
+    let intent = payment["providerReference"]
+        .as_str()
+        .expect("pi")
+        .to_owned();
     let authorized = card_event(
         "payment_intent.amount_capturable_updated",
         &intent,
@@ -692,8 +740,19 @@ async fn card_events_out_of_order_end_in_the_right_state() {
     assert!(post_card(&app, &authorized, now()).await.card_success());
     let id = payment["id"].as_str().expect("id");
     let resp = crate::order_helpers::capture_raw(&app, &finance, id, total, &new_key()).await;
-    assert_eq!(assert_ok(&resp)["capturePayment"]["status"], "CAPTURED", "{resp}");
-    let succeeded = card_event("payment_intent.succeeded", &intent, &reference, total, 0, total);
+    assert_eq!(
+        assert_ok(&resp)["capturePayment"]["status"],
+        "CAPTURED",
+        "{resp}"
+    );
+    let succeeded = card_event(
+        "payment_intent.succeeded",
+        &intent,
+        &reference,
+        total,
+        0,
+        total,
+    );
     assert!(post_card(&app, &succeeded, now()).await.card_success());
     let order = wait_payments_settled(&app, &admin, &number).await;
     assert_eq!(ledger_count(&order, "CAPTURE", "SUCCEEDED"), 1, "{order}");
