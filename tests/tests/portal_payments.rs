@@ -288,10 +288,7 @@ async fn finance_refunds_part_of_a_payment_once_from_the_console_form() {
     let finance = signed_in(&app, Role::Finance).await;
     let console = page(&app, &finance, &format!("/console/orders/{number}")).await;
     assert!(console.contains("id=\"payment-panel\""));
-    assert!(
-        console.contains("payment-ledger"),
-        "the ledger is shown"
-    );
+    assert!(console.contains("payment-ledger"), "the ledger is shown");
     assert!(console.contains(&format!("/console/payments/{id}/refund")));
     assert!(
         console.contains("Refund ¥"),
