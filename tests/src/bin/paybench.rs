@@ -612,8 +612,16 @@ async fn run_in(args: &Args, ws: &Workspace) -> Res<bool> {
     let server = Server::start(ws, &secret).await?;
     let result = bench(args, &server, &secret).await;
     server.stop().await;
+    let log = std::fs::read_to_string(ws.dir.join("oms.log")).unwrap_or_default();
+    let warnings: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("WARN") || l.contains("ERROR"))
+        .collect();
+    println!("server log: {} warnings or errors", warnings.len());
+    for l in warnings.iter().take(5) {
+        println!("  {l}");
+    }
     if let Err(e) = &result {
-        let log = std::fs::read_to_string(ws.dir.join("oms.log")).unwrap_or_default();
         let tail: Vec<&str> = log.lines().rev().take(20).collect();
         eprintln!("paybench: {e}\nlast lines of the server log:");
         for l in tail.iter().rev() {
