@@ -42,7 +42,6 @@ use stock::*;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/cart/add", web::post().to(cart_add))
         .route("/cart/update", web::post().to(cart_update))
-        .route("/checkout", web::post().to(checkout))
         .route("/orders/{number}/cancel", web::post().to(cancel_order))
         .route("/console/orders/new", web::post().to(new_order))
         .route(

@@ -24,58 +24,6 @@ pub(super) fn idempotency_key(form: &[(String, String)]) -> String {
     }
 }
 
-/// POST /checkout: places the cart as an order for the signed-in customer.
-pub(super) async fn checkout(
-    http: HttpRequest,
-    state: web::Data<AppState>,
-    schema: web::Data<OmsSchema>,
-    form: Fields,
-) -> HttpResponse {
-    let principal = match signed_in_caller(&state, &http, "/checkout").await {
-        Ok(p) => p,
-        Err(redirect) => return redirect,
-    };
-    let cart = request_cart(&http);
-    if cart.is_empty() {
-        return see_other("/cart").finish();
-    }
-    let lines: Vec<Value> = cart
-        .lines()
-        .iter()
-        .map(|l| json!({ "sku": l.sku, "quantity": l.quantity }))
-        .collect();
-    let input = json!({
-        "idempotencyKey": idempotency_key(&form),
-        "lines": lines,
-        "shippingAddress": address(&form),
-        "shippingMethod": field(&form, "shippingMethod"),
-        "note": optional(&form, "note"),
-    });
-    let resp = run(
-        &http,
-        &state,
-        &schema,
-        principal,
-        queries::PLACE_ORDER,
-        json!({ "input": input }),
-    )
-    .await;
-    match outcome(&resp, "placeOrder") {
-        Ok(order) => match order.get("number").and_then(Value::as_str) {
-            Some(number) => see_other(&format!("/orders/{}", enc_segment(number)))
-                .cookie(cart_cookie(&Cart::default(), secure(&state)))
-                .finish(),
-            None => see_other(&format!(
-                "/checkout?{}",
-                Failure::new("INTERNAL", "").query()
-            ))
-            .finish(),
-        },
-        Err(f) if f.code == "UNAUTHENTICATED" => login_then("/checkout"),
-        Err(f) => see_other(&format!("/checkout?{}", f.query())).finish(),
-    }
-}
-
 /// POST /orders/{number}/cancel (reason): the customer cancels.
 pub(super) async fn cancel_order(
     http: HttpRequest,

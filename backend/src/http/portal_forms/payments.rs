@@ -17,7 +17,9 @@ use crate::domain::payments::PaymentMethod;
 use frontend::api::payments::minor_from_text;
 
 pub(super) fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/checkout/place", web::post().to(checkout_place))
+    // `/checkout` is the form's older address; both place the order.
+    cfg.route("/checkout", web::post().to(checkout_place))
+        .route("/checkout/place", web::post().to(checkout_place))
         .route("/orders/{number}/pay", web::post().to(pay_order))
         .route(
             "/console/payments/{id}/{action}",
@@ -44,7 +46,7 @@ fn amount(form: &[(String, String)]) -> Option<i64> {
     minor_from_text(field(form, "amount")).filter(|m| *m > 0)
 }
 
-/// POST /checkout/place: places the cart as an order with the chosen
+/// POST /checkout/place (and /checkout): places the cart as an order with the chosen
 /// payment method, then lands on the order page, where "Pay now" is.
 /// A bank transfer is started at once, so the page shows its reference.
 async fn checkout_place(

@@ -144,24 +144,18 @@ pub async fn start_payment(
                         .await?,
                 );
             }
-            let id = Uuid::now_v7();
-            let reference = format!("{}P{}", row.number.replace('-', ""), ledgers.len() + 1);
-            payment::Entity::insert(payment::ActiveModel {
-                id: Set(id),
-                order_id: Set(o.id),
-                method: Set(method.as_str().into()),
-                reference: Set(reference.clone()),
-                provider_reference: Set(None),
-                amount_minor: Set(due),
-                currency: Set(row.currency.clone()),
-                idempotency_key: Set(format!("create:{id}")),
-                redirect_url: Set(None),
-                created_by: Set(p.actor()),
-                created_at: Set(now),
-                expires_at: Set(deadline),
-                updated_at: Set(now),
-            })
-            .exec_without_returning(&*tx)
+            let id = insert_payment(
+                &*tx,
+                &row,
+                NewPayment {
+                    method,
+                    ordinal: ledgers.len() + 1,
+                    amount_minor: due,
+                    expires_at: deadline,
+                },
+                p,
+                now,
+            )
             .await?;
             order::Entity::update_many()
                 .col_expr(order::Column::PaymentMethod, Expr::value(method.as_str()))
@@ -242,6 +236,46 @@ pub async fn start_payment(
         redirect_url: created.redirect_url,
         expires_at: deadline,
     })
+}
+
+/// A payment about to be created for an order.
+struct NewPayment {
+    method: PaymentMethod,
+    /// The order's n-th payment (numbers its reference).
+    ordinal: usize,
+    amount_minor: i64,
+    expires_at: Option<DateTime<Utc>>,
+}
+
+/// Inserts a payment; its reference (`out_trade_no`) is the order number
+/// without dashes plus `P<n>`, letters and digits only as every provider
+/// accepts.
+async fn insert_payment(
+    db: &impl ConnectionTrait,
+    row: &order::Model,
+    new: NewPayment,
+    p: &Principal,
+    now: DateTime<Utc>,
+) -> AppResult<Uuid> {
+    let id = Uuid::now_v7();
+    payment::Entity::insert(payment::ActiveModel {
+        id: Set(id),
+        order_id: Set(row.id),
+        method: Set(new.method.as_str().into()),
+        reference: Set(format!("{}P{}", row.number.replace('-', ""), new.ordinal)),
+        provider_reference: Set(None),
+        amount_minor: Set(new.amount_minor),
+        currency: Set(row.currency.clone()),
+        idempotency_key: Set(format!("create:{id}")),
+        redirect_url: Set(None),
+        created_by: Set(p.actor()),
+        created_at: Set(now),
+        expires_at: Set(new.expires_at),
+        updated_at: Set(now),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(id)
 }
 
 /// Cash on delivery: the order goes ahead unpaid.
@@ -653,29 +687,19 @@ pub async fn record_manual_payment(
     let payment_id = match existing {
         Some((pay, _)) => pay.id,
         None => {
-            let id = Uuid::now_v7();
-            payment::Entity::insert(payment::ActiveModel {
-                id: Set(id),
-                order_id: Set(o.id),
-                method: Set(method.as_str().into()),
-                reference: Set(format!(
-                    "{}P{}",
-                    row.number.replace('-', ""),
-                    ledgers.len() + 1
-                )),
-                provider_reference: Set(None),
-                amount_minor: Set(due),
-                currency: Set(row.currency.clone()),
-                idempotency_key: Set(format!("create:{id}")),
-                redirect_url: Set(None),
-                created_by: Set(p.actor()),
-                created_at: Set(now),
-                expires_at: Set(None),
-                updated_at: Set(now),
-            })
-            .exec_without_returning(&*tx)
-            .await?;
-            id
+            insert_payment(
+                &*tx,
+                &row,
+                NewPayment {
+                    method,
+                    ordinal: ledgers.len() + 1,
+                    amount_minor: due,
+                    expires_at: None,
+                },
+                p,
+                now,
+            )
+            .await?
         }
     };
     let mut pay = store::lock_payment(&*tx, payment_id, now).await?;
