@@ -9,7 +9,7 @@
 use chrono::Utc;
 use entity::{payment, webhook_inbox};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::NotSet, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::providers::{Notification, Provider, ProviderEvent, RefundOutcome};
 use super::settle::{self, Movement, record_movement};
@@ -114,17 +114,16 @@ async fn apply(state: &AppState, n: &Notification) -> AppResult<WebhookOutcome> 
             row.reference, row.currency
         )));
     }
+    // A duplicate of a notification applied earlier is answered without
+    // taking any lock (checked again under the locks below, for races).
+    if seen(&state.db.conn, &source, &n.id).await? {
+        return Ok(WebhookOutcome::Duplicate);
+    }
     let now = Utc::now();
     let tx = state.db.begin_write().await?;
     let order_row = store::lock_order(&*tx, row.order_id).await?;
     let mut pay = store::lock_payment(&*tx, row.id, now).await?;
-    if webhook_inbox::Entity::find()
-        .filter(webhook_inbox::Column::Source.eq(source.clone()))
-        .filter(webhook_inbox::Column::NotificationId.eq(n.id.clone()))
-        .first(&*tx)
-        .await?
-        .is_some()
-    {
+    if seen(&*tx, &source, &n.id).await? {
         return Ok(WebhookOutcome::Duplicate);
     }
     let planned = plan(&pay, n);
@@ -201,6 +200,16 @@ async fn apply(state: &AppState, n: &Notification) -> AppResult<WebhookOutcome> 
     }
     calls::spawn(state, to_call);
     Ok(WebhookOutcome::Applied(summary))
+}
+
+/// This notification is in the inbox already.
+async fn seen(db: &impl ConnectionTrait, source: &str, id: &str) -> AppResult<bool> {
+    Ok(webhook_inbox::Entity::find()
+        .filter(webhook_inbox::Column::Source.eq(source))
+        .filter(webhook_inbox::Column::NotificationId.eq(id))
+        .first(db)
+        .await?
+        .is_some())
 }
 
 fn is_unique_violation(e: &sea_orm::DbErr) -> bool {
