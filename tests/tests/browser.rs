@@ -1,7 +1,9 @@
 //! The hydrated portal in headless Chromium (fantoccini + chromedriver):
 //! searching updates the product list in place, without a full page load;
 //! an open order page follows changes made elsewhere (the `orderUpdated`
-//! subscription over WebSocket); a customer checks out with JavaScript on.
+//! subscription over WebSocket); a customer checks out with JavaScript on;
+//! a customer pays through the sandbox provider page and the order page
+//! shows the payment, also live when it lands while the page is open.
 //!
 //! Needs /usr/bin/chromium, /usr/bin/chromedriver and the wasm bundle in
 //! `<workspace>/target/site/pkg` (`scripts/build-wasm.sh`). When one is missing the test prints a loud
@@ -511,6 +513,174 @@ async fn a_customer_checks_out_in_the_browser_with_javascript_on() {
 }
 
 /// GraphiQL's files as `scripts/fetch-graphiql.sh` leaves them.
+/// The order page's payment status badge (`data-payment-status`).
+async fn payment_status(client: &Client) -> Value {
+    attribute(client, "#order-payment-status", "data-payment-status").await
+}
+
+async fn pay_with_alipay_in_the_browser(app: &TestApp, client: &Client) {
+    sign_in_through_the_form(app, client, Role::Customer).await;
+    let customer = app.login_as(Role::Customer).await;
+    let order = place_order_ok(
+        app,
+        &customer.access_token,
+        order_input(&new_key(), &[("MUG-001", 1)]),
+    )
+    .await;
+    let number = order["number"].as_str().expect("order number").to_owned();
+    client
+        .goto(&app.url(&format!("/orders/{number}")))
+        .await
+        .expect("open the order page");
+    wait_hydrated(client).await;
+    assert_eq!(payment_status(client).await, json!("UNPAID"));
+
+    // Pay now → the provider's page (the sandbox plays Alipay) → Pay.
+    click(client, "#pay-alipay").await;
+    let title = wait_for_js(
+        client,
+        "the Alipay sandbox page",
+        "return document.querySelector('button.pay') ? document.title : null;",
+        |v| v.as_str().is_some_and(|t| t.contains("Alipay")),
+    )
+    .await;
+    assert!(
+        title.as_str().is_some_and(|t| t.starts_with("Pay ¥")),
+        "the provider page names the amount: {title}"
+    );
+    click(client, "button.pay").await;
+
+    // Back on the order page, paid and confirmed.
+    wait_for_js(
+        client,
+        "the order page to show the payment",
+        "const e = document.querySelector('#order-payment-status'); return e ? e.getAttribute('data-payment-status') : null;",
+        |v| v == "PAID",
+    )
+    .await;
+    assert_eq!(
+        attribute(client, "#order-status", "data-status").await,
+        json!("CONFIRMED")
+    );
+    let resp = app
+        .gql_as(
+            &customer.access_token,
+            "query($n: String!) { order(number: $n) { paymentStatus payments { method status } } }",
+            json!({ "n": number }),
+        )
+        .await;
+    let o = &assert_ok(&resp)["order"];
+    assert_eq!(o["paymentStatus"], "PAID");
+    assert_eq!(o["payments"][0]["method"], "ALIPAY");
+    assert_eq!(o["payments"][0]["status"], "CAPTURED");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_customer_pays_with_alipay_in_the_browser() {
+    in_browser(|app, client| Box::pin(pay_with_alipay_in_the_browser(app, client))).await;
+}
+
+async fn order_page_shows_a_payment_live(app: &TestApp, client: &Client) {
+    sign_in_through_the_form(app, client, Role::Customer).await;
+    let customer = app.login_as(Role::Customer).await;
+    let order = place_order_ok(
+        app,
+        &customer.access_token,
+        order_input(&new_key(), &[("MUG-001", 1)]),
+    )
+    .await;
+    let number = order["number"].as_str().expect("order number").to_owned();
+    client
+        .goto(&app.url(&format!("/orders/{number}")))
+        .await
+        .expect("open the order page");
+    wait_hydrated(client).await;
+    wait_for_js(
+        client,
+        "the live subscription (<body data-live-order>)",
+        "return document.body.getAttribute('data-live-order');",
+        |v| v.as_str() == Some(number.as_str()),
+    )
+    .await;
+    client
+        .execute("window.__oms_marker = 42; return null;", vec![])
+        .await
+        .expect("set marker");
+    assert_eq!(payment_status(client).await, json!("UNPAID"));
+
+    // The customer pays on another device: the provider's notification
+    // lands while this page is open.
+    let started = app
+        .gql_as(
+            &customer.access_token,
+            "mutation($n: String!) { startPayment(orderNumber: $n, method: WECHAT_PAY) { paymentId redirectUrl } }",
+            json!({ "n": number }),
+        )
+        .await;
+    let session = &assert_ok(&started)["startPayment"];
+    let pay_url = session["redirectUrl"].as_str().expect("redirectUrl");
+    let paid = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+        .post(pay_url)
+        .form(&[("action", "pay")])
+        .send()
+        .await
+        .expect("pay on the sandbox page");
+    assert_eq!(paid.status().as_u16(), 303, "the sandbox sends the customer back");
+
+    // The protocol does not acknowledge a subscription: if the first push
+    // came in the instant before it was registered, a second change (a
+    // partial refund) must still reach the page.
+    let deadline = tokio::time::Instant::now() + LIVE_WAIT / 2;
+    let mut shown = payment_status(client).await;
+    while shown != json!("PAID") && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        shown = payment_status(client).await;
+    }
+    if shown != json!("PAID") {
+        let finance = app.login_as(Role::Finance).await;
+        let resp = app
+            .gql_as(
+                &finance.access_token,
+                "mutation($p: ID!) { refundPayment(paymentId: $p, amount: 100, reason: \"goodwill\", idempotencyKey: \"live-refund-1\") { status } }",
+                json!({ "p": session["paymentId"] }),
+            )
+            .await;
+        assert_ok(&resp);
+        shown = wait_for_js(
+            client,
+            "the order page to show the payment",
+            "const e = document.querySelector('#order-payment-status'); return e ? e.getAttribute('data-payment-status') : null;",
+            |v| v == "PAID" || v == "PARTIALLY_REFUNDED",
+        )
+        .await;
+    }
+    assert!(
+        shown == json!("PAID") || shown == json!("PARTIALLY_REFUNDED"),
+        "the open order page never showed the payment: {shown}"
+    );
+    assert_eq!(
+        attribute(client, "#order-status", "data-status").await,
+        json!("CONFIRMED")
+    );
+    let marker = client
+        .execute("return window.__oms_marker;", vec![])
+        .await
+        .expect("read marker");
+    assert_eq!(
+        marker,
+        json!(42),
+        "the update reloaded the page (the window state is gone)"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_open_order_page_shows_a_payment_live() {
+    in_browser(|app, client| Box::pin(order_page_shows_a_payment_live(app, client))).await;
+}
+
 fn graphiql_fetched() -> bool {
     let present = workspace_root()
         .join("target/site/graphiql/VERSIONS")
