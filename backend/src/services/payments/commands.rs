@@ -43,10 +43,29 @@ fn check_key(raw: &str) -> AppResult<String> {
     Ok(key.to_string())
 }
 
-fn refused(r: rules::MoneyRefusal) -> AppError {
+/// A refused movement as an error, amounts written in the payment's
+/// currency ("cannot refund CNY 500.00: only CNY 299.00 …").
+fn refused(r: rules::MoneyRefusal, currency: &str) -> AppError {
+    let m = |minor| settle::money_text(minor, currency);
     match r {
         rules::MoneyRefusal::NotPositive => AppError::invalid("amount", r.message()),
-        _ => AppError::Conflict(r.message()),
+        rules::MoneyRefusal::AboveCapturable {
+            requested,
+            capturable,
+        } => AppError::Conflict(format!(
+            "cannot capture {}: only {} is authorized and not yet captured",
+            m(requested),
+            m(capturable)
+        )),
+        rules::MoneyRefusal::AboveRefundable {
+            requested,
+            refundable,
+        } => AppError::Conflict(format!(
+            "cannot refund {}: only {} is captured and not refunded or being refunded",
+            m(requested),
+            m(refundable)
+        )),
+        rules::MoneyRefusal::NothingToVoid => AppError::Conflict(r.message()),
     }
 }
 
@@ -391,15 +410,17 @@ async fn move_money(
     let amount = match kind {
         PaymentEventKind::Capture => {
             let a = amount.unwrap_or(0);
-            rules::check_capture(&ledger, a).map_err(refused)?;
+            rules::check_capture(&ledger, a).map_err(|r| refused(r, &pay.currency))?;
             a
         }
         PaymentEventKind::Refund => {
             let a = amount.unwrap_or(0);
-            rules::check_refund(&ledger, a).map_err(refused)?;
+            rules::check_refund(&ledger, a).map_err(|r| refused(r, &pay.currency))?;
             a
         }
-        PaymentEventKind::Void => rules::check_void(&ledger).map_err(refused)?,
+        PaymentEventKind::Void => {
+            rules::check_void(&ledger).map_err(|r| refused(r, &pay.currency))?
+        }
         PaymentEventKind::Authorize => {
             return Err(AppError::invalid(
                 "kind",
