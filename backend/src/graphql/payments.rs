@@ -315,6 +315,10 @@ pub struct PaymentFilter {
     pub created_from: Option<DateTime<Utc>>,
     /// Started before this instant.
     pub created_to: Option<DateTime<Utc>>,
+    /// Started on or after this day in the merchant's time zone (`OMS_TIMEZONE`).
+    pub created_from_date: Option<chrono::NaiveDate>,
+    /// Started on or before this day in the merchant's time zone.
+    pub created_to_date: Option<chrono::NaiveDate>,
     /// Only this order's payments.
     pub order_number: Option<String>,
 }
@@ -375,6 +379,8 @@ impl PaymentsQuery {
                 status: f.status.map(Into::into),
                 created_from: f.created_from,
                 created_to: f.created_to,
+                created_from_date: f.created_from_date,
+                created_to_date: f.created_to_date,
                 order_number: f.order_number,
             },
             first.max(1) as u64,

@@ -97,28 +97,6 @@ pub struct PaymentsData {
     pub payments: PaymentConnection,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ClockNode {
-    created_at: String,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-struct ClockEdge {
-    node: ClockNode,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-struct ClockConnection {
-    edges: Vec<ClockEdge>,
-}
-
-/// `data` of [`queries::PAYMENTS_CLOCK`].
-#[derive(Clone, Debug, Serialize, Deserialize)]
-struct ClockData {
-    payments: ClockConnection,
-}
-
 /// `"299.00"`, `"299"`, `"299.5"`, `"¥1,208.00"` → minor units (two
 /// decimals), exactly: no floating point. `None` for anything else,
 /// including more than two decimals, a sign, or an overflow.
@@ -170,15 +148,10 @@ impl PaymentFilterForm {
         ]
     }
 
-    /// Whether a date bound is set (then the shop's UTC offset is needed).
-    pub fn has_dates(&self) -> bool {
-        !self.created_from.trim().is_empty() || !self.created_to.trim().is_empty()
-    }
-
     /// The `PaymentFilter` input: unknown or blank values left out; dates
-    /// become instants at `offset` (`+08:00`): `createdFrom` the day's
-    /// start, `createdTo` the next day's start (the bound is exclusive).
-    pub fn to_filter(&self, offset: &str) -> Value {
+    /// are whole days in the merchant's time zone (`createdFromDate`,
+    /// `createdToDate`, both inclusive), which the server resolves.
+    pub fn to_filter(&self) -> Value {
         let mut m = Map::new();
         if let Some(method) = PaymentMethod::parse(self.method.trim()) {
             m.insert("method".into(), json!(method));
@@ -187,10 +160,10 @@ impl PaymentFilterForm {
             m.insert("status".into(), json!(status));
         }
         if let Some(day) = Day::parse(self.created_from.trim()) {
-            m.insert("createdFrom".into(), json!(day.start(offset)));
+            m.insert("createdFromDate".into(), json!(day.text()));
         }
-        if let Some(day) = Day::parse(self.created_to.trim()).and_then(Day::next) {
-            m.insert("createdTo".into(), json!(day.start(offset)));
+        if let Some(day) = Day::parse(self.created_to.trim()) {
+            m.insert("createdToDate".into(), json!(day.text()));
         }
         let number = self.order_number.trim();
         if !number.is_empty() {
@@ -237,92 +210,22 @@ impl Day {
         }
     }
 
-    fn next(self) -> Option<Day> {
-        Some(if self.d < self.days_in_month() {
-            Day {
-                d: self.d + 1,
-                ..self
-            }
-        } else if self.m < 12 {
-            Day {
-                m: self.m + 1,
-                d: 1,
-                ..self
-            }
-        } else if self.y < 9999 {
-            Day {
-                y: self.y + 1,
-                m: 1,
-                d: 1,
-            }
-        } else {
-            return None;
-        })
-    }
-
-    fn start(self, offset: &str) -> String {
-        format!("{:04}-{:02}-{:02}T00:00:00{offset}", self.y, self.m, self.d)
+    fn text(self) -> String {
+        format!("{:04}-{:02}-{:02}", self.y, self.m, self.d)
     }
 }
 
-/// The UTC offset an RFC 3339 time was written in (`+08:00`, `Z`).
-fn offset_of(time: &str) -> Option<String> {
-    if time.ends_with('Z') {
-        return Some("Z".into());
-    }
-    let at = time.rfind(['+', '-'])?;
-    let offset = &time[at..];
-    (offset.len() == 6 && offset.as_bytes()[3] == b':').then(|| offset.to_owned())
-}
-
-/// A page of payments for the console. With a date bound, first asks for
-/// the newest payment's time to learn the merchant's UTC offset (with no
-/// payment at all, nothing can match anyway).
+/// A page of payments for the console.
 pub fn payments(
     filter: PaymentFilterForm,
     after: Option<String>,
 ) -> impl Future<Output = Result<PaymentConnection, ApiError>> + Send + 'static {
-    let clock = filter
-        .has_dates()
-        .then(|| request::<ClockData>(queries::PAYMENTS_CLOCK, json!({})));
-    let list = move |offset: &str| {
-        let mut vars = json!({ "filter": filter.to_filter(offset), "first": PAYMENTS_PAGE_SIZE });
-        if let (Some(m), Some(after)) = (vars.as_object_mut(), after.clone()) {
-            m.insert("after".into(), Value::String(after));
-        }
-        request::<PaymentsData>(queries::PAYMENTS, vars)
-    };
-    // Both requests are made here, in the reactive scope the transport
-    // needs; the list waits for the offset only when a date is set.
-    let without_dates = clock.is_none().then(|| list("Z"));
-    async move {
-        let fut = match (clock, without_dates) {
-            (_, Some(fut)) => fut,
-            (Some(clock), None) => {
-                let offset = clock
-                    .await?
-                    .payments
-                    .edges
-                    .first()
-                    .and_then(|e| offset_of(&e.node.created_at));
-                match offset {
-                    Some(offset) => list(&offset),
-                    None => {
-                        return Ok(PaymentConnection {
-                            total_count: 0,
-                            page_info: PageInfo {
-                                has_next_page: false,
-                                end_cursor: None,
-                            },
-                            edges: Vec::new(),
-                        });
-                    }
-                }
-            }
-            (None, None) => return Err(ApiError::Internal),
-        };
-        fut.await.map(|d| d.payments)
+    let mut vars = json!({ "filter": filter.to_filter(), "first": PAYMENTS_PAGE_SIZE });
+    if let (Some(m), Some(after)) = (vars.as_object_mut(), after) {
+        m.insert("after".into(), Value::String(after));
     }
+    let list = request::<PaymentsData>(queries::PAYMENTS, vars);
+    async move { list.await.map(|d| d.payments) }
 }
 
 #[cfg(test)]
@@ -356,7 +259,7 @@ mod tests {
     }
 
     #[test]
-    fn dates_become_instants_at_the_shop_offset() {
+    fn dates_are_whole_local_days() {
         let f = PaymentFilterForm {
             method: "ALIPAY".into(),
             status: "nonsense".into(),
@@ -365,23 +268,14 @@ mod tests {
             order_number: " SO-1 ".into(),
         };
         assert_eq!(
-            f.to_filter("+08:00"),
-            json!({"method": "ALIPAY", "createdFrom": "2026-02-28T00:00:00+08:00",
-                "createdTo": "2027-01-01T00:00:00+08:00", "orderNumber": "SO-1"})
+            f.to_filter(),
+            json!({"method": "ALIPAY", "createdFromDate": "2026-02-28",
+                "createdToDate": "2026-12-31", "orderNumber": "SO-1"})
         );
-        assert_eq!(PaymentFilterForm::default().to_filter("Z"), json!({}));
-        assert!(!PaymentFilterForm::default().has_dates());
-        assert_eq!(
-            Day::parse("2024-02-29").and_then(Day::next),
-            Day::parse("2024-03-01")
-        );
+        assert_eq!(PaymentFilterForm::default().to_filter(), json!({}));
+        assert!(Day::parse("2024-02-29").is_some());
         assert_eq!(Day::parse("2026-02-29"), None);
-        assert_eq!(
-            offset_of("2026-11-29T21:56:00+08:00").as_deref(),
-            Some("+08:00")
-        );
-        assert_eq!(offset_of("2026-11-29T21:56:00Z").as_deref(), Some("Z"));
-        assert_eq!(offset_of("2026-11-29"), None);
+        assert_eq!(Day::parse("2026-2-1"), None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use entity::{order, payment};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
@@ -34,6 +34,9 @@ pub struct PaymentFilter {
     pub status: Option<PaymentStatus>,
     pub created_from: Option<DateTime<Utc>>,
     pub created_to: Option<DateTime<Utc>>,
+    /// Whole days in the merchant's time zone, both inclusive.
+    pub created_from_date: Option<NaiveDate>,
+    pub created_to_date: Option<NaiveDate>,
     pub order_number: Option<String>,
 }
 
@@ -72,6 +75,13 @@ pub async fn list_payments(
     }
     if let Some(t) = filter.created_to {
         q = q.filter(payment::Column::CreatedAt.lt(t));
+    }
+    let zone = state.config.time_zone;
+    if let Some(day) = filter.created_from_date {
+        q = q.filter(payment::Column::CreatedAt.gte(zone.day_start(day)));
+    }
+    if let Some(day) = filter.created_to_date {
+        q = q.filter(payment::Column::CreatedAt.lt(zone.day_bounds(day).1));
     }
     if let Some(n) = &filter.order_number {
         let n = n.trim().to_ascii_uppercase();
