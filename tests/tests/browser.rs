@@ -628,7 +628,11 @@ async fn order_page_shows_a_payment_live(app: &TestApp, client: &Client) {
         .send()
         .await
         .expect("pay on the sandbox page");
-    assert_eq!(paid.status().as_u16(), 303, "the sandbox sends the customer back");
+    assert_eq!(
+        paid.status().as_u16(),
+        303,
+        "the sandbox sends the customer back"
+    );
 
     // The protocol does not acknowledge a subscription: if the first push
     // came in the instant before it was registered, a second change (a
