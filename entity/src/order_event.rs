@@ -13,6 +13,8 @@ pub struct Model {
     pub to_status: String,
     pub actor: String,
     pub note: Option<String>,
+    /// Machine-readable detail of what the system recorded (JSON), if any.
+    pub detail: Option<String>,
     pub at: DateTimeUtc,
 }
 

@@ -58,6 +58,15 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        // What the system recorded, machine-readable (JSON), so clients can
+        // say it in the reader's language; `note` stays the human text.
+        m.alter_table(
+            Table::alter()
+                .table(OrderEvents::Table)
+                .add_column(ColumnDef::new(OrderEvents::Detail).string().null())
+                .to_owned(),
+        )
+        .await?;
 
         m.create_table(
             Table::create()
@@ -203,6 +212,13 @@ impl MigrationTrait for Migration {
         }
         m.alter_table(
             Table::alter()
+                .table(OrderEvents::Table)
+                .drop_column(OrderEvents::Detail)
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
                 .table(Orders::Table)
                 .drop_column(Orders::PaymentMethod)
                 .to_owned(),
@@ -229,6 +245,12 @@ enum Orders {
     Table,
     Id,
     PaymentMethod,
+}
+
+#[derive(DeriveIden)]
+enum OrderEvents {
+    Table,
+    Detail,
 }
 
 #[derive(DeriveIden)]

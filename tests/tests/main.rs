@@ -30,6 +30,7 @@ mod orders;
 mod outage;
 mod payments;
 mod payments_races;
+mod payments_timeline;
 mod payments_webhooks;
 mod race;
 mod timeline;

@@ -86,6 +86,21 @@ pub struct OrderEvent {
     /// RFC 3339 in the merchant's time zone (its offset included).
     pub at: String,
     pub note: Option<String>,
+    /// Why the system did it (system entries).
+    #[serde(default)]
+    pub reason: Option<crate::schema::SystemReason>,
+    /// The money movement (payment entries).
+    #[serde(default)]
+    pub payment: Option<EventPayment>,
+}
+
+/// A money movement on the timeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventPayment {
+    pub method: crate::schema::PaymentMethod,
+    pub kind: crate::schema::PaymentEventKind,
+    pub status: crate::schema::PaymentEventStatus,
+    pub amount: crate::api::types::Money,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,8 +3,9 @@
 
 use crate::api::orders::{Actor, Address, Order, OrderEvent, OrderLine, Refusal};
 use crate::i18n::{
-    Key, Lang, action_key, done_key, event_key, fill, order_error_key, payment_error_key,
-    refusal_key, role_key, status_key, team_key,
+    Key, Lang, action_key, done_key, event_key, fill, method_key, order_error_key,
+    payment_error_key, payment_event_kind_key, payment_event_status_key, reason_key, refusal_key,
+    role_key, status_key, team_key,
 };
 use crate::schema::{ActorKind, OrderAction, OrderStatus, RefusalCode, Role};
 use leptos::prelude::*;
@@ -190,6 +191,34 @@ pub fn AddressView(address: Address) -> impl IntoView {
     }
 }
 
+/// What a timeline entry says: a money movement or a system reason in the
+/// reader's language, else the note people wrote.
+fn event_text(lang: Lang, e: &OrderEvent) -> Option<AnyView> {
+    if let Some(p) = &e.payment {
+        let amount = p.amount.to_string();
+        let line = fill(
+            lang.t(Key::EventPaymentLine),
+            &[
+                ("method", lang.t(method_key(p.method))),
+                ("kind", lang.t(payment_event_kind_key(p.kind))),
+                ("status", lang.t(payment_event_status_key(p.status))),
+                ("amount", &amount),
+            ],
+        );
+        return Some(view! { <q class="event-note event-payment">{line}</q> }.into_any());
+    }
+    if let Some(r) = e.reason {
+        return Some(
+            view! { <q class="event-note event-reason" data-reason=r.as_str()>{lang.t(reason_key(r))}</q> }
+                .into_any(),
+        );
+    }
+    e.note
+        .clone()
+        .filter(|n| !n.is_empty())
+        .map(|n| view! { <q class="event-note">{n}</q> }.into_any())
+}
+
 /// The order's events, oldest first.
 #[component]
 pub fn Timeline(events: Vec<OrderEvent>, lang: Lang) -> impl IntoView {
@@ -198,7 +227,11 @@ pub fn Timeline(events: Vec<OrderEvent>, lang: Lang) -> impl IntoView {
         .map(|e| {
             let change = match e.from {
                 Some(from) if from != e.to => {
-                    format!("{} → {}", lang.t(status_key(from)), lang.t(status_key(e.to)))
+                    format!(
+                        "{} → {}",
+                        lang.t(status_key(from)),
+                        lang.t(status_key(e.to))
+                    )
                 }
                 _ => lang.t(status_key(e.to)).to_owned(),
             };
@@ -213,7 +246,7 @@ pub fn Timeline(events: Vec<OrderEvent>, lang: Lang) -> impl IntoView {
                     <span class="muted event-actor" data-kind=e.actor.kind.as_str()>
                         {actor_label(lang, &e.actor)}
                     </span>
-                    {e.note.filter(|n| !n.is_empty()).map(|n| view! { <q class="event-note">{n}</q> })}
+                    {event_text(lang, &e)}
                 </li>
             }
         })

@@ -167,6 +167,10 @@ keys! {
     EventStatusChanged => ("Status changed", "状态变更"),
     EventCancelled => ("Cancelled", "已取消"),
     EventPayment => ("Payment", "支付"),
+    EventPaymentLine => ("{method} · {kind} {status}: {amount}", "{method} · {kind}{status}：{amount}"),
+    ReasonPaymentReceived => ("Payment received", "已收到付款"),
+    ReasonPaymentExpired => ("Payment not received in time", "未在规定时间内付款"),
+    ReasonCashOnDelivery => ("Cash on delivery: paid when the courier remits", "货到付款：快递员收款后入账"),
     EventImported => ("Imported from the channel", "从渠道导入"),
     // Console: orders
     PageTitleConsoleOrders => ("Orders", "订单管理"),

@@ -5,7 +5,17 @@
 use super::{Key, order_error_key};
 use crate::schema::{
     OrderPaymentStatus, PaymentEventKind, PaymentEventStatus, PaymentMethod, PaymentStatus,
+    SystemReason,
 };
+
+/// Text for why the system changed an order.
+pub fn reason_key(reason: SystemReason) -> Key {
+    match reason {
+        SystemReason::PaymentReceived => Key::ReasonPaymentReceived,
+        SystemReason::PaymentExpired => Key::ReasonPaymentExpired,
+        SystemReason::CashOnDelivery => Key::ReasonCashOnDelivery,
+    }
+}
 
 /// Text for a payment method.
 pub fn method_key(method: PaymentMethod) -> Key {

@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 
 mod model;
 
-pub use model::{Address, EventKind, Order, OrderCustomer, OrderLine, can_view};
+pub use model::{
+    Address, EventDetail, EventKind, Order, OrderCustomer, OrderLine, PaymentDetail, SystemReason,
+    can_view,
+};
 
 use super::auth::{Principal, Role};
 

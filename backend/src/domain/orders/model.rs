@@ -108,6 +108,90 @@ impl EventKind {
     }
 }
 
+/// Why the system changed an order, as a code clients translate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SystemReason {
+    /// Payments now cover the total.
+    PaymentReceived,
+    /// Unpaid past its deadline.
+    PaymentExpired,
+    /// Cash on delivery: confirmed unpaid.
+    CashOnDelivery,
+}
+
+impl SystemReason {
+    pub const ALL: [SystemReason; 3] = [
+        SystemReason::PaymentReceived,
+        SystemReason::PaymentExpired,
+        SystemReason::CashOnDelivery,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SystemReason::PaymentReceived => "PAYMENT_RECEIVED",
+            SystemReason::PaymentExpired => "PAYMENT_EXPIRED",
+            SystemReason::CashOnDelivery => "CASH_ON_DELIVERY",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// A money movement on the timeline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PaymentDetail {
+    pub method: crate::domain::payments::PaymentMethod,
+    pub kind: crate::domain::payments::PaymentEventKind,
+    pub status: crate::domain::payments::PaymentEventStatus,
+    pub amount: Money,
+}
+
+/// What the system recorded on a timeline entry, machine-readable, so that
+/// clients say it in the reader's language (the entry's `note` is the
+/// English text for people reading the API).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EventDetail {
+    Payment(PaymentDetail),
+    Reason(SystemReason),
+}
+
+impl EventDetail {
+    /// The stored form (JSON).
+    pub fn to_stored(&self) -> String {
+        match self {
+            EventDetail::Payment(p) => serde_json::json!({"payment": {
+                "method": p.method.as_str(),
+                "kind": p.kind.as_str(),
+                "status": p.status.as_str(),
+                "amountMinor": p.amount.minor(),
+                "currency": p.amount.currency().as_str(),
+            }}),
+            EventDetail::Reason(r) => serde_json::json!({ "reason": r.as_str() }),
+        }
+        .to_string()
+    }
+
+    /// The inverse of [`EventDetail::to_stored`]; `None` for anything else.
+    pub fn parse_stored(text: &str) -> Option<EventDetail> {
+        use crate::domain::payments::{PaymentEventKind, PaymentEventStatus, PaymentMethod};
+        let v: serde_json::Value = serde_json::from_str(text).ok()?;
+        if let Some(r) = v.get("reason").and_then(|r| r.as_str()) {
+            return SystemReason::parse(r).map(EventDetail::Reason);
+        }
+        let p = v.get("payment")?;
+        let text = |k: &str| p.get(k).and_then(|x| x.as_str());
+        Some(EventDetail::Payment(PaymentDetail {
+            method: PaymentMethod::parse(text("method")?)?,
+            kind: PaymentEventKind::parse(text("kind")?)?,
+            status: PaymentEventStatus::parse(text("status")?)?,
+            amount: Money::new(
+                p.get("amountMinor")?.as_i64()?,
+                crate::domain::money::Currency::parse(text("currency")?)?,
+            ),
+        }))
+    }
+}
+
 /// Who may see an order: its customer, staff, or an integration of its
 /// channel. Everyone else is told it does not exist.
 pub fn can_view(p: &Principal, o: &Order) -> bool {
@@ -124,6 +208,25 @@ pub fn can_view(p: &Principal, o: &Order) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn event_details_round_trip_through_storage() {
+        use crate::domain::money::Currency;
+        use crate::domain::payments::{PaymentEventKind, PaymentEventStatus, PaymentMethod};
+        let d = EventDetail::Payment(PaymentDetail {
+            method: PaymentMethod::WechatPay,
+            kind: PaymentEventKind::Refund,
+            status: PaymentEventStatus::Succeeded,
+            amount: Money::new(12345, Currency::parse("CNY").expect("cny")),
+        });
+        assert_eq!(EventDetail::parse_stored(&d.to_stored()), Some(d));
+        for r in SystemReason::ALL {
+            let d = EventDetail::Reason(r);
+            assert_eq!(EventDetail::parse_stored(&d.to_stored()), Some(d));
+        }
+        assert_eq!(EventDetail::parse_stored("{\"reason\":\"NOPE\"}"), None);
+        assert_eq!(EventDetail::parse_stored("not json"), None);
+    }
     use crate::domain::money::Currency;
 
     fn order(customer: Option<Uuid>, channel: Uuid) -> Order {

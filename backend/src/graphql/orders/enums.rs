@@ -123,6 +123,23 @@ map_enum!(
     [Placed, Imported, StatusChanged, Cancelled, Payment]
 );
 
+/// Why the system changed an order.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum SystemReason {
+    /// Its payments now cover the total.
+    PaymentReceived,
+    /// Its payment did not arrive in time (`OMS_PAYMENT_EXPIRY_SECS`).
+    PaymentExpired,
+    /// Cash on delivery: confirmed, paid when the courier remits.
+    CashOnDelivery,
+}
+
+map_enum!(
+    SystemReason,
+    rules::SystemReason,
+    [PaymentReceived, PaymentExpired, CashOnDelivery]
+);
+
 /// What kind of actor did something.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 pub enum ActorKind {

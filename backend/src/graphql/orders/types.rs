@@ -89,8 +89,26 @@ pub struct OrderEvent {
     pub actor: Actor,
     /// When, in the merchant's time zone (`OMS_TIMEZONE`).
     pub at: DateTime<FixedOffset>,
-    /// Why, if given.
+    /// Why, if given (people's words, or the system's in English).
     pub note: Option<String>,
+    /// The money movement, for payment entries: clients word it in the
+    /// reader's language.
+    pub payment: Option<OrderEventPayment>,
+    /// Why the system did it, for system entries, as a code to translate.
+    pub reason: Option<SystemReason>,
+}
+
+/// A money movement on an order's timeline.
+#[derive(SimpleObject)]
+pub struct OrderEventPayment {
+    /// How it was paid.
+    pub method: crate::graphql::payments::PaymentMethod,
+    /// Authorize, capture, void or refund.
+    pub kind: crate::graphql::payments::PaymentEventKind,
+    /// Requested, succeeded or failed.
+    pub status: crate::graphql::payments::PaymentEventStatus,
+    /// How much.
+    pub amount: Money,
 }
 
 /// Who did something, as the caller may see it: customers see staff and
@@ -283,6 +301,19 @@ impl Order {
                 at: zone.local(e.at),
                 kind: e.kind.into(),
                 note: e.note,
+                payment: match &e.detail {
+                    Some(rules::EventDetail::Payment(p)) => Some(OrderEventPayment {
+                        method: p.method.into(),
+                        kind: p.kind.into(),
+                        status: p.status.into(),
+                        amount: Money::from(&p.amount),
+                    }),
+                    _ => None,
+                },
+                reason: match e.detail {
+                    Some(rules::EventDetail::Reason(r)) => Some(r.into()),
+                    _ => None,
+                },
             })
             .collect())
     }

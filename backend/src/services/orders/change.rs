@@ -12,7 +12,7 @@ use super::queries::{NetAllocation, find_visible, net_allocations};
 use crate::db::FirstRow;
 use crate::domain::auth::Principal;
 use crate::domain::inventory::MovementKind;
-use crate::domain::orders::{EventKind, Order, OrderAction, refusal};
+use crate::domain::orders::{EventDetail, EventKind, Order, OrderAction, SystemReason, refusal};
 use crate::error::{AppError, AppResult};
 use crate::events::DomainEvent;
 use crate::state::AppState;
@@ -40,7 +40,20 @@ pub async fn cancel_order(
             "staff must give a reason to cancel",
         ));
     }
-    transition(state, p, number, OrderAction::Cancel, reason).await
+    transition(state, p, number, OrderAction::Cancel, reason, None).await
+}
+
+/// The system cancels an order whose payment did not arrive in time.
+pub async fn expire_unpaid_order(state: &AppState, number: &str) -> AppResult<Order> {
+    transition(
+        state,
+        &Principal::System,
+        number,
+        OrderAction::Cancel,
+        Some("payment not received in time".into()),
+        Some(EventDetail::Reason(SystemReason::PaymentExpired)),
+    )
+    .await
 }
 
 /// A staff action on an order (confirm payment, start processing, ship,
@@ -56,7 +69,7 @@ pub async fn advance_order(
         return cancel_order(state, p, number, note).await;
     }
     let note = check_note(note, "note")?;
-    transition(state, p, number, action, note).await
+    transition(state, p, number, action, note, None).await
 }
 
 async fn transition(
@@ -65,6 +78,7 @@ async fn transition(
     number: &str,
     action: OrderAction,
     note: Option<String>,
+    detail: Option<EventDetail>,
 ) -> AppResult<Order> {
     let current = find_visible(state, p, number).await?;
     let from = current.status;
@@ -123,6 +137,7 @@ async fn transition(
         to_status: Set(to.as_str().into()),
         actor: Set(p.actor()),
         note: Set(note),
+        detail: Set(detail.map(|d| d.to_stored())),
         at: Set(now),
     })
     .exec_without_returning(&*tx)

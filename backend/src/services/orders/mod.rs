@@ -10,7 +10,7 @@ mod queries;
 pub(crate) mod rows;
 mod validate;
 
-pub use change::{advance_order, cancel_order};
+pub use change::{advance_order, cancel_order, expire_unpaid_order};
 pub use place::{AddressIn, LineIn, PlaceOrder, place_order};
 pub use queries::{
     NetAllocation, OrderFilter, OrderPage, OrderSort, TimelineEvent, allocations_for, events_for,

@@ -489,6 +489,7 @@ async fn record_placement(
         to_status: Set(v.initial.as_str().into()),
         actor: Set(actor),
         note: Set(v.note.clone()),
+        detail: Set(None),
         at: Set(now),
     })
     .exec_without_returning(db)

@@ -21,7 +21,7 @@ use crate::domain::actor::Actor;
 use crate::domain::auth::{Principal, Role};
 use crate::domain::catalog::{MAX_PAGE_SIZE, Sku};
 use crate::domain::money::Money;
-use crate::domain::orders::{EventKind, Order, OrderLine, OrderStatus};
+use crate::domain::orders::{EventDetail, EventKind, Order, OrderLine, OrderStatus};
 use crate::error::{AppError, AppResult};
 use crate::services::actors;
 use crate::state::AppState;
@@ -288,6 +288,8 @@ pub struct TimelineEvent {
     pub actor: Actor,
     pub at: DateTime<Utc>,
     pub note: Option<String>,
+    /// What the system recorded, machine-readable.
+    pub detail: Option<EventDetail>,
 }
 
 /// Timelines of many orders, oldest event first: one statement for the
@@ -318,6 +320,15 @@ pub async fn events_for(
             actor,
             at: r.at,
             note: r.note,
+            detail: match r.detail.as_deref() {
+                None => None,
+                Some(d) => Some(EventDetail::parse_stored(d).ok_or_else(|| {
+                    AppError::Internal(anyhow::anyhow!(
+                        "order {} has an unknown stored event detail {d:?}",
+                        r.order_id
+                    ))
+                })?),
+            },
         });
     }
     Ok(out)

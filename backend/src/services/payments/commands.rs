@@ -330,6 +330,12 @@ async fn confirm_unpaid(
         note: Set(Some(
             "cash on delivery: paid when the courier remits".into(),
         )),
+        detail: Set(Some(
+            crate::domain::orders::EventDetail::Reason(
+                crate::domain::orders::SystemReason::CashOnDelivery,
+            )
+            .to_stored(),
+        )),
         at: Set(now),
     })
     .exec_without_returning(db)

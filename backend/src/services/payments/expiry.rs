@@ -8,7 +8,6 @@ use chrono::Utc;
 use entity::order;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use crate::domain::auth::Principal;
 use crate::domain::orders::OrderStatus;
 use crate::error::{AppError, AppResult};
 use crate::services::orders::rows::order_from_row;
@@ -35,14 +34,7 @@ pub async fn expire_unpaid(state: &AppState) -> AppResult<usize> {
         if deadline > now {
             continue;
         }
-        match crate::services::orders::cancel_order(
-            state,
-            &Principal::System,
-            &o.number,
-            Some("payment not received in time"),
-        )
-        .await
-        {
+        match crate::services::orders::expire_unpaid_order(state, &o.number).await {
             Ok(_) => expired += 1,
             // Paid or cancelled a moment ago: nothing to do.
             Err(AppError::Conflict(_) | AppError::Refused(_)) => {}

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::store::{self, Appended, NewEvent};
 use crate::domain::money::{Currency, Money};
-use crate::domain::orders::{EventKind, OrderStatus};
+use crate::domain::orders::{EventDetail, EventKind, OrderStatus, PaymentDetail, SystemReason};
 use crate::domain::payments::{
     Ledger, OrderPaymentSummary, Payment, PaymentEventKind, PaymentEventStatus, PaymentStatus,
     surplus_payments,
@@ -95,6 +95,18 @@ pub(crate) async fn record_movement(
         to_status: Set(o.status.clone()),
         actor: Set(actor.into()),
         note: Set(Some(note)),
+        detail: Set(Some(
+            EventDetail::Payment(PaymentDetail {
+                method: p.method,
+                kind,
+                status,
+                amount: crate::domain::money::Money::new(
+                    amount,
+                    Currency::parse(&p.currency).unwrap_or_else(Currency::default_shop),
+                ),
+            })
+            .to_stored(),
+        )),
         at: Set(now),
     })
     .exec_without_returning(db)
@@ -164,6 +176,9 @@ pub(crate) async fn settle_order(
                     to_status: Set(to.as_str().into()),
                     actor: Set(actor.into()),
                     note: Set(Some("payment received".into())),
+                    detail: Set(Some(
+                        EventDetail::Reason(SystemReason::PaymentReceived).to_stored(),
+                    )),
                     at: Set(now),
                 })
                 .exec_without_returning(db)
