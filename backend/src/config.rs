@@ -51,6 +51,8 @@ pub struct Config {
     pub payments: crate::services::payments::providers::ProviderSettings,
     /// How long an unpaid order waits (online methods / bank transfer).
     pub payment_expiry: crate::domain::payments::ExpiryPolicy,
+    /// The built-in payment sandbox plays providers without a gateway.
+    pub payment_sandbox: bool,
     /// How often unpaid orders are expired and open provider calls retried.
     pub payment_sweep_secs: u64,
     /// Our address as providers and browsers reach it (return and notify
@@ -239,6 +241,11 @@ impl Config {
                 bank_transfer: chrono::Duration::seconds(bank_secs),
             },
             payment_sweep_secs,
+            payment_sandbox: parse_bool(
+                &get("OMS_PAYMENT_SANDBOX"),
+                "OMS_PAYMENT_SANDBOX",
+                env == Environment::Development,
+            )?,
             public_url,
             env,
             bind,

@@ -36,6 +36,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         ),
         config.payment_expiry,
         config.public_url.clone(),
+        config.payment_sandbox,
     );
     Ok(AppState {
         payments,

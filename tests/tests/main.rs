@@ -29,6 +29,7 @@ mod live;
 mod orders;
 mod outage;
 mod payments;
+mod payments_config;
 mod payments_races;
 mod payments_timeline;
 mod payments_webhooks;

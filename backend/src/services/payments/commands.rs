@@ -211,9 +211,16 @@ pub async fn start_payment(
     }
     // The provider's trade, created with the payment's stable key: a
     // retry after a lost answer creates nothing twice.
-    let created = state
-        .payments
-        .gateway(provider)
+    let Some(gateway) = state.payments.gateway(provider) else {
+        return Err(AppError::invalid(
+            "method",
+            format!(
+                "{} is not set up on this server (no gateway configured, sandbox off)",
+                method.as_str()
+            ),
+        ));
+    };
+    let created = gateway
         .create(&CreateRequest {
             provider,
             reference: payment.reference.clone(),

@@ -52,12 +52,21 @@ pub struct PaymentsRuntime {
     pub providers: Providers,
     pub sandbox: Arc<sandbox::SandboxGateway>,
     pub expiry: ExpiryPolicy,
+    /// The built-in sandbox may play providers without a real gateway
+    /// (`OMS_PAYMENT_SANDBOX`; on in development, off in production, where
+    /// it would let anyone "pay").
+    sandbox_enabled: bool,
     /// `OMS_PUBLIC_URL`, or `http://<bound address>` once the server listens.
     base_url: Arc<OnceLock<String>>,
 }
 
 impl PaymentsRuntime {
-    pub fn new(providers: Providers, expiry: ExpiryPolicy, public_url: Option<String>) -> Self {
+    pub fn new(
+        providers: Providers,
+        expiry: ExpiryPolicy,
+        public_url: Option<String>,
+        sandbox_enabled: bool,
+    ) -> Self {
         let base_url = Arc::new(OnceLock::new());
         if let Some(url) = public_url {
             let _ = base_url.set(url.trim_end_matches('/').to_string());
@@ -68,6 +77,7 @@ impl PaymentsRuntime {
             providers,
             sandbox,
             expiry,
+            sandbox_enabled,
             base_url,
         }
     }
@@ -91,16 +101,17 @@ impl PaymentsRuntime {
     }
 
     /// The gateway outgoing calls go to: the real one when configured,
-    /// else the built-in sandbox.
-    pub fn gateway(&self, provider: Provider) -> Arc<dyn Gateway> {
+    /// else the built-in sandbox when it is enabled; `None` when neither.
+    pub fn gateway(&self, provider: Provider) -> Option<Arc<dyn Gateway>> {
         match self.providers.real_gateway(provider) {
-            Some(g) => g,
-            None => self.sandbox.clone(),
+            Some(g) => Some(g),
+            None if self.sandbox_enabled => Some(self.sandbox.clone()),
+            None => None,
         }
     }
 
-    /// The sandbox plays this provider (no real gateway configured).
+    /// The sandbox plays this provider (enabled, no real gateway configured).
     pub fn is_sandbox(&self, provider: Provider) -> bool {
-        self.providers.real_gateway(provider).is_none()
+        self.sandbox_enabled && self.providers.real_gateway(provider).is_none()
     }
 }
