@@ -31,6 +31,7 @@ mod outage;
 mod payments;
 mod payments_config;
 mod payments_races;
+mod payments_refund_numbers;
 mod payments_timeline;
 mod payments_webhooks;
 mod race;

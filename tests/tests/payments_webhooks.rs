@@ -41,6 +41,11 @@ pub fn provider_builder() -> TestAppBuilder {
         .env("OMS_CARD_WEBHOOK_SECRET", CARD_SECRET)
 }
 
+/// Signed request headers and body.
+type Signed = (Vec<(String, String)>, String);
+/// Headers a request is sent with.
+type Headers = Vec<(String, String)>;
+
 /// What a provider's webhook answered: HTTP status and body.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reply {
@@ -432,7 +437,7 @@ async fn wechat_pay_notifications_pay_only_when_signed_fresh_by_the_platform_for
         "\"summary\":\"changed\"",
     );
     assert_ne!(changed, signed.1);
-    let cases: Vec<(&str, (Vec<(String, String)>, String))> = vec![
+    let cases: Vec<(&str, Signed)> = vec![
         (
             "the body changed after signing",
             (signed.0.clone(), changed),
@@ -561,7 +566,7 @@ async fn card_webhooks_authorize_only_when_signed_with_our_secret_and_fresh() {
     unknown["data"]["object"]["id"] = json!("pi_unknown_000000000000000");
     unknown["data"]["object"]["metadata"]["reference"] = json!("SO20269999999P1");
     let stale = card_request(CARD_SECRET, &authorized, now() - 3600);
-    let cases: Vec<(&str, Vec<(String, String)>, String)> = vec![
+    let cases: Vec<(&str, Headers, String)> = vec![
         ("the body changed after signing", headers.clone(), tampered),
         ("another secret", wrong_secret.0, wrong_secret.1),
         ("a stale timestamp", stale.0, stale.1),

@@ -11,7 +11,7 @@ use entity::{payment, webhook_inbox};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
-use super::providers::{Notification, Provider, ProviderEvent, RefundOutcome};
+use super::providers::{Notification, Provider, ProviderEvent, RefundOutcome, request_no};
 use super::settle::{self, Movement, record_movement};
 use super::store::{self, Appended, NewEvent};
 use super::{calls, provider_of};
@@ -271,6 +271,13 @@ fn cumulative(pay: &Payment, n: &Notification, kind: K, mut extra: i64, out: &mu
     }
 }
 
+/// A provider's request number names this operation: its key itself
+/// (card metadata, the sandbox) or the key's [`request_no`] (Alipay,
+/// WeChat Pay).
+fn names(request: Option<&str>, op_key: &str) -> bool {
+    request.is_some_and(|r| r == op_key || r == request_no(op_key))
+}
+
 /// The ledger rows a notification stands for, given what is recorded.
 fn plan(pay: &Payment, n: &Notification) -> Vec<NewEvent> {
     let l = Ledger::from_events(&pay.events);
@@ -362,7 +369,7 @@ fn plan(pay: &Payment, n: &Notification) -> Vec<NewEvent> {
                 };
                 let known = ops.iter().find(|op| {
                     op.kind == K::Refund
-                        && (r.our_key.as_deref() == Some(op.op_key.as_str())
+                        && (names(r.our_key.as_deref(), &op.op_key)
                             || (r.provider_refund_id.is_some()
                                 && op.provider_reference == r.provider_refund_id))
                 });
@@ -390,10 +397,10 @@ fn plan(pay: &Payment, n: &Notification) -> Vec<NewEvent> {
         } => {
             let extra = total_minor - l.refunded;
             let ops = operations(&pay.events);
-            match our_key.as_ref().and_then(|k| {
-                ops.iter()
-                    .find(|op| &op.op_key == k && op.state == S::Requested)
-            }) {
+            match ops
+                .iter()
+                .find(|op| names(our_key.as_deref(), &op.op_key) && op.state == S::Requested)
+            {
                 Some(op) if op.amount_minor == extra => out.push(event(
                     K::Refund,
                     S::Succeeded,

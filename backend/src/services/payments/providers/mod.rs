@@ -41,6 +41,17 @@ pub use settings::{AlipaySettings, CardSettings, ProviderSettings, Secret, Wecha
 
 use keys::SandboxKeys;
 
+/// The request number Alipay (`out_request_no`) and WeChat Pay
+/// (`out_refund_no`) get for an operation key: at most 64 characters of
+/// letters and digits, which our keys (`refund:<client key>`) are not. The
+/// first 32 hex digits of the key's SHA-256: stable, so every retry sends
+/// the same number, and a notification naming it finds the operation.
+pub fn request_no(op_key: &str) -> String {
+    let mut hex = crate::crypto::sha256_hex(op_key);
+    hex.truncate(32);
+    hex
+}
+
 /// A payment provider we accept money through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Provider {

@@ -218,7 +218,7 @@ impl Gateway for AlipayGateway {
         async move {
             let mut biz = Self::trade(&req.reference, &req.provider_reference);
             biz["refund_amount"] = Value::String(format_yuan(req.amount_minor));
-            biz["out_request_no"] = Value::String(req.idempotency_key.clone());
+            biz["out_request_no"] = Value::String(super::super::request_no(&req.idempotency_key));
             biz["refund_reason"] = Value::String(req.reason.clone());
             Ok(match self.call("alipay.trade.refund", biz).await? {
                 // Repeating an out_request_no answers 10000 with fund_change N: still this refund.
@@ -239,7 +239,8 @@ impl Gateway for AlipayGateway {
                 OpKind::Capture => Err(CallError::Rejected("alipay has no captures".into())),
                 OpKind::Refund => {
                     let mut biz = biz;
-                    biz["out_request_no"] = Value::String(req.idempotency_key.clone());
+                    biz["out_request_no"] =
+                        Value::String(super::super::request_no(&req.idempotency_key));
                     Ok(
                         match self.call("alipay.trade.fastpay.refund.query", biz).await? {
                             Reply::Success(r) => match amount(&r, "refund_amount") {

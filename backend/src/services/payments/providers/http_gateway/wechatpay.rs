@@ -213,7 +213,7 @@ impl Gateway for WechatPayGateway {
         async move {
             let mut body = json_value!({
                 "out_trade_no": req.reference,
-                "out_refund_no": req.idempotency_key,
+                "out_refund_no": super::super::request_no(&req.idempotency_key),
                 "reason": req.reason,
                 "amount": { "refund": req.amount_minor, "total": req.total_minor, "currency": req.currency },
             });
@@ -236,7 +236,7 @@ impl Gateway for WechatPayGateway {
                 OpKind::Refund => {
                     let path = format!(
                         "/v3/refund/domestic/refunds/{}",
-                        segment(&req.idempotency_key)?
+                        segment(&super::super::request_no(&req.idempotency_key))?
                     );
                     Ok(match self.call(reqwest::Method::GET, &path, None).await? {
                         Ok(Some(r)) => refund_outcome(&r),
