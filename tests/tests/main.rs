@@ -30,6 +30,7 @@ mod orders;
 mod outage;
 mod payments;
 mod payments_config;
+mod payments_gateway;
 mod payments_races;
 mod payments_refund_numbers;
 mod payments_timeline;

@@ -171,7 +171,17 @@ impl Gateway for CardGateway {
                     Some((body, &req.idempotency_key)),
                 )
                 .await?;
-            Ok(captured(&pi))
+            // The capture asked for is what this call captured; the
+            // PaymentIntent only knows the running total.
+            Ok(match captured(&pi) {
+                CallOutcome::Succeeded {
+                    provider_reference, ..
+                } => CallOutcome::Succeeded {
+                    provider_reference,
+                    amount_minor: req.amount_minor,
+                },
+                other => other,
+            })
         }
         .boxed()
     }
@@ -235,7 +245,14 @@ impl Gateway for CardGateway {
                         provider_reference: id,
                     },
                 },
-                OpKind::Capture => captured(&pi),
+                // The running total cannot tell which capture went through:
+                // replaying the request under the same Idempotency-Key
+                // returns the first answer (Stripe keeps it 24 hours).
+                OpKind::Capture => {
+                    return Err(CallError::Rejected(
+                        "replay the capture under the same Idempotency-Key".into(),
+                    ));
+                }
                 OpKind::Void => canceled(&pi),
                 OpKind::Refund => {
                     let Some(id) = id else {
@@ -266,7 +283,8 @@ impl Gateway for CardGateway {
     }
 }
 
-/// A capture's outcome: `amount_minor` is the cumulative `amount_received`.
+/// Whether a PaymentIntent has captured anything (`amount_minor` is the
+/// cumulative `amount_received`).
 fn captured(pi: &Value) -> CallOutcome {
     let id = str_field(pi, "/id");
     let received = int_field(pi, "/amount_received").unwrap_or(0);

@@ -1,0 +1,358 @@
+//! The real card gateway client against a mock of the processor's REST API
+//! (Stripe's shape: form-encoded requests, Bearer key, `Idempotency-Key`),
+//! since the processor itself cannot be reached from here. The mock speaks
+//! the protocol the client must handle: it records every request, and
+//! loses the answer to the first capture (HTTP 500), as a network or the
+//! processor can. The server must ask again under the same key, never
+//! capture under a new one.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+
+use crate::helpers::{Role, TestApp, assert_ok};
+use crate::order_helpers::{new_customer, new_key, order_input, place_order_ok};
+use crate::payments_webhooks::{CARD_SECRET, card_event, post_card};
+
+const API_KEY: &str = "sk_test_oms_mock_processor";
+
+/// One request the mock processor received.
+#[derive(Clone, Debug)]
+struct Seen {
+    method: String,
+    path: String,
+    authorization: String,
+    idempotency_key: Option<String>,
+    body: String,
+}
+
+#[derive(Default)]
+struct Processor {
+    seen: Vec<Seen>,
+    /// Captured so far per PaymentIntent (the running total).
+    received: i64,
+    amount: i64,
+    /// Answers per idempotency key, replayed for a repeated key.
+    answers: Vec<(String, u16, Value)>,
+    captures_failed: usize,
+}
+
+fn form(body: &str) -> Vec<(String, String)> {
+    form_urlencoded::parse(body.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+fn field(body: &str, name: &str) -> Option<String> {
+    form(body)
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}
+
+fn intent(p: &Processor, status: &str) -> Value {
+    json!({
+        "id": "pi_mock_0001", "object": "payment_intent", "amount": p.amount,
+        "amount_capturable": p.amount - p.received, "amount_received": p.received,
+        "currency": "cny", "status": status, "capture_method": "manual",
+        "client_secret": "pi_mock_0001_secret_x",
+    })
+}
+
+/// The processor's answer to one request: (HTTP status, JSON body).
+fn answer(p: &mut Processor, req: &Seen) -> (u16, Value) {
+    if let Some(key) = &req.idempotency_key
+        && let Some((_, status, body)) = p.answers.iter().find(|(k, _, _)| k == key)
+    {
+        return (*status, body.clone());
+    }
+    let (status, body) = match (req.method.as_str(), req.path.as_str()) {
+        ("POST", "/v1/payment_intents") => {
+            p.amount = field(&req.body, "amount")
+                .and_then(|a| a.parse().ok())
+                .unwrap_or(0);
+            (200, intent(p, "requires_payment_method"))
+        }
+        ("POST", "/v1/payment_intents/pi_mock_0001/capture") => {
+            // The processor captured, but the answer is lost on the way.
+            let amount: i64 = field(&req.body, "amount_to_capture")
+                .and_then(|a| a.parse().ok())
+                .unwrap_or(0);
+            p.received += amount;
+            let done = intent(p, "requires_capture");
+            if p.captures_failed == 0 {
+                // Captured and stored under the key (a replay gets this
+                // answer), but the answer is lost on the way back.
+                p.captures_failed += 1;
+                if let Some(key) = &req.idempotency_key {
+                    p.answers.push((key.clone(), 200, done));
+                }
+                return (504, json!({"error": {"message": "gateway timeout"}}));
+            }
+            (200, done)
+        }
+        ("POST", "/v1/refunds") => {
+            let amount: i64 = field(&req.body, "amount")
+                .and_then(|a| a.parse().ok())
+                .unwrap_or(0);
+            (
+                200,
+                json!({"id": "re_mock_0001", "object": "refund", "amount": amount,
+                    "status": "succeeded", "payment_intent": "pi_mock_0001",
+                    "metadata": {"idempotency_key": field(&req.body, "metadata[idempotency_key]")}}),
+            )
+        }
+        ("GET", path) if path.starts_with("/v1/payment_intents/pi_mock_0001") => {
+            (200, intent(p, "requires_capture"))
+        }
+        _ => (
+            404,
+            json!({"error": {"message": format!("no route {}", req.path)}}),
+        ),
+    };
+    if let Some(key) = &req.idempotency_key {
+        p.answers.push((key.clone(), status, body.clone()));
+    }
+    (status, body)
+}
+
+/// Starts the mock processor; returns its base URL.
+async fn start(processor: Arc<Mutex<Processor>>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind mock");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let processor = processor.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = stream.into_split();
+                let mut reader = BufReader::new(read);
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let mut parts = line.split_whitespace();
+                    let method = parts.next().unwrap_or_default().to_string();
+                    let path = parts.next().unwrap_or_default().to_string();
+                    let (mut length, mut authorization, mut key) = (0usize, String::new(), None);
+                    loop {
+                        let mut h = String::new();
+                        if reader.read_line(&mut h).await.unwrap_or(0) == 0 {
+                            return;
+                        }
+                        let h = h.trim_end();
+                        if h.is_empty() {
+                            break;
+                        }
+                        if let Some((name, value)) = h.split_once(':') {
+                            let value = value.trim().to_string();
+                            match name.to_ascii_lowercase().as_str() {
+                                "content-length" => length = value.parse().unwrap_or(0),
+                                "authorization" => authorization = value,
+                                "idempotency-key" => key = Some(value),
+                                _ => {}
+                            }
+                        }
+                    }
+                    let mut body = vec![0; length];
+                    if reader.read_exact(&mut body).await.is_err() {
+                        return;
+                    }
+                    let seen = Seen {
+                        method,
+                        path,
+                        authorization,
+                        idempotency_key: key,
+                        body: String::from_utf8_lossy(&body).into_owned(),
+                    };
+                    let (status, json) = {
+                        let mut p = processor.lock().expect("processor");
+                        p.seen.push(seen.clone());
+                        answer(&mut p, &seen)
+                    };
+                    let text = json.to_string();
+                    let reply = format!(
+                        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{text}",
+                        text.len()
+                    );
+                    if write.write_all(reply.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+const PAYMENT: &str = "query($n: String!) { order(number: $n) { paymentStatus payments { id status \
+captured { amount } refunded { amount } events { kind status amount { amount } } } } }";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lost_capture_answer_is_asked_again_under_the_same_key_never_a_new_one() {
+    let processor = Arc::new(Mutex::new(Processor::default()));
+    let url = start(processor.clone()).await;
+    let app = TestApp::builder()
+        .env("OMS_CARD_GATEWAY_URL", url)
+        .env("OMS_CARD_API_KEY", API_KEY)
+        .env("OMS_CARD_WEBHOOK_SECRET", CARD_SECRET)
+        .env("OMS_PAYMENT_SWEEP_SECS", "1")
+        .spawn()
+        .await;
+    let customer = new_customer(&app).await.access_token;
+    let order = place_order_ok(&app, &customer, order_input(&new_key(), &[("TEA-001", 1)])).await;
+    let number = order["number"].as_str().expect("number").to_owned();
+
+    // Creating the PaymentIntent: our key, our Bearer key, manual capture.
+    let resp = app
+        .gql_as(
+            &customer,
+            "mutation($n: String!) { startPayment(orderNumber: $n, method: CARD) { paymentId redirectUrl \
+             payment { reference providerReference amount { amount } } } }",
+            json!({ "n": number }),
+        )
+        .await;
+    let session = assert_ok(&resp)["startPayment"].clone();
+    let payment_id = session["paymentId"].as_str().expect("id").to_owned();
+    assert_eq!(session["payment"]["providerReference"], "pi_mock_0001");
+    assert!(
+        session["redirectUrl"]
+            .as_str()
+            .is_some_and(|u| u.contains("payment_intent=pi_mock_0001")),
+        "{session}"
+    );
+    let created = processor.lock().expect("p").seen[0].clone();
+    assert_eq!(created.path, "/v1/payment_intents");
+    assert_eq!(created.authorization, format!("Bearer {API_KEY}"));
+    assert_eq!(
+        created.idempotency_key.as_deref(),
+        Some(format!("create:{payment_id}").as_str())
+    );
+    assert_eq!(
+        field(&created.body, "capture_method").as_deref(),
+        Some("manual")
+    );
+    let reference = session["payment"]["reference"]
+        .as_str()
+        .expect("ref")
+        .to_owned();
+    assert_eq!(
+        field(&created.body, "metadata[reference]").as_deref(),
+        Some(reference.as_str())
+    );
+
+    // The processor reports the authorization.
+    let total = {
+        let p = processor.lock().expect("p");
+        p.amount
+    };
+    let authorized = card_event(
+        "payment_intent.amount_capturable_updated",
+        "pi_mock_0001",
+        &reference,
+        total,
+        total,
+        0,
+    );
+    let r = post_card(&app, &authorized, chrono::Utc::now().timestamp()).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+
+    // Capture: the answer is lost (HTTP 500), so the capture stays requested.
+    let finance = app.login_as(Role::Finance).await.access_token;
+    let resp = app
+        .gql_as(
+            &finance,
+            "mutation($p: ID!) { capturePayment(paymentId: $p, amount: 100, idempotencyKey: \"cap-mock-0001\") { status captured { amount } } }",
+            json!({ "p": payment_id }),
+        )
+        .await;
+    assert_eq!(
+        assert_ok(&resp)["capturePayment"]["captured"]["amount"],
+        "0.00"
+    );
+
+    // The sweeper asks again (after its retry delay), with the same key.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(40);
+    let o = loop {
+        let resp = app.gql_as(&finance, PAYMENT, json!({ "n": number })).await;
+        let o = assert_ok(&resp)["order"].clone();
+        if o["payments"][0]["captured"]["amount"] == "1.00" {
+            break o;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the capture was never settled: {o}"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    };
+    let captures: Vec<Seen> = processor
+        .lock()
+        .expect("p")
+        .seen
+        .iter()
+        .filter(|s| s.path.ends_with("/capture"))
+        .cloned()
+        .collect();
+    assert!(!captures.is_empty());
+    for c in &captures {
+        assert_eq!(
+            c.idempotency_key.as_deref(),
+            Some("capture:cap-mock-0001"),
+            "every attempt carries the operation's key: {captures:?}"
+        );
+        assert_eq!(field(&c.body, "amount_to_capture").as_deref(), Some("100"));
+    }
+    assert_eq!(
+        processor.lock().expect("p").received,
+        100,
+        "the processor captured once"
+    );
+    let events = o["payments"][0]["events"]
+        .as_array()
+        .expect("events")
+        .clone();
+    let succeeded = events
+        .iter()
+        .filter(|e| e["kind"] == "CAPTURE" && e["status"] == "SUCCEEDED")
+        .count();
+    assert_eq!(succeeded, 1, "{events:?}");
+
+    // A refund goes through at once, with its own key in the header and
+    // in the refund's metadata (which a later query finds it by).
+    let resp = app
+        .gql_as(
+            &finance,
+            "mutation($p: ID!) { refundPayment(paymentId: $p, amount: 50, reason: \"damaged\", idempotencyKey: \"ref-mock-0001\") { status refunded { amount } } }",
+            json!({ "p": payment_id }),
+        )
+        .await;
+    let refunded = &assert_ok(&resp)["refundPayment"];
+    assert_eq!(refunded["refunded"]["amount"], "0.50");
+    let refund = processor
+        .lock()
+        .expect("p")
+        .seen
+        .iter()
+        .find(|s| s.path == "/v1/refunds")
+        .cloned()
+        .expect("a refund request");
+    assert_eq!(
+        refund.idempotency_key.as_deref(),
+        Some("refund:ref-mock-0001")
+    );
+    assert_eq!(
+        field(&refund.body, "metadata[idempotency_key]").as_deref(),
+        Some("refund:ref-mock-0001")
+    );
+    assert_eq!(
+        field(&refund.body, "payment_intent").as_deref(),
+        Some("pi_mock_0001")
+    );
+    assert_eq!(field(&refund.body, "amount").as_deref(), Some("50"));
+}
