@@ -1,6 +1,7 @@
-//! The real card gateway client against a mock of the processor's REST API
-//! (Stripe's shape: form-encoded requests, Bearer key, `Idempotency-Key`),
-//! since the processor itself cannot be reached from here. The mock speaks
+//! The real gateway clients against mocks of the providers' APIs, since the
+//! providers cannot be reached from here: the card processor's REST API
+//! (Stripe's shape: form-encoded requests, Bearer key, `Idempotency-Key`)
+//! and Alipay's open API gateway (RSA2-signed requests and answers). The mock speaks
 //! the protocol the client must handle: it records every request, and
 //! loses the answer to the first capture (HTTP 500), as a network or the
 //! processor can. The server must ask again under the same key, never
@@ -119,8 +120,21 @@ fn answer(p: &mut Processor, req: &Seen) -> (u16, Value) {
     (status, body)
 }
 
-/// Starts the mock processor; returns its base URL.
-async fn start(processor: Arc<Mutex<Processor>>) -> String {
+/// What a mock provider answers a request with: HTTP status and JSON text.
+type Handler = Arc<dyn Fn(&Seen) -> (u16, String) + Send + Sync>;
+
+/// The mock card processor as a handler.
+fn card_handler(processor: Arc<Mutex<Processor>>) -> Handler {
+    Arc::new(move |seen: &Seen| {
+        let mut p = processor.lock().expect("processor");
+        p.seen.push(seen.clone());
+        let (status, json) = answer(&mut p, seen);
+        (status, json.to_string())
+    })
+}
+
+/// Starts a mock provider (HTTP/1.1, keep-alive); returns its base URL.
+async fn start(handler: Handler) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind mock");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move {
@@ -128,7 +142,7 @@ async fn start(processor: Arc<Mutex<Processor>>) -> String {
             let Ok((stream, _)) = listener.accept().await else {
                 return;
             };
-            let processor = processor.clone();
+            let handler = handler.clone();
             tokio::spawn(async move {
                 let (read, mut write) = stream.into_split();
                 let mut reader = BufReader::new(read);
@@ -171,12 +185,7 @@ async fn start(processor: Arc<Mutex<Processor>>) -> String {
                         idempotency_key: key,
                         body: String::from_utf8_lossy(&body).into_owned(),
                     };
-                    let (status, json) = {
-                        let mut p = processor.lock().expect("processor");
-                        p.seen.push(seen.clone());
-                        answer(&mut p, &seen)
-                    };
-                    let text = json.to_string();
+                    let (status, text) = handler(&seen);
                     let reply = format!(
                         "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{text}",
                         text.len()
@@ -197,7 +206,7 @@ captured { amount } refunded { amount } events { kind status amount { amount } }
 #[tokio::test(flavor = "multi_thread")]
 async fn a_lost_capture_answer_is_asked_again_under_the_same_key_never_a_new_one() {
     let processor = Arc::new(Mutex::new(Processor::default()));
-    let url = start(processor.clone()).await;
+    let url = start(card_handler(processor.clone())).await;
     let app = TestApp::builder()
         .env("OMS_CARD_GATEWAY_URL", url)
         .env("OMS_CARD_API_KEY", API_KEY)
@@ -355,4 +364,188 @@ async fn a_lost_capture_answer_is_asked_again_under_the_same_key_never_a_new_one
         Some("pi_mock_0001")
     );
     assert_eq!(field(&refund.body, "amount").as_deref(), Some("50"));
+}
+
+/// Alipay's open API gateway, mocked: it checks the merchant's RSA2
+/// signature on each request, answers `alipay.trade.refund` with the
+/// `<method>_response` node signed by Alipay's key, and can be told to sign
+/// wrongly (a forged or corrupted answer).
+struct AlipayGatewayMock {
+    seen: Vec<(Seen, bool)>,
+    alipay_key: rsa::RsaPrivateKey,
+    merchant_public: rsa::RsaPublicKey,
+    forge: bool,
+}
+
+fn alipay_handler(mock: Arc<Mutex<AlipayGatewayMock>>) -> Handler {
+    use base64::Engine as _;
+    use rsa::pkcs1v15::{Signature, VerifyingKey};
+    use rsa::signature::Verifier as _;
+    Arc::new(move |seen: &Seen| {
+        let mut m = mock.lock().expect("mock");
+        let params = form(&seen.body);
+        let sign = params
+            .iter()
+            .find(|(k, _)| k == "sign")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        let unsigned: Vec<(&str, &str)> = params
+            .iter()
+            .filter(|(k, _)| k != "sign" && k != "sign_type")
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let message = crate::payment_signing::alipay_string_to_sign(&unsigned);
+        let verified = base64::engine::general_purpose::STANDARD
+            .decode(&sign)
+            .ok()
+            .and_then(|bytes| Signature::try_from(bytes.as_slice()).ok())
+            .is_some_and(|sig| {
+                VerifyingKey::<sha2::Sha256>::new(m.merchant_public.clone())
+                    .verify(message.as_bytes(), &sig)
+                    .is_ok()
+            });
+        m.seen.push((seen.clone(), verified));
+        let biz: Value = params
+            .iter()
+            .find(|(k, _)| k == "biz_content")
+            .and_then(|(_, v)| serde_json::from_str(v).ok())
+            .unwrap_or(Value::Null);
+        let method = params
+            .iter()
+            .find(|(k, _)| k == "method")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        if !verified || method != "alipay.trade.refund" {
+            let node = json!({"code": "40002", "msg": "Invalid Arguments", "sub_code": "isv.invalid-signature"});
+            return (
+                200,
+                json!({ format!("{}_response", method.replace('.', "_")): node }).to_string(),
+            );
+        }
+        let node = json!({
+            "code": "10000", "msg": "Success",
+            "trade_no": "2026112922001400000000000001",
+            "out_trade_no": biz["out_trade_no"],
+            "buyer_logon_id": "159****5620",
+            "fund_change": "Y",
+            "refund_fee": biz["refund_amount"],
+        })
+        .to_string();
+        let signed_text = if m.forge {
+            format!("{node} ")
+        } else {
+            node.clone()
+        };
+        let sign = crate::payment_signing::rsa_sha256_base64(&m.alipay_key, signed_text.as_bytes());
+        (
+            200,
+            format!("{{\"alipay_trade_refund_response\":{node},\"sign\":\"{sign}\"}}"),
+        )
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn alipay_refunds_go_to_the_gateway_signed_and_only_signed_answers_count() {
+    use crate::payment_signing::{private_pem, test_keypair};
+    use crate::payments_webhooks::{
+        ALIPAY_APP_ID, alipay_body, alipay_paid_params, order_to_pay, post_alipay,
+    };
+    let (alipay_key, alipay_public_pem) = test_keypair();
+    let merchant = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).expect("merchant key");
+    let mock = Arc::new(Mutex::new(AlipayGatewayMock {
+        seen: Vec::new(),
+        alipay_key,
+        merchant_public: merchant.to_public_key(),
+        forge: false,
+    }));
+    let base = start(alipay_handler(mock.clone())).await;
+    let gateway = format!("{base}/gateway.do");
+    let app = TestApp::builder()
+        .env("OMS_ALIPAY_GATEWAY_URL", gateway.clone())
+        .env("OMS_ALIPAY_PRIVATE_KEY", private_pem(&merchant))
+        .env("OMS_ALIPAY_PUBLIC_KEY", alipay_public_pem)
+        .spawn()
+        .await;
+
+    // The buyer is sent to Alipay's page: the gateway, with our signed
+    // alipay.trade.page.pay request.
+    let (_customer, number, total, payment) = order_to_pay(&app, "ALIPAY").await;
+    let reference = payment["reference"].as_str().expect("reference").to_owned();
+    let resp = app
+        .gql_as(
+            &app.login_as(Role::Finance).await.access_token,
+            "query($n: String!) { order(number: $n) { payments { redirectUrl } } }",
+            json!({ "n": number }),
+        )
+        .await;
+    let redirect = assert_ok(&resp)["order"]["payments"][0]["redirectUrl"]
+        .as_str()
+        .expect("redirectUrl")
+        .to_owned();
+    assert!(redirect.starts_with(&format!("{gateway}?")), "{redirect}");
+    let query = redirect.split_once('?').map(|(_, q)| q).unwrap_or_default();
+    assert_eq!(
+        field(query, "method").as_deref(),
+        Some("alipay.trade.page.pay")
+    );
+    assert_eq!(field(query, "app_id").as_deref(), Some(ALIPAY_APP_ID));
+
+    // Alipay notifies the payment.
+    let paid = post_alipay(
+        &app,
+        &alipay_body(&alipay_paid_params(
+            &reference,
+            "2026112922001400000000000001",
+            total,
+        )),
+    )
+    .await;
+    assert!(paid.alipay_success(), "{paid:?}");
+
+    // A refund: one signed alipay.trade.refund with our request number.
+    let finance = app.login_as(Role::Finance).await.access_token;
+    let payment_id = payment["id"].as_str().expect("id").to_owned();
+    let resp = app
+        .gql_as(
+            &finance,
+            "mutation($p: ID!) { refundPayment(paymentId: $p, amount: 100, reason: \"damaged\", idempotencyKey: \"ali-refund-0001\") { refunded { amount } refundable { amount } } }",
+            json!({ "p": payment_id }),
+        )
+        .await;
+    assert_eq!(
+        assert_ok(&resp)["refundPayment"]["refunded"]["amount"],
+        "1.00",
+        "{resp}"
+    );
+    let (request, verified) = mock.lock().expect("mock").seen[0].clone();
+    assert!(verified, "the request is signed with our key: {request:?}");
+    let biz: Value = serde_json::from_str(&field(&request.body, "biz_content").unwrap_or_default())
+        .expect("biz_content");
+    assert_eq!(biz["refund_amount"], "1.00");
+    assert_eq!(biz["out_trade_no"], json!(reference));
+    let no = biz["out_request_no"].as_str().expect("out_request_no");
+    assert!(
+        no.len() <= 64 && no.chars().all(|c| c.is_ascii_alphanumeric()),
+        "Alipay's request number alphabet: {no}"
+    );
+
+    // An answer whose signature does not verify is not believed: the
+    // refund stays requested (the sweeper asks again later).
+    mock.lock().expect("mock").forge = true;
+    let resp = app
+        .gql_as(
+            &finance,
+            "mutation($p: ID!) { refundPayment(paymentId: $p, amount: 200, reason: \"damaged\", idempotencyKey: \"ali-refund-0002\") { refunded { amount } refundable { amount } events { kind status amount { amount } } } }",
+            json!({ "p": payment_id }),
+        )
+        .await;
+    let after = &assert_ok(&resp)["refundPayment"];
+    assert_eq!(after["refunded"]["amount"], "1.00", "{after}");
+    let pending = after["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["kind"] == "REFUND" && e["amount"]["amount"] == "2.00")
+        .count();
+    assert_eq!(pending, 1, "requested, not settled: {after}");
 }
