@@ -120,8 +120,9 @@ fn answer(p: &mut Processor, req: &Seen) -> (u16, Value) {
     (status, body)
 }
 
-/// What a mock provider answers a request with: HTTP status and JSON text.
-type Handler = Arc<dyn Fn(&Seen) -> (u16, String) + Send + Sync>;
+/// What a mock provider answers a request with: HTTP status, extra
+/// headers and JSON text.
+type Handler = Arc<dyn Fn(&Seen) -> (u16, Vec<(String, String)>, String) + Send + Sync>;
 
 /// The mock card processor as a handler.
 fn card_handler(processor: Arc<Mutex<Processor>>) -> Handler {
@@ -129,7 +130,7 @@ fn card_handler(processor: Arc<Mutex<Processor>>) -> Handler {
         let mut p = processor.lock().expect("processor");
         p.seen.push(seen.clone());
         let (status, json) = answer(&mut p, seen);
-        (status, json.to_string())
+        (status, Vec::new(), json.to_string())
     })
 }
 
@@ -185,9 +186,14 @@ async fn start(handler: Handler) -> String {
                         idempotency_key: key,
                         body: String::from_utf8_lossy(&body).into_owned(),
                     };
-                    let (status, text) = handler(&seen);
+                    let (status, headers, text) = handler(&seen);
+                    let extra: String = headers
+                        .iter()
+                        .filter(|(k, _)| !k.eq_ignore_ascii_case("content-type"))
+                        .map(|(k, v)| format!("{k}: {v}\r\n"))
+                        .collect();
                     let reply = format!(
-                        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{text}",
+                        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\n{extra}content-length: {}\r\n\r\n{text}",
                         text.len()
                     );
                     if write.write_all(reply.as_bytes()).await.is_err() {
@@ -419,6 +425,7 @@ fn alipay_handler(mock: Arc<Mutex<AlipayGatewayMock>>) -> Handler {
             let node = json!({"code": "40002", "msg": "Invalid Arguments", "sub_code": "isv.invalid-signature"});
             return (
                 200,
+                Vec::new(),
                 json!({ format!("{}_response", method.replace('.', "_")): node }).to_string(),
             );
         }
@@ -439,6 +446,7 @@ fn alipay_handler(mock: Arc<Mutex<AlipayGatewayMock>>) -> Handler {
         let sign = crate::payment_signing::rsa_sha256_base64(&m.alipay_key, signed_text.as_bytes());
         (
             200,
+            Vec::new(),
             format!("{{\"alipay_trade_refund_response\":{node},\"sign\":\"{sign}\"}}"),
         )
     })
@@ -548,4 +556,202 @@ async fn alipay_refunds_go_to_the_gateway_signed_and_only_signed_answers_count()
         .filter(|e| e["kind"] == "REFUND" && e["amount"]["amount"] == "2.00")
         .count();
     assert_eq!(pending, 1, "requested, not settled: {after}");
+}
+
+/// WeChat Pay API v3, mocked: it checks the merchant's
+/// `WECHATPAY2-SHA256-RSA2048` Authorization on each call and signs its
+/// answers with the platform key (or, when told to, with another key).
+struct WechatGatewayMock {
+    seen: Vec<(Seen, bool)>,
+    platform_key: rsa::RsaPrivateKey,
+    merchant_public: rsa::RsaPublicKey,
+    forge: bool,
+}
+
+/// The `k="v"` pairs of a `WECHATPAY2-SHA256-RSA2048 …` Authorization value.
+fn authorization_params(value: &str) -> Vec<(String, String)> {
+    value
+        .strip_prefix("WECHATPAY2-SHA256-RSA2048 ")
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|p| p.split_once('='))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().trim_matches('"').to_owned()))
+        .collect()
+}
+
+fn wechat_handler(mock: Arc<Mutex<WechatGatewayMock>>) -> Handler {
+    use base64::Engine as _;
+    use rsa::pkcs1v15::{Signature, VerifyingKey};
+    use rsa::signature::Verifier as _;
+    Arc::new(move |seen: &Seen| {
+        let mut m = mock.lock().expect("mock");
+        let auth = authorization_params(&seen.authorization);
+        let get = |k: &str| {
+            auth.iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        let message = format!(
+            "{}\n{}\n{}\n{}\n{}\n",
+            seen.method,
+            seen.path,
+            get("timestamp"),
+            get("nonce_str"),
+            seen.body
+        );
+        let verified = get("mchid") == crate::payments_webhooks::WECHAT_MCH_ID
+            && get("serial_no") == "MERCHANT0SERIAL0001"
+            && base64::engine::general_purpose::STANDARD
+                .decode(get("signature"))
+                .ok()
+                .and_then(|b| Signature::try_from(b.as_slice()).ok())
+                .is_some_and(|sig| {
+                    VerifyingKey::<sha2::Sha256>::new(m.merchant_public.clone())
+                        .verify(message.as_bytes(), &sig)
+                        .is_ok()
+                });
+        m.seen.push((seen.clone(), verified));
+        if !verified {
+            return (
+                401,
+                Vec::new(),
+                json!({"code": "SIGN_ERROR", "message": "签名错误"}).to_string(),
+            );
+        }
+        let body: Value = serde_json::from_str(&seen.body).unwrap_or(Value::Null);
+        let answer = match seen.path.as_str() {
+            "/v3/pay/transactions/native" => json!({"code_url": "weixin://wxpay/bizpayurl?pr=mock0001"}),
+            "/v3/refund/domestic/refunds" => json!({
+                "refund_id": "50300000012026112900000000001",
+                "out_refund_no": body["out_refund_no"],
+                "transaction_id": body["transaction_id"],
+                "out_trade_no": body["out_trade_no"],
+                "channel": "ORIGINAL",
+                // A forged answer claims success: believed, it would settle
+                // the refund.
+                "status": if m.forge { "SUCCESS" } else { "PROCESSING" },
+                "amount": { "total": body["amount"]["total"], "refund": body["amount"]["refund"],
+                    "payer_total": body["amount"]["total"], "payer_refund": body["amount"]["refund"],
+                    "currency": "CNY" },
+            }),
+            _ => json!({}),
+        }
+        .to_string();
+        let signer = if m.forge {
+            rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).expect("another key")
+        } else {
+            m.platform_key.clone()
+        };
+        let headers = crate::payment_signing::wechatpay_headers(
+            &signer,
+            crate::payments_webhooks::WECHAT_SERIAL,
+            chrono::Utc::now().timestamp(),
+            &answer,
+        );
+        (200, headers, answer)
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wechat_pay_calls_are_signed_by_the_merchant_and_answers_checked_against_the_platform() {
+    use crate::payment_signing::{private_pem, test_keypair};
+    use crate::payments_webhooks::{
+        APIV3_KEY, WECHAT_SERIAL, order_to_pay, post_wechat, wechat_signed, wechat_transaction,
+    };
+    let (platform_key, platform_pem) = test_keypair();
+    let merchant = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 2048).expect("merchant key");
+    let mock = Arc::new(Mutex::new(WechatGatewayMock {
+        seen: Vec::new(),
+        platform_key,
+        merchant_public: merchant.to_public_key(),
+        forge: false,
+    }));
+    let base = start(wechat_handler(mock.clone())).await;
+    let app = TestApp::builder()
+        .env("OMS_WECHATPAY_GATEWAY_URL", base)
+        .env("OMS_WECHATPAY_MCH_PRIVATE_KEY", private_pem(&merchant))
+        .env("OMS_WECHATPAY_MCH_SERIAL", "MERCHANT0SERIAL0001")
+        .env("OMS_WECHATPAY_PLATFORM_PUBLIC_KEY", platform_pem)
+        .env("OMS_WECHATPAY_PLATFORM_SERIAL", WECHAT_SERIAL)
+        .env(
+            "OMS_WECHATPAY_APIV3_KEY",
+            std::str::from_utf8(APIV3_KEY).expect("ascii"),
+        )
+        .spawn()
+        .await;
+
+    // Native pay: the order is created at WeChat Pay, which answers the
+    // code the buyer scans.
+    let (_customer, _number, total, payment) = order_to_pay(&app, "WECHAT_PAY").await;
+    let reference = payment["reference"].as_str().expect("reference").to_owned();
+    let (create, verified) = mock.lock().expect("mock").seen[0].clone();
+    assert!(
+        verified,
+        "the call is signed with the merchant key: {create:?}"
+    );
+    assert_eq!(create.path, "/v3/pay/transactions/native");
+    let body: Value = serde_json::from_str(&create.body).expect("json body");
+    assert_eq!(body["out_trade_no"], json!(reference));
+    assert_eq!(body["amount"]["total"], json!(total));
+    assert_eq!(
+        payment["redirectUrl"].as_str(),
+        Some("weixin://wxpay/bizpayurl?pr=mock0001"),
+        "{payment}"
+    );
+
+    let txid = "4200002026112900000000000002";
+    let now = chrono::Utc::now().timestamp();
+    let paid = post_wechat(
+        &app,
+        &wechat_signed(&wechat_transaction(&reference, txid, total), now),
+    )
+    .await;
+    assert_eq!(paid.status, 204, "{}", paid.body);
+
+    // A refund: accepted and processing (WeChat Pay refunds asynchronously).
+    let finance = app.login_as(Role::Finance).await.access_token;
+    let payment_id = payment["id"].as_str().expect("id").to_owned();
+    let refund = |amount: i64, key: &'static str| {
+        let (app, finance, payment_id) = (&app, finance.clone(), payment_id.clone());
+        async move {
+            let resp = app
+                .gql_as(
+                    &finance,
+                    "mutation($p: ID!, $a: Int!, $k: String!) { refundPayment(paymentId: $p, amount: $a, reason: \"damaged\", idempotencyKey: $k) { refunded { amount } events { kind status amount { amount } providerReference } } }",
+                    json!({ "p": payment_id, "a": amount, "k": key }),
+                )
+                .await;
+            assert_ok(&resp)["refundPayment"].clone()
+        }
+    };
+    let after = refund(100, "wx-gw-refund-0001").await;
+    assert_eq!(
+        after["refunded"]["amount"], "0.00",
+        "processing, not refunded: {after}"
+    );
+    let (call, verified) = mock.lock().expect("mock").seen[1].clone();
+    assert!(verified, "{call:?}");
+    assert_eq!(call.path, "/v3/refund/domestic/refunds");
+    let body: Value = serde_json::from_str(&call.body).expect("json body");
+    assert_eq!(body["amount"]["refund"], 100);
+    assert_eq!(body["transaction_id"], txid);
+    let no = body["out_refund_no"].as_str().expect("out_refund_no");
+    assert!(
+        no.len() <= 64 && no.chars().all(|c| c.is_ascii_alphanumeric()),
+        "WeChat Pay's request number alphabet: {no}"
+    );
+
+    // An answer not signed by the platform key is not believed either way:
+    // the refund stays requested, as after a lost answer.
+    mock.lock().expect("mock").forge = true;
+    let after = refund(200, "wx-gw-refund-0002").await;
+    let requested: Vec<&Value> = after["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["kind"] == "REFUND" && e["amount"]["amount"] == "2.00")
+        .collect();
+    assert_eq!(requested.len(), 1, "{after}");
+    assert_eq!(requested[0]["status"], "REQUESTED");
 }
