@@ -120,6 +120,7 @@ async fn a_guest_fills_a_cart_signs_in_checks_out_and_cancels_without_javascript
     assert_eq!(status, 303);
     let number = location
         .strip_prefix("/orders/")
+        .and_then(|rest| rest.strip_suffix("?placed=1"))
         .unwrap_or_else(|| panic!("checkout should land on the order page, got {location}"))
         .to_owned();
     assert_eq!(
@@ -132,6 +133,14 @@ async fn a_guest_fills_a_cart_signs_in_checks_out_and_cancels_without_javascript
     let order_page = page(&app, &browser, &location).await;
     assert!(order_page.contains(&number));
     assert!(order_page.contains("data-status=\"PENDING_PAYMENT\""));
+    // Thanked on arrival from checkout, not on every later visit.
+    assert!(order_page.contains("id=\"order-placed\""));
+    let later = page(&app, &browser, &format!("/orders/{number}")).await;
+    assert!(later.contains("data-status=\"PENDING_PAYMENT\""));
+    assert!(
+        !later.contains("id=\"order-placed\""),
+        "thanked again on a later visit"
+    );
     assert!(
         order_page.contains("cancel-order"),
         "a cancel button while allowed"

@@ -15,7 +15,7 @@ use crate::components::payment::CustomerPayment;
 use crate::components::url_encode;
 use crate::http_status::set_status;
 use crate::i18n::{Key, Lang, t, use_lang};
-use crate::schema::{OrderAction, OrderStatus};
+use crate::schema::OrderAction;
 use crate::session::use_session;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -86,7 +86,12 @@ pub fn OrderPage() -> impl IntoView {
 
 #[component]
 fn CustomerOrder(order: Order, lang: Lang) -> impl IntoView {
-    let just_placed = order.events.len() == 1 && order.status == OrderStatus::PendingPayment;
+    // Thanked once, on arrival from checkout (`?placed=1`), not on every
+    // later visit to an order that is still waiting for its payment.
+    let just_placed = use_query_map()
+        .read_untracked()
+        .get("placed")
+        .is_some_and(|v| v == "1");
     let can_cancel = order.can(OrderAction::Cancel);
     let cancel_action = format!("/orders/{}/cancel", url_encode(&order.number));
     let number = order.number.clone();

@@ -117,7 +117,7 @@ async fn checkout_place(
             tracing::warn!(code = %f.code, order = %number, "checkout: starting a bank transfer");
         }
     }
-    see_other(&format!("/orders/{}", enc_segment(&number)))
+    see_other(&format!("/orders/{}?placed=1", enc_segment(&number)))
         .cookie(cart_cookie(&Cart::default(), secure(&state)))
         .finish()
 }
