@@ -7,6 +7,7 @@
 
 use chrono::{Duration, Utc};
 use entity::payment_event;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
@@ -256,8 +257,28 @@ async fn settle_op(
 /// sweeper asks their providers again.
 pub async fn sweep(state: &AppState) -> AppResult<()> {
     let before = Utc::now() - Duration::seconds(RETRY_AFTER_SECS);
+    // Only requests with no outcome yet (settled ones stay in the ledger
+    // and must not crowd the open ones out of the batch).
+    let settled = Alias::new("settled");
+    let outcome = Query::select()
+        .expr(Expr::val(1))
+        .from_as(payment_event::Entity, settled.clone())
+        .and_where(
+            Expr::col((settled.clone(), payment_event::Column::PaymentId))
+                .equals((payment_event::Entity, payment_event::Column::PaymentId)),
+        )
+        .and_where(
+            Expr::col((settled.clone(), payment_event::Column::OpKey))
+                .equals((payment_event::Entity, payment_event::Column::OpKey)),
+        )
+        .and_where(
+            Expr::col((settled, payment_event::Column::Status))
+                .ne(PaymentEventStatus::Requested.as_str()),
+        )
+        .to_owned();
     let requested = payment_event::Entity::find()
         .filter(payment_event::Column::Status.eq(PaymentEventStatus::Requested.as_str()))
+        .filter(Expr::exists(outcome).not())
         .filter(payment_event::Column::At.lt(before))
         .filter(payment_event::Column::At.gt(before - Duration::days(30)))
         .order_by_asc(payment_event::Column::Id)

@@ -6,9 +6,10 @@
 
 use chrono::Utc;
 use entity::order;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::domain::orders::OrderStatus;
+use crate::domain::payments::PaymentMethod;
 use crate::error::{AppError, AppResult};
 use crate::services::orders::rows::order_from_row;
 use crate::state::AppState;
@@ -17,10 +18,28 @@ use crate::state::AppState;
 pub async fn expire_unpaid(state: &AppState) -> AppResult<usize> {
     let policy = state.payments.expiry;
     let now = Utc::now();
-    let earliest = now - policy.online.min(policy.bank_transfer);
+    let bank = PaymentMethod::BankTransfer.as_str();
+    let cod = PaymentMethod::CashOnDelivery.as_str();
+    // Past its own deadline, in SQL: a backlog of transfers still within
+    // their 7 days must not hide online orders that are due.
+    let due = Condition::any()
+        .add(
+            Condition::all()
+                .add(order::Column::PaymentMethod.eq(bank))
+                .add(order::Column::PlacedAt.lt(now - policy.bank_transfer)),
+        )
+        .add(
+            Condition::all()
+                .add(
+                    Condition::any()
+                        .add(order::Column::PaymentMethod.is_null())
+                        .add(order::Column::PaymentMethod.is_not_in([bank, cod])),
+                )
+                .add(order::Column::PlacedAt.lt(now - policy.online)),
+        );
     let rows = order::Entity::find()
         .filter(order::Column::Status.eq(OrderStatus::PendingPayment.as_str()))
-        .filter(order::Column::PlacedAt.lt(earliest))
+        .filter(due)
         .order_by_asc(order::Column::PlacedAt)
         .limit(500)
         .all(&state.db.conn)
