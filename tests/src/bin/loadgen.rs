@@ -15,7 +15,6 @@
 //! mutex on SQLite, as the server does), and prints throughput, latency
 //! percentiles, their ratio and SQL statements per `placeOrder`.
 
-use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -31,8 +30,10 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 use uuid::Uuid;
 
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
-type Res<T> = Result<T, BoxError>;
+#[path = "../bench.rs"]
+mod bench;
+
+use bench::{Res, Workspace, oms_bin};
 
 const USAGE: &str =
     "usage: loadgen [--clients N] [--orders M] [--database-url postgres://user@host:port/db]";
@@ -86,101 +87,6 @@ async fn main() {
     if let Err(e) = run(args).await {
         eprintln!("loadgen: error: {e}");
         std::process::exit(1);
-    }
-}
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
-}
-
-fn oms_bin() -> Res<PathBuf> {
-    let path = match std::env::var_os("OMS_BIN") {
-        Some(p) => PathBuf::from(p),
-        None => workspace_root().join("target").join("release").join("oms"),
-    };
-    if !path.is_file() {
-        return Err(format!(
-            "the release oms binary was not found at {}: build it first with `cargo build --release -p backend` (or set OMS_BIN)",
-            path.display()
-        )
-        .into());
-    }
-    Ok(path)
-}
-
-/// `postgres://u@h:5432/postgres?x=y` + `db` → `postgres://u@h:5432/db?x=y`.
-fn replace_db_name(url: &str, db: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let after_scheme = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let authority_end = base[after_scheme..]
-        .find('/')
-        .map(|i| after_scheme + i)
-        .unwrap_or(base.len());
-    let mut out = format!("{}/{}", &base[..authority_end], db);
-    if let Some(q) = query {
-        out.push('?');
-        out.push_str(q);
-    }
-    out
-}
-
-/// Where the run's data lives; cleaned up on drop.
-struct Workspace {
-    dir: PathBuf,
-    pg: Option<(String, String)>, // (admin url, database name)
-    db_url: String,
-}
-
-impl Workspace {
-    async fn create(database_url: Option<&str>) -> Res<Workspace> {
-        let run = Uuid::new_v4().simple().to_string();
-        let dir = std::env::temp_dir().join(format!("oms-loadgen-{run}"));
-        std::fs::create_dir_all(&dir)?;
-        match database_url {
-            Some(admin) => {
-                let name = format!("oms_loadgen_{run}");
-                let db = Database::connect(admin).await?;
-                db.execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-                    .await?;
-                let _ = db.close().await;
-                Ok(Workspace {
-                    db_url: replace_db_name(admin, &name),
-                    dir,
-                    pg: Some((admin.to_owned(), name)),
-                })
-            }
-            None => Ok(Workspace {
-                db_url: format!("sqlite://{}", dir.join("oms.db").display()),
-                dir,
-                pg: None,
-            }),
-        }
-    }
-
-    fn is_sqlite(&self) -> bool {
-        self.pg.is_none()
-    }
-
-    async fn cleanup(self) {
-        if let Some((admin, name)) = &self.pg {
-            match Database::connect(admin.as_str()).await {
-                Ok(db) => {
-                    let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-                    if let Err(e) = db.execute_unprepared(&sql).await {
-                        eprintln!("warning: {sql}: {e}");
-                    }
-                    let _ = db.close().await;
-                }
-                Err(e) => eprintln!("warning: could not drop {name}: {e}"),
-            }
-        }
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
@@ -937,7 +843,7 @@ fn print_path(label: &str, r: &PathResult) {
 
 async fn run(args: Args) -> Res<()> {
     oms_bin()?;
-    let ws = Workspace::create(args.database_url.as_deref()).await?;
+    let ws = Workspace::create(args.database_url.as_deref(), "loadgen").await?;
     let result = run_in(&args, &ws).await;
     ws.cleanup().await;
     result
