@@ -69,6 +69,22 @@ impl Loader<Uuid> for PaymentsLoader {
     }
 }
 
+/// Actors by their stored label (payment ledgers: one batch for a whole
+/// page of payments, not one lookup per payment).
+pub struct ActorsLoader(pub AppState);
+
+impl Loader<String> for ActorsLoader {
+    type Value = crate::domain::actor::Actor;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[String]) -> Result<HashMap<String, Self::Value>, Self::Error> {
+        Ok(
+            crate::services::actors::resolve(&self.0.db.conn, keys.iter().map(String::as_str))
+                .await?,
+        )
+    }
+}
+
 /// Products by id.
 pub struct ProductLoader(pub AppState);
 
@@ -91,6 +107,7 @@ pub struct Loaders {
     pub allocations: DataLoader<AllocationsLoader>,
     pub products: DataLoader<ProductLoader>,
     pub payments: DataLoader<PaymentsLoader>,
+    pub actors: DataLoader<ActorsLoader>,
 }
 
 impl Loaders {
@@ -102,6 +119,7 @@ impl Loaders {
             allocations: DataLoader::new(AllocationsLoader(state.clone()), tokio::spawn),
             products: DataLoader::new(ProductLoader(state.clone()), tokio::spawn),
             payments: DataLoader::new(PaymentsLoader(state.clone()), tokio::spawn),
+            actors: DataLoader::new(ActorsLoader(state.clone()), tokio::spawn),
         }
     }
 }

@@ -234,11 +234,10 @@ impl Payment {
     /// The ledger, oldest first: every request and its outcome.
     async fn events(&self, ctx: &Context<'_>) -> Result<Vec<PaymentEvent>> {
         let st = state(ctx)?;
-        let actors = crate::services::actors::resolve(
-            &st.db.conn,
-            self.payment.events.iter().map(|e| e.actor.as_str()),
-        )
-        .await?;
+        let actors = super::loaders::loaders(ctx)?
+            .actors
+            .load_many(self.payment.events.iter().map(|e| e.actor.clone()))
+            .await?;
         let viewer = principal(ctx);
         let zone = st.config.time_zone;
         self.payment
