@@ -58,6 +58,21 @@ pub struct Config {
     /// Our address as providers and browsers reach it (return and notify
     /// URLs); default `http://<bound address>`.
     pub public_url: Option<String>,
+    /// How orders are routed to warehouses (`OMS_ROUTING_STRATEGY`:
+    /// `fewest_shipments` or `nearest_region`).
+    pub routing_rule: crate::domain::fulfillment::routing::Rule,
+    /// The built-in sandbox carrier advances SANDBOX parcels (`OMS_CARRIER_SANDBOX`).
+    pub carrier_sandbox: bool,
+    /// Seconds between the sandbox carrier's steps (`OMS_CARRIER_SANDBOX_STEP_SECS`).
+    pub carrier_sandbox_step_secs: i64,
+    /// The salt carrier pushes are signed with (`OMS_CARRIER_CALLBACK_SALT`;
+    /// generated into the data dir when empty).
+    pub carrier_callback_salt: String,
+    /// A delivered order completes after this many seconds without an open
+    /// return (`OMS_RETURN_WINDOW_SECS`, default 14 days).
+    pub return_window_secs: i64,
+    /// How often fulfillment's sweep runs (`OMS_FULFILLMENT_SWEEP_SECS`).
+    pub fulfillment_sweep_secs: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -234,7 +249,46 @@ impl Config {
         {
             return Err(invalid("OMS_PUBLIC_URL", "expected http://… or https://…"));
         }
+        let routing_rule = match get("OMS_ROUTING_STRATEGY").as_deref() {
+            None | Some("fewest_shipments") => {
+                crate::domain::fulfillment::routing::Rule::FewestShipments
+            }
+            Some("nearest_region") => crate::domain::fulfillment::routing::Rule::NearestRegion,
+            Some(other) => {
+                return Err(invalid(
+                    "OMS_ROUTING_STRATEGY",
+                    format!("expected fewest_shipments or nearest_region, got {other:?}"),
+                ));
+            }
+        };
+        let carrier_sandbox_step_secs: i64 = parse_num(
+            &get("OMS_CARRIER_SANDBOX_STEP_SECS"),
+            "OMS_CARRIER_SANDBOX_STEP_SECS",
+            30,
+        )?;
+        let return_window_secs: i64 = parse_num(
+            &get("OMS_RETURN_WINDOW_SECS"),
+            "OMS_RETURN_WINDOW_SECS",
+            14 * 24 * 3600,
+        )?;
+        let fulfillment_sweep_secs: u64 = parse_num(
+            &get("OMS_FULFILLMENT_SWEEP_SECS"),
+            "OMS_FULFILLMENT_SWEEP_SECS",
+            5,
+        )?;
+        if carrier_sandbox_step_secs < 1 || return_window_secs < 1 || fulfillment_sweep_secs < 1 {
+            return Err(invalid(
+                "OMS_CARRIER_SANDBOX_STEP_SECS",
+                "fulfillment intervals must be at least 1 second",
+            ));
+        }
         Ok(Config {
+            routing_rule,
+            carrier_sandbox: parse_bool(&get("OMS_CARRIER_SANDBOX"), "OMS_CARRIER_SANDBOX", true)?,
+            carrier_sandbox_step_secs,
+            carrier_callback_salt: get("OMS_CARRIER_CALLBACK_SALT").unwrap_or_default(),
+            return_window_secs,
+            fulfillment_sweep_secs,
             payments,
             payment_expiry: crate::domain::payments::ExpiryPolicy {
                 online: chrono::Duration::seconds(online_secs),

@@ -47,3 +47,9 @@ pub async fn verify_password(pw: String, phc: String) -> anyhow::Result<bool> {
     .await
     .context("password verification task")?
 }
+
+/// Compares two secrets in time that depends only on their lengths.
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

@@ -25,6 +25,12 @@ pub enum AppError {
     /// `action`, `role`) so that clients can translate it.
     Refused(crate::domain::orders::Refusal),
     RateLimited(String),
+    /// A pickup handover refused: the wrong code (`WRONG_PICKUP_CODE`, with
+    /// `attemptsLeft`), or too many wrong codes (`PICKUP_LOCKED`).
+    PickupRefused {
+        locked: bool,
+        attempts_left: i32,
+    },
     OutOfStock {
         skus: Vec<String>,
     },
@@ -81,6 +87,8 @@ impl AppError {
                 _ => "FORBIDDEN",
             },
             AppError::RateLimited(_) => "RATE_LIMITED",
+            AppError::PickupRefused { locked: true, .. } => "PICKUP_LOCKED",
+            AppError::PickupRefused { .. } => "WRONG_PICKUP_CODE",
             AppError::OutOfStock { .. } => "OUT_OF_STOCK",
             AppError::Unavailable(_) => "UNAVAILABLE",
             AppError::Internal(_) => "INTERNAL",
@@ -98,6 +106,12 @@ impl AppError {
             AppError::Refused(r) => r.message(),
             AppError::InvalidInput { field, message } => format!("{field}: {message}"),
             AppError::OutOfStock { skus } => format!("out of stock: {}", skus.join(", ")),
+            AppError::PickupRefused { locked: true, .. } => {
+                "too many wrong pickup codes: the shipment is locked until staff review it".into()
+            }
+            AppError::PickupRefused { attempts_left, .. } => {
+                format!("wrong pickup code; {attempts_left} attempts left")
+            }
             AppError::Unavailable(err) | AppError::Internal(err) => format!("{err:#}"),
         }
     }
@@ -126,6 +140,7 @@ impl AppError {
             AppError::NotFound(_) => S::NOT_FOUND,
             AppError::InvalidInput { .. } => S::BAD_REQUEST,
             AppError::Conflict(_) | AppError::OutOfStock { .. } => S::CONFLICT,
+            AppError::PickupRefused { .. } => S::CONFLICT,
             AppError::Refused(r) if r.is_conflict() => S::CONFLICT,
             AppError::Refused(r) if r.role.is_none() => S::UNAUTHORIZED,
             AppError::Refused(_) => S::FORBIDDEN,
@@ -158,6 +173,9 @@ impl From<AppError> for async_graphql::Error {
             match &e {
                 AppError::InvalidInput { field, .. } => ext.set("field", field.as_str()),
                 AppError::OutOfStock { skus } => ext.set("skus", skus.clone()),
+                AppError::PickupRefused { attempts_left, .. } => {
+                    ext.set("attemptsLeft", *attempts_left)
+                }
                 AppError::Refused(r) => {
                     ext.set("reason", r.code.as_str());
                     ext.set("status", r.status.as_str());

@@ -26,7 +26,30 @@ pub async fn connect_and_migrate(config: &Config) -> anyhow::Result<Db> {
     Ok(db)
 }
 
-pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
+/// A secret kept in the data dir, generated on first start.
+fn data_dir_secret(data_dir: &std::path::Path, name: &str) -> anyhow::Result<String> {
+    let path = data_dir.join(name);
+    if let Ok(existing) = std::fs::read_to_string(&path)
+        && existing.trim().len() >= 16
+    {
+        return Ok(existing.trim().to_string());
+    }
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating {}", data_dir.display()))?;
+    let secret = crate::crypto::random_token(24);
+    std::fs::write(&path, &secret).with_context(|| format!("writing {}", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
+    }
+    Ok(secret)
+}
+
+pub async fn build_state(mut config: Config) -> anyhow::Result<AppState> {
+    if config.carrier_callback_salt.is_empty() {
+        config.carrier_callback_salt = data_dir_secret(&config.data_dir, "carrier_callback_salt")?;
+    }
     let db = connect_and_migrate(&config).await?;
     let keys = TokenKeys::load(config.jwt_secret.as_deref(), &config.data_dir)?;
     let payments = crate::services::payments::PaymentsRuntime::new(

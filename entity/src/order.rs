@@ -36,6 +36,8 @@ pub struct Model {
     pub request_hash: Option<String>,
     /// The payment method chosen at checkout, if any.
     pub payment_method: Option<String>,
+    /// PICKUP orders: the pickup point (a warehouse) the customer collects at.
+    pub pickup_warehouse_id: Option<Uuid>,
     pub placed_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

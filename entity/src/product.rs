@@ -14,6 +14,8 @@ pub struct Model {
     pub price_minor: i64,
     pub currency: String,
     pub active: bool,
+    /// Shipping weight of one unit, in grams (per-kg shipping rates).
+    pub weight_grams: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_foundation;
 mod m20261125_000002_orders;
 mod m20261129_000003_payments;
+mod m20261129_000004_fulfillment;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_foundation::Migration),
             Box::new(m20261125_000002_orders::Migration),
             Box::new(m20261129_000003_payments::Migration),
+            Box::new(m20261129_000004_fulfillment::Migration),
         ]
     }
 }

@@ -28,18 +28,35 @@ pub struct Allocation {
 }
 
 /// Plans allocations for `(product_id, quantity)` demands, or returns the
-/// products that cannot be covered.
+/// products that cannot be covered (warehouses by priority).
 pub fn plan(demands: &[(Uuid, i64)], stock: &[Availability]) -> Result<Vec<Allocation>, Vec<Uuid>> {
-    let mut by_wh: HashMap<Uuid, (i32, HashMap<Uuid, i64>)> = HashMap::new();
-    for s in stock {
-        by_wh
-            .entry(s.warehouse_id)
-            .or_insert_with(|| (s.warehouse_priority, HashMap::new()))
-            .1
-            .insert(s.product_id, s.available.max(0));
-    }
-    let mut warehouses: Vec<(Uuid, i32)> = by_wh.iter().map(|(id, (p, _))| (*id, *p)).collect();
+    let mut warehouses: Vec<(Uuid, i32)> = stock
+        .iter()
+        .map(|s| (s.warehouse_id, s.warehouse_priority))
+        .collect();
     warehouses.sort_by_key(|(id, p)| (*p, *id));
+    warehouses.dedup();
+    let order: Vec<Uuid> = warehouses.into_iter().map(|(id, _)| id).collect();
+    plan_in(demands, stock, &order)
+}
+
+/// Like [`plan`], trying warehouses in the given order; warehouses not in
+/// `order` are never used.
+pub fn plan_in(
+    demands: &[(Uuid, i64)],
+    stock: &[Availability],
+    order: &[Uuid],
+) -> Result<Vec<Allocation>, Vec<Uuid>> {
+    let mut by_wh: HashMap<Uuid, (i32, HashMap<Uuid, i64>)> = HashMap::new();
+    for wid in order {
+        by_wh.insert(*wid, (0, HashMap::new()));
+    }
+    for s in stock {
+        if let Some(w) = by_wh.get_mut(&s.warehouse_id) {
+            w.1.insert(s.product_id, s.available.max(0));
+        }
+    }
+    let warehouses: Vec<(Uuid, i32)> = order.iter().map(|id| (*id, 0)).collect();
 
     // 1. a single warehouse for everything
     for (wid, _) in &warehouses {

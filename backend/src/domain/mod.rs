@@ -5,6 +5,7 @@ pub mod actor;
 pub mod auth;
 pub mod catalog;
 pub mod channels;
+pub mod fulfillment;
 pub mod inventory;
 pub mod money;
 pub mod orders;

@@ -69,6 +69,18 @@ impl Loader<Uuid> for PaymentsLoader {
     }
 }
 
+/// Shipments (with lines and events) per order id.
+pub struct ShipmentsLoader(pub AppState);
+
+impl Loader<Uuid> for ShipmentsLoader {
+    type Value = Vec<crate::domain::fulfillment::Shipment>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        Ok(crate::services::fulfillment::shipments_for_orders(&self.0, keys).await?)
+    }
+}
+
 /// Actors by their stored label (payment ledgers: one batch for a whole
 /// page of payments, not one lookup per payment).
 pub struct ActorsLoader(pub AppState);
@@ -108,6 +120,7 @@ pub struct Loaders {
     pub products: DataLoader<ProductLoader>,
     pub payments: DataLoader<PaymentsLoader>,
     pub actors: DataLoader<ActorsLoader>,
+    pub shipments: DataLoader<ShipmentsLoader>,
 }
 
 impl Loaders {
@@ -120,6 +133,7 @@ impl Loaders {
             products: DataLoader::new(ProductLoader(state.clone()), tokio::spawn),
             payments: DataLoader::new(PaymentsLoader(state.clone()), tokio::spawn),
             actors: DataLoader::new(ActorsLoader(state.clone()), tokio::spawn),
+            shipments: DataLoader::new(ShipmentsLoader(state.clone()), tokio::spawn),
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod channels;
 pub mod context;
 pub mod doc_cache;
+pub mod fulfillment;
 pub mod inventory;
 pub mod limits;
 pub mod loaders;

@@ -7,6 +7,7 @@ use super::api_keys::{ApiKeysMutation, ApiKeysQuery};
 use super::auth::{AuthMutation, AuthQuery};
 use super::catalog::{CatalogMutation, CatalogQuery};
 use super::channels::{ChannelsMutation, ChannelsQuery};
+use super::fulfillment::{FulfillmentMutation, FulfillmentQuery};
 use super::doc_cache::DocumentCache;
 use super::inventory::{InventoryMutation, InventoryQuery, InventorySubscription};
 use super::limits::{ErrorCodes, ShapeLimits};
@@ -22,6 +23,7 @@ pub struct Query(
     AuthQuery,
     CatalogQuery,
     ChannelsQuery,
+    FulfillmentQuery,
     InventoryQuery,
     OrdersQuery,
     PaymentsQuery,
@@ -35,6 +37,7 @@ pub struct Mutation(
     AuthMutation,
     CatalogMutation,
     ChannelsMutation,
+    FulfillmentMutation,
     InventoryMutation,
     OrdersMutation,
     PaymentsMutation,

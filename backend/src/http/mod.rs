@@ -7,6 +7,7 @@ pub mod graphql;
 pub mod health;
 pub mod identity;
 pub mod pages;
+pub mod carriers;
 pub mod payments;
 pub mod portal_forms;
 pub mod request_log;
@@ -42,6 +43,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: AppState, schema: OmsSchem
         .route("/lang/{lang}", web::get().to(forms::set_lang));
     graphiql::configure(cfg, &site_root, &schema);
     payments::configure(cfg);
+    carriers::configure(cfg);
     portal_forms::configure(cfg);
     pages::configure(cfg, site_root, executor);
 }

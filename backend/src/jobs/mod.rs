@@ -8,6 +8,7 @@ use crate::state::AppState;
 pub fn spawn(state: AppState) {
     spawn_session_evictor(state.clone());
     spawn_payment_sweeper(state.clone());
+    spawn_fulfillment_worker(state.clone());
     actix_web::rt::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {
@@ -42,6 +43,30 @@ fn spawn_payment_sweeper(state: AppState) {
             }
             if let Err(e) = crate::services::payments::calls::sweep(&state).await {
                 tracing::warn!(error = %e.describe(), "retrying payment calls failed");
+            }
+        }
+    });
+}
+
+/// Moves money shipments still owe (captures, COD remittances), lets the
+/// sandbox carrier advance its parcels, and completes delivered orders
+/// whose return window closed.
+fn spawn_fulfillment_worker(state: AppState) {
+    actix_web::rt::spawn(async move {
+        let every = Duration::from_secs(state.config.fulfillment_sweep_secs);
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            if let Err(e) = crate::services::fulfillment::settle::sweep(&state).await {
+                tracing::warn!(error = %e.describe(), "settling shipments failed");
+            }
+            if let Err(e) = crate::services::fulfillment::sandbox::tick(&state).await {
+                tracing::warn!(error = %e.describe(), "sandbox carrier failed");
+            }
+            match crate::services::fulfillment::complete_delivered(&state).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(completed = n, "completed orders past their return window"),
+                Err(e) => tracing::warn!(error = %e.describe(), "completing orders failed"),
             }
         }
     });

@@ -122,7 +122,8 @@ pub async fn seed_demo_orders(state: &AppState) -> AppResult<()> {
                     })
                     .collect(),
                 address: address(),
-                shipping_method: "express".into(),
+                shipping_method: "EXPRESS".into(),
+                pickup_point: None,
                 note: None,
                 payment_method: method,
             },

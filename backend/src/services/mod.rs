@@ -7,6 +7,7 @@ pub mod auth;
 pub mod catalog;
 pub mod channels;
 pub mod demo_orders;
+pub mod fulfillment;
 pub mod inventory;
 pub mod orders;
 pub mod payments;

@@ -210,6 +210,8 @@ pub async fn seed_demo(state: &AppState) -> AppResult<()> {
             price_minor: Set(*price),
             currency: Set(state.config.currency.as_str().into()),
             active: Set(true),
+            // Light accessories to heavier bags: per-kg rates show a spread.
+            weight_grams: Set(200 + (i as i64 * 137) % 1800),
             created_at: Set(now),
             updated_at: Set(now),
         }

@@ -167,6 +167,8 @@ keys! {
     EventStatusChanged => ("Status changed", "状态变更"),
     EventCancelled => ("Cancelled", "已取消"),
     EventPayment => ("Payment", "支付"),
+    EventRouted => ("Routed to warehouses", "已分配仓库"),
+    EventShipment => ("Shipment", "包裹"),
     EventPaymentLine => ("{method} · {kind} {status}: {amount}", "{method} · {kind}{status}：{amount}"),
     ReasonPaymentReceived => ("Payment received", "已收到付款"),
     ReasonPaymentExpired => ("Payment not received in time", "未在规定时间内付款"),

@@ -257,6 +257,8 @@ pub fn event_key(kind: OrderEventType) -> Key {
         OrderEventType::StatusChanged => Key::EventStatusChanged,
         OrderEventType::Cancelled => Key::EventCancelled,
         OrderEventType::Payment => Key::EventPayment,
+        OrderEventType::Routed => Key::EventRouted,
+        OrderEventType::Shipment => Key::EventShipment,
     }
 }
 

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 mod model;
 
 pub use model::{
-    Address, EventDetail, EventKind, Order, OrderCustomer, OrderLine, PaymentDetail, SystemReason,
-    can_view,
+    Address, EventDetail, EventKind, Order, OrderCustomer, OrderLine, PaymentDetail, ShipmentDetail,
+    SystemReason, can_view,
 };
 
 use super::auth::{Principal, Role};
@@ -150,11 +150,11 @@ impl OrderAction {
     /// may only cancel their own order, and only before it is processed.
     fn roles(self) -> &'static [Role] {
         match self {
-            OrderAction::StartProcessing | OrderAction::ShipAll | OrderAction::Deliver => {
-                &[Role::Warehouse, Role::Admin]
-            }
-            // Recorded by fulfillment as shipments leave, never by hand.
-            OrderAction::ShipPartially => &[],
+            // The order follows its shipments (fulfillment), never by hand.
+            OrderAction::StartProcessing
+            | OrderAction::ShipPartially
+            | OrderAction::ShipAll
+            | OrderAction::Deliver => &[],
             OrderAction::Complete => &[Role::Support, Role::Admin],
             OrderAction::Cancel => &[Role::Customer, Role::Support, Role::Admin],
         }
@@ -263,18 +263,6 @@ pub fn may_see_allocations(p: &Principal) -> bool {
     p.is_staff() || matches!(p, Principal::Integration { .. })
 }
 
-/// Shipping methods and their flat fees in minor units.
-pub fn shipping_fee(method: &str) -> Option<i64> {
-    match method {
-        "standard" => Some(1000),
-        "express" => Some(2500),
-        "postal" => Some(800),
-        "pickup" => Some(0),
-        _ => None,
-    }
-}
-
-pub const SHIPPING_METHODS: &[&str] = &["standard", "express", "postal", "pickup"];
 pub const MAX_LINE_QUANTITY: i64 = 999;
 pub const MAX_LINES: usize = 100;
 pub const MAX_NOTE_CHARS: usize = 500;

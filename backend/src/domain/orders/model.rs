@@ -46,7 +46,9 @@ pub struct Order {
     pub subtotal: Money,
     pub shipping_fee: Money,
     pub total: Money,
-    pub shipping_method: String,
+    pub shipping_method: crate::domain::fulfillment::DeliveryMethod,
+    /// PICKUP orders: the pickup point's warehouse.
+    pub pickup_point: Option<Uuid>,
     pub address: Address,
     pub note: Option<String>,
     /// The payment method chosen at checkout (or later when paying).
@@ -81,15 +83,21 @@ pub enum EventKind {
     Cancelled,
     /// Money moved (authorized, captured, voided or refunded).
     Payment,
+    /// Routing chose the warehouses (with its reason).
+    Routed,
+    /// A shipment moved (picked, packed, shipped, tracked, handed over).
+    Shipment,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 5] = [
+    pub const ALL: [EventKind; 7] = [
         EventKind::Placed,
         EventKind::Imported,
         EventKind::StatusChanged,
         EventKind::Cancelled,
         EventKind::Payment,
+        EventKind::Routed,
+        EventKind::Shipment,
     ];
 
     /// The stored spelling.
@@ -100,6 +108,8 @@ impl EventKind {
             EventKind::StatusChanged => "STATUS_CHANGED",
             EventKind::Cancelled => "CANCELLED",
             EventKind::Payment => "PAYMENT",
+            EventKind::Routed => "ROUTED",
+            EventKind::Shipment => "SHIPMENT",
         }
     }
 
@@ -153,6 +163,18 @@ pub struct PaymentDetail {
 pub enum EventDetail {
     Payment(PaymentDetail),
     Reason(SystemReason),
+    Routing(crate::domain::fulfillment::routing::Explanation),
+    Shipment(ShipmentDetail),
+}
+
+/// A shipment's step on the order's timeline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShipmentDetail {
+    /// The shipment's number.
+    pub number: String,
+    pub status: crate::domain::fulfillment::ShipmentStatus,
+    /// The warehouse it ships from.
+    pub warehouse: String,
 }
 
 impl EventDetail {
@@ -167,6 +189,23 @@ impl EventDetail {
                 "currency": p.amount.currency().as_str(),
             }}),
             EventDetail::Reason(r) => serde_json::json!({ "reason": r.as_str() }),
+            EventDetail::Routing(e) => {
+                let parts = |v: &[crate::domain::fulfillment::routing::Part]| {
+                    v.iter()
+                        .map(|p| serde_json::json!({"warehouse": p.warehouse, "skus": p.skus}))
+                        .collect::<Vec<_>>()
+                };
+                serde_json::json!({"routing": {
+                    "rule": e.rule.as_str(),
+                    "parts": parts(&e.parts),
+                    "passedOver": parts(&e.passed_over),
+                }})
+            }
+            EventDetail::Shipment(d) => serde_json::json!({"shipment": {
+                "number": d.number,
+                "status": d.status.as_str(),
+                "warehouse": d.warehouse,
+            }}),
         }
         .to_string()
     }
@@ -177,6 +216,17 @@ impl EventDetail {
         let v: serde_json::Value = serde_json::from_str(text).ok()?;
         if let Some(r) = v.get("reason").and_then(|r| r.as_str()) {
             return SystemReason::parse(r).map(EventDetail::Reason);
+        }
+        if let Some(r) = v.get("routing") {
+            return parse_routing(r).map(EventDetail::Routing);
+        }
+        if let Some(d) = v.get("shipment") {
+            let text = |k: &str| d.get(k).and_then(|x| x.as_str()).map(str::to_string);
+            return Some(EventDetail::Shipment(ShipmentDetail {
+                number: text("number")?,
+                status: crate::domain::fulfillment::ShipmentStatus::parse(&text("status")?)?,
+                warehouse: text("warehouse")?,
+            }));
         }
         let p = v.get("payment")?;
         let text = |k: &str| p.get(k).and_then(|x| x.as_str());
@@ -190,6 +240,34 @@ impl EventDetail {
             ),
         }))
     }
+}
+
+fn parse_routing(
+    r: &serde_json::Value,
+) -> Option<crate::domain::fulfillment::routing::Explanation> {
+    use crate::domain::fulfillment::routing::{Explanation, Part, Rule};
+    let parts = |k: &str| -> Option<Vec<Part>> {
+        r.get(k)?
+            .as_array()?
+            .iter()
+            .map(|p| {
+                Some(Part {
+                    warehouse: p.get("warehouse")?.as_str()?.to_string(),
+                    skus: p
+                        .get("skus")?
+                        .as_array()?
+                        .iter()
+                        .map(|s| s.as_str().map(str::to_string))
+                        .collect::<Option<Vec<_>>>()?,
+                })
+            })
+            .collect()
+    };
+    Some(Explanation {
+        rule: Rule::parse(r.get("rule")?.as_str()?)?,
+        parts: parts("parts")?,
+        passed_over: parts("passedOver")?,
+    })
 }
 
 /// Who may see an order: its customer, staff, or an integration of its
@@ -224,6 +302,25 @@ mod tests {
             let d = EventDetail::Reason(r);
             assert_eq!(EventDetail::parse_stored(&d.to_stored()), Some(d));
         }
+        use crate::domain::fulfillment::routing::{Explanation, Part, Rule};
+        let d = EventDetail::Routing(Explanation {
+            rule: Rule::NearestRegion,
+            parts: vec![Part {
+                warehouse: "CAN".into(),
+                skus: vec!["A-1".into(), "B-2".into()],
+            }],
+            passed_over: vec![Part {
+                warehouse: "SHA".into(),
+                skus: vec!["B-2".into()],
+            }],
+        });
+        assert_eq!(EventDetail::parse_stored(&d.to_stored()), Some(d));
+        let d = EventDetail::Shipment(ShipmentDetail {
+            number: "SO-1-1".into(),
+            status: crate::domain::fulfillment::ShipmentStatus::OutForDelivery,
+            warehouse: "SHA".into(),
+        });
+        assert_eq!(EventDetail::parse_stored(&d.to_stored()), Some(d));
         assert_eq!(EventDetail::parse_stored("{\"reason\":\"NOPE\"}"), None);
         assert_eq!(EventDetail::parse_stored("not json"), None);
     }
@@ -245,7 +342,8 @@ mod tests {
             subtotal: cny(100),
             shipping_fee: cny(0),
             total: cny(100),
-            shipping_method: "standard".into(),
+            shipping_method: crate::domain::fulfillment::DeliveryMethod::Postal,
+            pickup_point: None,
             address: Address {
                 name: "C".into(),
                 phone: "1".into(),

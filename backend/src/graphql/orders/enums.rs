@@ -29,13 +29,13 @@ pub enum OrderStatus {
 /// What can happen to an order next.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 pub enum OrderAction {
-    /// Start picking (warehouse, admin).
+    /// Picking started (follows the shipments; not taken by hand).
     StartProcessing,
-    /// Record a partial shipment (through fulfillment).
+    /// Some shipments left (follows the shipments; not taken by hand).
     ShipPartially,
-    /// Record that everything shipped (warehouse, admin).
+    /// Every shipment left (follows the shipments; not taken by hand).
     ShipAll,
-    /// Record delivery (warehouse, admin).
+    /// Every shipment delivered or collected (follows the shipments).
     Deliver,
     /// Close the order (support, admin).
     Complete,
@@ -115,12 +115,24 @@ pub enum OrderEventType {
     /// Money moved: authorized, captured, voided or refunded (the note
     /// says which, how much and how).
     Payment,
+    /// Routing chose the warehouses; `routing` says which and why.
+    Routed,
+    /// A shipment moved; `shipment` says which and to what status.
+    Shipment,
 }
 
 map_enum!(
     OrderEventType,
     rules::EventKind,
-    [Placed, Imported, StatusChanged, Cancelled, Payment]
+    [
+        Placed,
+        Imported,
+        StatusChanged,
+        Cancelled,
+        Payment,
+        Routed,
+        Shipment
+    ]
 );
 
 /// Why the system changed an order.

@@ -54,8 +54,10 @@ pub struct PlaceOrderInput {
     pub lines: Vec<OrderLineInput>,
     /// Where to ship; snapshotted on the order.
     pub shipping_address: AddressInput,
-    /// A shipping method code from `shippingMethods`.
+    /// EXPRESS, POSTAL or PICKUP (see `shippingMethods`; case-insensitive).
     pub shipping_method: String,
+    /// PICKUP only: the pickup point's code (see `pickupPoints`).
+    pub pickup_point: Option<String>,
     /// A note for the merchant, up to 500 characters.
     pub note: Option<String>,
     /// How the customer will pay, if chosen at checkout (one the channel
@@ -90,6 +92,7 @@ impl From<PlaceOrderInput> for svc::PlaceOrder {
                 country: a.country,
             },
             shipping_method: i.shipping_method,
+            pickup_point: i.pickup_point,
             note: i.note,
             payment_method: i.payment_method.map(Into::into),
         }

@@ -6,7 +6,6 @@ use futures_util::Stream;
 
 use super::context::{principal, state};
 use super::types::Money;
-use crate::domain::orders as rules;
 use crate::events::DomainEvent;
 use crate::services::orders as svc;
 
@@ -79,12 +78,14 @@ impl OrdersQuery {
 
     /// Shipping methods and their fees.
     async fn shipping_methods(&self, ctx: &Context<'_>) -> Result<Vec<ShippingMethod>> {
-        let currency = state(ctx)?.config.currency.as_str();
-        Ok(rules::SHIPPING_METHODS
-            .iter()
-            .map(|m| ShippingMethod {
-                code: (*m).to_string(),
-                fee: Money::from_minor(rules::shipping_fee(m).unwrap_or(0), currency),
+        let st = state(ctx)?;
+        let currency = st.config.currency.as_str();
+        Ok(crate::services::fulfillment::rates(st)
+            .await?
+            .into_iter()
+            .map(|r| ShippingMethod {
+                code: r.method.as_str().to_string(),
+                fee: Money::from_minor(r.flat_minor, currency),
             })
             .collect())
     }

@@ -96,6 +96,41 @@ pub struct OrderEvent {
     pub payment: Option<OrderEventPayment>,
     /// Why the system did it, for system entries, as a code to translate.
     pub reason: Option<SystemReason>,
+    /// Routing entries: which warehouses ship what, and which lacked what.
+    pub routing: Option<OrderEventRouting>,
+    /// Shipment entries: which shipment, from where, now in what status.
+    pub shipment: Option<OrderEventShipment>,
+}
+
+/// Routing's decision on an order's timeline.
+#[derive(SimpleObject)]
+pub struct OrderEventRouting {
+    /// The rule applied.
+    pub rule: crate::graphql::fulfillment::RoutingRule,
+    /// Each warehouse used, with the SKUs it ships.
+    pub parts: Vec<RoutingPart>,
+    /// Warehouses passed over, with the SKUs they lack.
+    pub passed_over: Vec<RoutingPart>,
+}
+
+/// A warehouse and SKUs.
+#[derive(SimpleObject)]
+pub struct RoutingPart {
+    /// Warehouse code.
+    pub warehouse: String,
+    /// SKUs.
+    pub skus: Vec<String>,
+}
+
+/// A shipment's step on an order's timeline.
+#[derive(SimpleObject)]
+pub struct OrderEventShipment {
+    /// The shipment's number.
+    pub number: String,
+    /// The warehouse it ships from.
+    pub warehouse: String,
+    /// Its status after this step.
+    pub status: crate::graphql::fulfillment::ShipmentStatus,
 }
 
 /// A money movement on an order's timeline.
@@ -192,9 +227,10 @@ impl From<rules::Refusal> for Refusal {
 /// A shipping method and its fee.
 #[derive(SimpleObject)]
 pub struct ShippingMethod {
-    /// Code to pass as `shippingMethod`.
+    /// Code to pass as `shippingMethod`: EXPRESS, POSTAL or PICKUP.
     pub code: String,
-    /// Flat fee per order.
+    /// Flat part of the fee (see `shippingRates` and `shippingQuote` for
+    /// the whole rule and an order's exact fee).
     pub fee: Money,
 }
 
@@ -262,9 +298,23 @@ impl Order {
     async fn total(&self) -> Money {
         Money::from(&self.0.total)
     }
-    /// The shipping method code.
+    /// The shipping method code: EXPRESS, POSTAL or PICKUP.
     async fn shipping_method(&self) -> &str {
-        &self.0.shipping_method
+        self.0.shipping_method.as_str()
+    }
+    /// Its shipments (one per warehouse once confirmed), oldest first.
+    async fn shipments(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::graphql::fulfillment::Shipment>> {
+        Ok(loaders(ctx)?
+            .shipments
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(crate::graphql::fulfillment::Shipment)
+            .collect())
     }
     /// Where it ships.
     async fn shipping_address(&self) -> Address {
@@ -307,6 +357,32 @@ impl Order {
                         kind: p.kind.into(),
                         status: p.status.into(),
                         amount: Money::from(&p.amount),
+                    }),
+                    _ => None,
+                },
+                routing: match &e.detail {
+                    Some(rules::EventDetail::Routing(r)) => {
+                        let parts = |v: &[crate::domain::fulfillment::routing::Part]| {
+                            v.iter()
+                                .map(|p| RoutingPart {
+                                    warehouse: p.warehouse.clone(),
+                                    skus: p.skus.clone(),
+                                })
+                                .collect()
+                        };
+                        Some(OrderEventRouting {
+                            rule: r.rule.into(),
+                            parts: parts(&r.parts),
+                            passed_over: parts(&r.passed_over),
+                        })
+                    }
+                    _ => None,
+                },
+                shipment: match &e.detail {
+                    Some(rules::EventDetail::Shipment(s)) => Some(OrderEventShipment {
+                        number: s.number.clone(),
+                        warehouse: s.warehouse.clone(),
+                        status: s.status.into(),
                     }),
                     _ => None,
                 },

@@ -114,13 +114,12 @@ async fn transition(
     match action {
         OrderAction::Cancel => {
             events = move_stock(&*tx, p, &current, StockMove::Release).await?;
+            crate::services::fulfillment::store::cancel_open(&*tx, current.id, &p.actor(), now)
+                .await?;
             // Void what is held, refund what was captured, close unpaid trades.
             payment_calls =
                 crate::services::payments::reverse_cancelled(&*tx, current.id, &p.actor(), now)
                     .await?;
-        }
-        OrderAction::ShipAll => {
-            events = move_stock(&*tx, p, &current, StockMove::Ship).await?;
         }
         _ => {}
     }
@@ -162,11 +161,9 @@ async fn transition(
 enum StockMove {
     /// Cancelled: units go back to available.
     Release,
-    /// Shipped: units leave the warehouse.
-    Ship,
 }
 
-/// Releases or ships what the order still holds, per (product, warehouse),
+/// Releases what the order still holds, per (product, warehouse),
 /// as recorded in the ledger. Conditional updates; ledger rows alongside.
 async fn move_stock(
     db: &impl ConnectionTrait,
@@ -185,7 +182,7 @@ async fn move_stock(
     let now = Utc::now();
     let mut events = Vec::new();
     for a in held.into_iter().filter(|a| a.quantity > 0) {
-        let mut upd = stock_level::Entity::update_many()
+        let upd = stock_level::Entity::update_many()
             .col_expr(
                 stock_level::Column::Allocated,
                 Expr::col(stock_level::Column::Allocated).sub(a.quantity),
@@ -194,12 +191,6 @@ async fn move_stock(
             .filter(stock_level::Column::ProductId.eq(a.product_id))
             .filter(stock_level::Column::WarehouseId.eq(a.warehouse_id))
             .filter(Expr::col(stock_level::Column::Allocated).gte(a.quantity));
-        if how == StockMove::Ship {
-            upd = upd.col_expr(
-                stock_level::Column::OnHand,
-                Expr::col(stock_level::Column::OnHand).sub(a.quantity),
-            );
-        }
         if upd.exec(db).await?.rows_affected == 0 {
             return Err(AppError::Internal(anyhow::anyhow!(
                 "stock level for order {} holds less than its allocation",
@@ -208,7 +199,6 @@ async fn move_stock(
         }
         let (kind, reason, d_on_hand) = match how {
             StockMove::Release => (MovementKind::Release, "order cancelled", 0),
-            StockMove::Ship => (MovementKind::Ship, "order shipped", -a.quantity),
         };
         stock_movement::Entity::insert(stock_movement::ActiveModel {
             id: NotSet,

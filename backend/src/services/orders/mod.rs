@@ -6,7 +6,7 @@
 
 mod change;
 mod place;
-mod queries;
+pub(crate) mod queries;
 pub(crate) mod rows;
 mod validate;
 

@@ -37,6 +37,7 @@ struct StockRow {
     price_minor: i64,
     currency: String,
     active: bool,
+    weight_grams: i64,
     warehouse_id: Option<Uuid>,
     warehouse_code: Option<String>,
     priority: Option<i32>,
@@ -56,6 +57,7 @@ async fn load_stock(db: &impl ConnectionTrait, skus: &[String]) -> AppResult<Vec
         .column((product::Entity, product::Column::PriceMinor))
         .column((product::Entity, product::Column::Currency))
         .column((product::Entity, product::Column::Active))
+        .column((product::Entity, product::Column::WeightGrams))
         .expr_as(
             Expr::col((warehouse::Entity, warehouse::Column::Id)),
             Alias::new("warehouse_id"),
@@ -173,8 +175,16 @@ async fn attempt(state: &AppState, p: &Principal, v: &Valid) -> AppResult<Attemp
     let skus: Vec<String> = v.lines.iter().map(|l| l.sku.as_str().to_string()).collect();
     let tx = state.db.begin_write().await?;
     let rows = load_stock(&*tx, &skus).await?;
-    let priced = price(v, &rows)?;
-    let mut plan = plan_allocation(&rows, &priced)?;
+    let rate = crate::services::fulfillment::rate_for(&*tx, v.method).await?;
+    let priced = price(v, &rows, &rate)?;
+    let sites = crate::services::fulfillment::sites(
+        &*tx,
+        v.address.region.as_deref(),
+        v.pickup.as_ref().map(|w| w.id),
+    )
+    .await?;
+    let routed = plan_allocation(v, &rows, &priced, &sites, state.config.routing_rule)?;
+    let mut plan = routed.allocations.clone();
     if let Some(c) = &v.new_customer {
         insert_customer(&*tx, c).await?;
     }
@@ -188,16 +198,71 @@ async fn attempt(state: &AppState, p: &Principal, v: &Valid) -> AppResult<Attemp
         return Ok(Attempt::Raced);
     }
     record_placement(&*tx, p, v, &rows, &priced, &plan, order_id, &number, now).await?;
+    let model = order_model(p, v, &priced, order_id, number, now);
+    record_routing(&*tx, p, &model, &routed.explanation, now).await?;
+    if v.initial == crate::domain::orders::OrderStatus::Confirmed {
+        crate::services::fulfillment::create::open_shipments(&*tx, &model, &p.actor(), now)
+            .await?;
+    }
     tx.commit().await?;
     let events = stock_events(&rows, &plan);
-    Ok(Attempt::Placed(
-        Box::new(order_model(p, v, &priced, order_id, number, now)),
-        events,
-    ))
+    Ok(Attempt::Placed(Box::new(model), events))
 }
 
-/// Prices every line from the catalog rows (client prices do not exist).
-fn price(v: &Valid, rows: &[StockRow]) -> AppResult<Priced> {
+/// Routing's reason on the timeline.
+async fn record_routing(
+    db: &impl ConnectionTrait,
+    p: &Principal,
+    o: &order::Model,
+    why: &crate::domain::fulfillment::routing::Explanation,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    order_event::Entity::insert(order_event::ActiveModel {
+        id: NotSet,
+        order_id: Set(o.id),
+        kind: Set(EventKind::Routed.as_str().into()),
+        from_status: Set(None),
+        to_status: Set(o.status.clone()),
+        actor: Set(p.actor()),
+        note: Set(Some(why.sentence())),
+        detail: Set(Some(
+            crate::domain::orders::EventDetail::Routing(why.clone()).to_stored(),
+        )),
+        at: Set(now),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// Prices every line from the catalog rows (client prices do not exist),
+/// with the shipping fee from the method's rate.
+fn price(
+    v: &Valid,
+    rows: &[StockRow],
+    rate: &crate::domain::fulfillment::rates::Rate,
+) -> AppResult<Priced> {
+    let goods = price_with_fee(v, rows, 0)?;
+    let mut parcel = crate::domain::fulfillment::rates::Parcel {
+        subtotal_minor: goods.subtotal.minor(),
+        items: 0,
+        weight_grams: 0,
+    };
+    for l in &goods.lines {
+        let weight = rows
+            .iter()
+            .find(|r| r.sku == l.sku.as_str())
+            .map_or(0, |r| r.weight_grams);
+        parcel.items += l.quantity;
+        parcel.weight_grams = parcel
+            .weight_grams
+            .saturating_add(weight.saturating_mul(l.quantity));
+    }
+    let fee = crate::services::fulfillment::fee(rate, parcel)?;
+    price_with_fee(v, rows, fee)
+}
+
+fn price_with_fee(v: &Valid, rows: &[StockRow], fee: i64) -> AppResult<Priced> {
     let mut catalog: HashMap<&str, CatalogPrice> = HashMap::new();
     for r in rows {
         if catalog.contains_key(r.sku.as_str()) {
@@ -218,7 +283,7 @@ fn price(v: &Valid, rows: &[StockRow]) -> AppResult<Priced> {
             },
         );
     }
-    pricing::price(&v.lines, |sku| catalog.get(sku.as_str()).cloned(), v.fee).map_err(|e| match e {
+    pricing::price(&v.lines, |sku| catalog.get(sku.as_str()).cloned(), fee).map_err(|e| match e {
         PricingError::Unavailable { index, sku } => AppError::invalid(
             format!("lines[{index}].sku"),
             format!("unknown or inactive SKU {sku}"),
@@ -231,8 +296,16 @@ fn price(v: &Valid, rows: &[StockRow]) -> AppResult<Priced> {
     })
 }
 
-/// Where every unit comes from, or OUT_OF_STOCK naming the short SKUs.
-fn plan_allocation(rows: &[StockRow], priced: &Priced) -> AppResult<Vec<policy::Allocation>> {
+/// Where every unit comes from and why, or OUT_OF_STOCK naming the short
+/// SKUs (for a pickup order: short at its pickup point).
+fn plan_allocation(
+    v: &Valid,
+    rows: &[StockRow],
+    priced: &Priced,
+    sites: &[crate::domain::fulfillment::routing::Site],
+    rule: crate::domain::fulfillment::routing::Rule,
+) -> AppResult<crate::domain::fulfillment::routing::Routed> {
+    use crate::domain::fulfillment::routing::{Demand, Rule, route};
     let product_of = |sku: &str| rows.iter().find(|r| r.sku == sku).map(|r| r.product_id);
     let stock: Vec<Availability> = rows
         .iter()
@@ -245,12 +318,19 @@ fn plan_allocation(rows: &[StockRow], priced: &Priced) -> AppResult<Vec<policy::
             })
         })
         .collect();
-    let demands: Vec<(Uuid, i64)> = priced
+    let demands: Vec<Demand> = priced
         .lines
         .iter()
-        .filter_map(|l| Some((product_of(l.sku.as_str())?, l.quantity)))
+        .filter_map(|l| {
+            Some(Demand {
+                product_id: product_of(l.sku.as_str())?,
+                sku: l.sku.as_str().to_string(),
+                quantity: l.quantity,
+            })
+        })
         .collect();
-    policy::plan(&demands, &stock).map_err(|short| {
+    let rule = if v.pickup.is_some() { Rule::Pickup } else { rule };
+    route(&demands, &stock, sites, rule).map_err(|short| {
         let skus = short
             .iter()
             .filter_map(|id| {
@@ -336,6 +416,7 @@ async fn insert_order(
             order::Column::IdempotencyKey,
             order::Column::RequestHash,
             order::Column::PaymentMethod,
+            order::Column::PickupWarehouseId,
             order::Column::PlacedAt,
             order::Column::UpdatedAt,
         ])
@@ -352,7 +433,7 @@ async fn insert_order(
             priced.subtotal.minor().into(),
             priced.shipping.minor().into(),
             priced.total.minor().into(),
-            v.method.clone().into(),
+            v.method.as_str().into(),
             a.name.clone().into(),
             a.phone.clone().into(),
             a.line1.clone().into(),
@@ -367,6 +448,7 @@ async fn insert_order(
             Some(v.key.clone()).into(),
             Some(v.hash.clone()).into(),
             v.payment_method.map(|m| m.as_str().to_string()).into(),
+            v.pickup.as_ref().map(|w| w.id).into(),
             now.into(),
             now.into(),
         ])
@@ -537,7 +619,7 @@ fn order_model(
         subtotal_minor: priced.subtotal.minor(),
         shipping_fee_minor: priced.shipping.minor(),
         total_minor: priced.total.minor(),
-        shipping_method: v.method.clone(),
+        shipping_method: v.method.as_str().into(),
         ship_name: a.name.clone(),
         ship_phone: a.phone.clone(),
         ship_line1: a.line1.clone(),
@@ -552,6 +634,7 @@ fn order_model(
         idempotency_key: Some(v.key.clone()),
         request_hash: Some(v.hash.clone()),
         payment_method: v.payment_method.map(|m| m.as_str().to_string()),
+        pickup_warehouse_id: v.pickup.as_ref().map(|w| w.id),
         placed_at: now,
         updated_at: now,
     }

@@ -44,7 +44,9 @@ pub fn order_from_row(o: order::Model) -> AppResult<Order> {
         subtotal: money(o.subtotal_minor),
         shipping_fee: money(o.shipping_fee_minor),
         total: money(o.total_minor),
-        shipping_method: o.shipping_method,
+        shipping_method: crate::domain::fulfillment::DeliveryMethod::parse(&o.shipping_method)
+            .ok_or_else(|| corrupt("shipping method", &o.shipping_method, &o.number))?,
+        pickup_point: o.pickup_warehouse_id,
         address: Address {
             name: o.ship_name,
             phone: o.ship_phone,

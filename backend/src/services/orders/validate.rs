@@ -9,8 +9,9 @@ use crate::crypto::{random_token, sha256_hex};
 use crate::domain::auth::{Principal, Role};
 use crate::domain::catalog::Sku;
 use crate::domain::channels::PORTAL_CHANNEL;
+use crate::domain::fulfillment::DeliveryMethod;
 use crate::domain::orders::{
-    MAX_LINE_QUANTITY, MAX_LINES, MAX_NOTE_CHARS, OrderStatus, merge_lines, shipping_fee,
+    MAX_LINE_QUANTITY, MAX_LINES, MAX_NOTE_CHARS, OrderStatus, merge_lines,
 };
 use crate::domain::pricing::RequestedLine;
 use crate::error::{AppError, AppResult};
@@ -38,6 +39,8 @@ pub struct PlaceOrder {
     pub lines: Vec<LineIn>,
     pub address: AddressIn,
     pub shipping_method: String,
+    /// PICKUP: the pickup point's warehouse code.
+    pub pickup_point: Option<String>,
     pub note: Option<String>,
     /// Chosen at checkout (optional: the customer may choose when paying).
     pub payment_method: Option<crate::domain::payments::PaymentMethod>,
@@ -64,8 +67,9 @@ pub(super) struct Valid {
     /// Merged lines, each with the index of the client's first line of it.
     pub(super) lines: Vec<RequestedLine>,
     pub(super) address: AddressIn,
-    pub(super) method: String,
-    pub(super) fee: i64,
+    pub(super) method: DeliveryMethod,
+    /// PICKUP: the pickup point (an active warehouse marked as one).
+    pub(super) pickup: Option<entity::warehouse::Model>,
     pub(super) note: Option<String>,
     pub(super) hash: String,
     pub(super) initial: OrderStatus,
@@ -413,9 +417,18 @@ pub(super) async fn validate(
     }
     let lines = check_lines(&input.lines)?;
     let address = validate_address(&input.address)?;
-    let method = input.shipping_method.trim().to_ascii_lowercase();
-    let fee = shipping_fee(&method)
-        .ok_or_else(|| AppError::invalid("shippingMethod", "unknown shipping method"))?;
+    let method = DeliveryMethod::parse(&input.shipping_method).ok_or_else(|| {
+        AppError::invalid(
+            "shippingMethod",
+            "unknown shipping method; use EXPRESS, POSTAL or PICKUP",
+        )
+    })?;
+    let pickup = crate::services::fulfillment::pickup_point_for(
+        state,
+        method,
+        input.pickup_point.as_deref(),
+    )
+    .await?;
     let note = check_note(input.note.as_deref())?;
     let external_id = input.external_id.as_deref().map(|s| s.trim().to_string());
     let hash = request_hash(
@@ -424,7 +437,11 @@ pub(super) async fn validate(
         &external_id,
         &lines,
         &address,
-        &method,
+        &format!(
+            "{}@{}",
+            method.as_str(),
+            pickup.as_ref().map_or("", |w| w.code.as_str())
+        ),
         &note,
     );
     let new_customer = match o.new_customer {
@@ -453,7 +470,7 @@ pub(super) async fn validate(
         lines,
         address,
         method,
-        fee,
+        pickup,
         note,
         hash,
         initial,

@@ -191,6 +191,12 @@ pub(crate) async fn settle_order(
                     now,
                 )
                 .await?;
+                let confirmed = order::Model {
+                    status: to.as_str().into(),
+                    ..o.clone()
+                };
+                crate::services::fulfillment::create::open_shipments(db, &confirmed, actor, now)
+                    .await?;
                 after.events = vec![DomainEvent::OrderChanged {
                     number: o.number.clone(),
                     status: to.as_str().into(),

@@ -9,7 +9,10 @@ mod money;
 mod start;
 
 pub use manual::record_manual_payment;
-pub use money::{RefundLine, capture_payment, refund_lines_amount, refund_payment, void_payment};
+pub use money::{
+    RefundLine, capture_for_shipment, capture_payment, refund_lines_amount, refund_payment,
+    void_payment,
+};
 pub use start::{PaymentSession, start_payment};
 
 use chrono::{DateTime, Utc};

@@ -251,3 +251,38 @@ pub async fn refund_lines_amount(
     }
     Ok((total, parts.join(", ")))
 }
+
+/// Fulfillment's hook: captures up to `amount` for a shipment that left,
+/// from the order's card authorization, under the shipment's own key (a
+/// retry captures nothing twice). Nothing to capture (paid by another
+/// method, or already captured in full) is not an error: `Ok(0)`.
+pub async fn capture_for_shipment(
+    state: &AppState,
+    order_id: Uuid,
+    amount: i64,
+    key: &str,
+) -> AppResult<i64> {
+    let ledgers = store::order_ledgers(&state.db.conn, order_id).await?;
+    let op_key = format!("capture:{key}");
+    // Already requested under this key: run it again (idempotent).
+    if let Some((pay, _)) = ledgers.iter().find(|(pay, _)| {
+        rules::operations(&pay.events)
+            .iter()
+            .any(|op| op.op_key == op_key)
+    }) {
+        capture_payment(state, &Principal::System, pay.id, amount, key).await?;
+        return Ok(amount);
+    }
+    let Some((pay, ledger)) = ledgers
+        .iter()
+        .find(|(pay, l)| pay.method == PaymentMethod::Card && l.capturable() > 0)
+    else {
+        return Ok(0);
+    };
+    let take = amount.min(ledger.capturable());
+    if take <= 0 {
+        return Ok(0);
+    }
+    capture_payment(state, &Principal::System, pay.id, take, key).await?;
+    Ok(take)
+}

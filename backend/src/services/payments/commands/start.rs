@@ -225,6 +225,11 @@ async fn confirm_unpaid(
         now,
     )
     .await?;
+    let confirmed = order::Model {
+        status: to.as_str().into(),
+        ..row.clone()
+    };
+    crate::services::fulfillment::create::open_shipments(db, &confirmed, &p.actor(), now).await?;
     Ok(AfterCommit {
         events: vec![crate::events::DomainEvent::OrderChanged {
             number: row.number.clone(),

@@ -1,0 +1,619 @@
+//! Fulfillment over GraphQL: shipments of an order, the warehouse work
+//! queue, pick/pack/ship/track/hand over, pickup points and shipping
+//! quotes. Resolvers only translate; the rules are in
+//! `services::fulfillment` and `domain::fulfillment`.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, FixedOffset, Utc};
+use uuid::Uuid;
+
+use super::context::{principal, state};
+use super::orders::OrderLineInput;
+use super::types::{Money, PageInfo};
+use crate::domain::auth::Principal;
+use crate::domain::fulfillment as rules;
+use crate::error::AppError;
+use crate::services::fulfillment as svc;
+
+/// How an order reaches the customer.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum DeliveryMethod {
+    /// Next-day carrier service, from any warehouse.
+    Express,
+    /// The postal service: cheaper, slower, from any warehouse.
+    Postal,
+    /// The customer collects the order at a pickup point.
+    Pickup,
+}
+
+/// Where a shipment is.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum ShipmentStatus {
+    /// Waiting to be picked.
+    Pending,
+    /// Being picked from the shelves.
+    Picking,
+    /// Packed and weighed; waiting for the carrier (or the pickup shelf).
+    Packed,
+    /// Handed to the carrier.
+    Shipped,
+    /// On its way.
+    InTransit,
+    /// With the courier for delivery today.
+    OutForDelivery,
+    /// Delivered to the customer.
+    Delivered,
+    /// On the pickup shelf, waiting for the customer.
+    ReadyForPickup,
+    /// Collected by the customer with the pickup code.
+    PickedUp,
+    /// The carrier reports a problem (address, refusal, damage).
+    Exception,
+    /// Going back to the warehouse.
+    ReturnedToSender,
+    /// Cancelled with its order before it left.
+    Cancelled,
+}
+
+/// What staff can do to a shipment next.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum ShipmentAction {
+    /// `startPicking`.
+    StartPicking,
+    /// `packShipment`.
+    Pack,
+    /// `shipShipment` (EXPRESS, POSTAL).
+    Ship,
+    /// `markReadyForPickup` (PICKUP).
+    MarkReady,
+    /// `handOverPickup` with the customer's code (PICKUP).
+    HandOver,
+    /// `recordTrackingEvent` (once shipped).
+    RecordTrackingEvent,
+}
+
+/// Who recorded a tracking event.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum TrackingSource {
+    /// The carrier's push (or the sandbox carrier's).
+    Carrier,
+    /// Warehouse staff, by hand.
+    Staff,
+    /// The system, as the shipment moved.
+    System,
+}
+
+/// How routing chose warehouses.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum RoutingRule {
+    /// One warehouse with everything first, then by warehouse priority.
+    FewestShipments,
+    /// Warehouses nearest the shipping region first (the region table).
+    NearestRegion,
+    /// Only the pickup point the customer chose.
+    Pickup,
+}
+
+macro_rules! map_enum {
+    ($a:ty, $b:ty, [$($v:ident),*]) => {
+        impl From<$a> for $b { fn from(x: $a) -> $b { match x { $(<$a>::$v => <$b>::$v,)* } } }
+        impl From<$b> for $a { fn from(x: $b) -> $a { match x { $(<$b>::$v => <$a>::$v,)* } } }
+    };
+}
+map_enum!(DeliveryMethod, rules::DeliveryMethod, [Express, Postal, Pickup]);
+map_enum!(
+    ShipmentStatus,
+    rules::ShipmentStatus,
+    [
+        Pending,
+        Picking,
+        Packed,
+        Shipped,
+        InTransit,
+        OutForDelivery,
+        Delivered,
+        ReadyForPickup,
+        PickedUp,
+        Exception,
+        ReturnedToSender,
+        Cancelled
+    ]
+);
+map_enum!(TrackingSource, rules::EventSource, [Carrier, Staff, System]);
+map_enum!(
+    RoutingRule,
+    rules::routing::Rule,
+    [FewestShipments, NearestRegion, Pickup]
+);
+
+/// Units of one SKU in a shipment.
+#[derive(SimpleObject)]
+pub struct ShipmentLine {
+    /// Product SKU.
+    pub sku: String,
+    /// Units.
+    pub quantity: i64,
+}
+
+/// One step of a shipment's tracking history.
+#[derive(SimpleObject)]
+pub struct TrackingEvent {
+    /// The status this event reports.
+    pub status: ShipmentStatus,
+    /// What happened, in the carrier's (or staff's) words.
+    pub description: String,
+    /// Where, if known.
+    pub location: Option<String>,
+    /// When, in the merchant's time zone.
+    pub at: DateTime<FixedOffset>,
+    /// Who recorded it.
+    pub source: TrackingSource,
+}
+
+/// A place customers collect orders at.
+#[derive(SimpleObject, Clone)]
+pub struct PickupPoint {
+    /// Code to pass as `pickupPoint` at checkout.
+    pub code: String,
+    /// Name shown to customers.
+    pub name: String,
+    /// Region it serves.
+    pub region: String,
+}
+
+/// One parcel (or pickup) of an order, from one warehouse.
+pub struct Shipment(pub rules::Shipment);
+
+fn staff_action(a: rules::ShipmentAction) -> Option<ShipmentAction> {
+    match a {
+        rules::ShipmentAction::StartPicking => Some(ShipmentAction::StartPicking),
+        rules::ShipmentAction::Pack => Some(ShipmentAction::Pack),
+        rules::ShipmentAction::Ship => Some(ShipmentAction::Ship),
+        rules::ShipmentAction::MarkReady => Some(ShipmentAction::MarkReady),
+        rules::ShipmentAction::HandOver => Some(ShipmentAction::HandOver),
+        rules::ShipmentAction::Report(_) => Some(ShipmentAction::RecordTrackingEvent),
+        rules::ShipmentAction::Cancel => None,
+    }
+}
+
+/// A parcel of an order: where it ships from, its lines, carrier and
+/// tracking number, and its history.
+#[Object]
+impl Shipment {
+    /// Opaque id, for the shipment commands.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// The order number and a sequence, e.g. `SO-2026-000123-1`.
+    async fn number(&self) -> &str {
+        &self.0.number
+    }
+    /// The order it belongs to.
+    async fn order_number(&self) -> &str {
+        &self.0.order_number
+    }
+    /// Code of the warehouse it ships from.
+    async fn warehouse(&self) -> &str {
+        &self.0.warehouse_code
+    }
+    /// Where it is.
+    async fn status(&self) -> ShipmentStatus {
+        self.0.status.into()
+    }
+    /// How it reaches the customer.
+    async fn method(&self) -> DeliveryMethod {
+        self.0.method.into()
+    }
+    /// The carrier's code, once shipped (e.g. `SF`, `SANDBOX`).
+    async fn carrier(&self) -> Option<&str> {
+        self.0.carrier.as_deref()
+    }
+    /// The carrier's tracking number, once shipped.
+    async fn tracking_number(&self) -> Option<&str> {
+        self.0.tracking_number.as_deref()
+    }
+    /// The parcel's weight in grams, once packed.
+    async fn weight_grams(&self) -> Option<i64> {
+        self.0.weight_grams
+    }
+    /// What it contains.
+    async fn lines(&self) -> Vec<ShipmentLine> {
+        self.0
+            .lines
+            .iter()
+            .map(|l| ShipmentLine {
+                sku: l.sku.clone(),
+                quantity: l.quantity,
+            })
+            .collect()
+    }
+    /// Its tracking history, oldest first.
+    async fn events(&self, ctx: &Context<'_>) -> Result<Vec<TrackingEvent>> {
+        let zone = state(ctx)?.config.time_zone;
+        Ok(self
+            .0
+            .events
+            .iter()
+            .map(|e| TrackingEvent {
+                status: e.status.into(),
+                description: e.description.clone(),
+                location: e.location.clone(),
+                at: zone.local(e.at),
+                source: e.source.into(),
+            })
+            .collect())
+    }
+    /// PICKUP: where the customer collects it.
+    async fn pickup_point(&self, ctx: &Context<'_>) -> Result<Option<PickupPoint>> {
+        if self.0.method != rules::DeliveryMethod::Pickup {
+            return Ok(None);
+        }
+        Ok(svc::pickup_points(state(ctx)?)
+            .await?
+            .into_iter()
+            .find(|p| p.id == self.0.warehouse_id)
+            .map(|p| PickupPoint {
+                code: p.code,
+                name: p.name,
+                region: p.region,
+            }))
+    }
+    /// PICKUP: the code the customer shows at the desk. Only the customer
+    /// sees it; staff verify it with `handOverPickup`.
+    async fn pickup_code(&self, ctx: &Context<'_>) -> Option<String> {
+        match principal(ctx) {
+            Principal::User { role, .. } if *role == crate::domain::auth::Role::Customer => {
+                self.0.pickup_code.clone()
+            }
+            _ => None,
+        }
+    }
+    /// PICKUP: too many wrong codes; support or an admin must `unlockPickup`.
+    async fn pickup_locked(&self) -> bool {
+        self.0.pickup_locked
+    }
+    /// What the caller may do next.
+    async fn available_transitions(&self, ctx: &Context<'_>) -> Vec<ShipmentAction> {
+        let p = principal(ctx);
+        let mut out: Vec<ShipmentAction> = Vec::new();
+        for a in rules::ShipmentAction::all() {
+            if rules::refusal(p, self.0.status, a, self.0.method).is_none()
+                && let Some(x) = staff_action(a)
+                && !out.contains(&x)
+            {
+                out.push(x);
+            }
+        }
+        out
+    }
+    /// When the warehouse received it.
+    async fn created_at(&self, ctx: &Context<'_>) -> Result<DateTime<FixedOffset>> {
+        Ok(state(ctx)?.config.time_zone.local(self.0.created_at))
+    }
+    /// When it left (with the carrier or the customer).
+    async fn shipped_at(&self, ctx: &Context<'_>) -> Result<Option<DateTime<FixedOffset>>> {
+        let zone = state(ctx)?.config.time_zone;
+        Ok(self.0.shipped_at.map(|t| zone.local(t)))
+    }
+    /// When the customer got it.
+    async fn delivered_at(&self, ctx: &Context<'_>) -> Result<Option<DateTime<FixedOffset>>> {
+        let zone = state(ctx)?.config.time_zone;
+        Ok(self.0.delivered_at.map(|t| zone.local(t)))
+    }
+}
+
+/// A shipping method's rate.
+#[derive(SimpleObject)]
+pub struct ShippingRate {
+    /// The method.
+    pub method: DeliveryMethod,
+    /// Flat fee per order.
+    pub flat: Money,
+    /// Fee per started kilogram.
+    pub per_kg: Money,
+    /// Fee per item.
+    pub per_item: Money,
+    /// Free from this subtotal on, if ever.
+    pub free_above: Option<Money>,
+}
+
+/// What to quote.
+#[derive(InputObject)]
+pub struct ShippingQuoteInput {
+    /// What would be bought.
+    pub lines: Vec<OrderLineInput>,
+    /// Where it would ship (the region is kept for future regional rates).
+    pub shipping_address: Option<super::orders::AddressInput>,
+    /// How.
+    pub method: DeliveryMethod,
+}
+
+/// The work queue's filter (combined with AND).
+#[derive(InputObject, Default)]
+pub struct ShipmentFilter {
+    /// Warehouse code.
+    pub warehouse: Option<String>,
+    /// Status.
+    pub status: Option<ShipmentStatus>,
+    /// Delivery method.
+    pub method: Option<DeliveryMethod>,
+}
+
+/// Units of a SKU to ship now.
+#[derive(InputObject)]
+pub struct ShipLineInput {
+    /// Product SKU (one of the shipment's).
+    pub sku: String,
+    /// Units, at most what the shipment holds.
+    pub quantity: i64,
+}
+
+/// A shipment and its cursor.
+#[derive(SimpleObject)]
+pub struct ShipmentEdge {
+    /// Opaque position; pass as `after`.
+    pub cursor: String,
+    /// The shipment.
+    pub node: Shipment,
+}
+
+/// A page of the shipment queue, oldest first.
+#[derive(SimpleObject)]
+pub struct ShipmentConnection {
+    /// The shipments of this page.
+    pub edges: Vec<ShipmentEdge>,
+    /// Where this page sits.
+    pub page_info: PageInfo,
+    /// Shipments matching, over all pages.
+    pub total_count: i64,
+}
+
+fn parse_id(raw: &ID) -> Result<Uuid, AppError> {
+    Uuid::parse_str(raw.as_str()).map_err(|_| AppError::invalid("shipmentId", "is not a shipment id"))
+}
+
+#[derive(Default)]
+pub struct FulfillmentQuery;
+
+#[Object]
+impl FulfillmentQuery {
+    /// Pickup points customers can choose at checkout (PICKUP).
+    async fn pickup_points(&self, ctx: &Context<'_>) -> Result<Vec<PickupPoint>> {
+        Ok(svc::pickup_points(state(ctx)?)
+            .await?
+            .into_iter()
+            .map(|p| PickupPoint {
+                code: p.code,
+                name: p.name,
+                region: p.region,
+            })
+            .collect())
+    }
+
+    /// The shipping fee these lines would cost by this method, before the
+    /// order is placed (placement charges the same).
+    async fn shipping_quote(&self, ctx: &Context<'_>, input: ShippingQuoteInput) -> Result<Money> {
+        let lines: Vec<crate::services::orders::LineIn> = input
+            .lines
+            .into_iter()
+            .map(|l| crate::services::orders::LineIn {
+                sku: l.sku,
+                quantity: l.quantity,
+            })
+            .collect();
+        let m = svc::shipping_quote(state(ctx)?, &lines, input.method.into()).await?;
+        Ok(Money::from(&m))
+    }
+
+    /// The rate table: how each method's fee is computed.
+    async fn shipping_rates(&self, ctx: &Context<'_>) -> Result<Vec<ShippingRate>> {
+        let st = state(ctx)?;
+        let c = st.config.currency.as_str();
+        Ok(svc::rates(st)
+            .await?
+            .into_iter()
+            .map(|r| ShippingRate {
+                method: r.method.into(),
+                flat: Money::from_minor(r.flat_minor, c),
+                per_kg: Money::from_minor(r.per_kg_minor, c),
+                per_item: Money::from_minor(r.per_item_minor, c),
+                free_above: r.free_above_minor.map(|m| Money::from_minor(m, c)),
+            })
+            .collect())
+    }
+
+    /// One shipment, if the caller may see it (staff; the customer of its order).
+    async fn shipment(&self, ctx: &Context<'_>, id: ID) -> Result<Shipment> {
+        let id = parse_id(&id)?;
+        Ok(Shipment(
+            svc::find_shipment(state(ctx)?, principal(ctx), id).await?,
+        ))
+    }
+
+    /// The warehouse work queue (staff), oldest first.
+    async fn shipments(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Filters, combined with AND.")] filter: Option<ShipmentFilter>,
+        #[graphql(desc = "Page size, 1 to 100.", default = 20)] first: i64,
+        #[graphql(desc = "Cursor after which the page starts.")] after: Option<String>,
+    ) -> Result<ShipmentConnection> {
+        let f = filter.unwrap_or_default();
+        let offset = match after.as_deref() {
+            None => 0,
+            Some(c) => crate::services::orders::decode_cursor(c)
+                .map(|o| o + 1)
+                .ok_or_else(|| AppError::invalid("after", "is not a cursor from this list"))?,
+        };
+        let page = svc::list_shipments(
+            state(ctx)?,
+            principal(ctx),
+            &svc::ShipmentFilter {
+                warehouse: f.warehouse,
+                status: f.status.map(Into::into),
+                method: f.method.map(Into::into),
+            },
+            first.clamp(1, 100) as u64,
+            offset,
+        )
+        .await?;
+        let edges: Vec<ShipmentEdge> = page
+            .items
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| ShipmentEdge {
+                cursor: crate::services::orders::queries_cursor(page.offset + i as u64),
+                node: Shipment(s),
+            })
+            .collect();
+        Ok(ShipmentConnection {
+            page_info: PageInfo {
+                has_next_page: page.has_next,
+                has_previous_page: page.offset > 0,
+                start_cursor: edges.first().map(|e| e.cursor.clone()),
+                end_cursor: edges.last().map(|e| e.cursor.clone()),
+            },
+            edges,
+            total_count: page.total as i64,
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct FulfillmentMutation;
+
+#[Object]
+impl FulfillmentMutation {
+    /// Starts picking a PENDING shipment (warehouse, admin).
+    async fn start_picking(&self, ctx: &Context<'_>, shipment_id: ID) -> Result<Shipment> {
+        let id = parse_id(&shipment_id)?;
+        Ok(Shipment(
+            svc::start_picking(state(ctx)?, principal(ctx), id).await?,
+        ))
+    }
+
+    /// Packs a PICKING shipment and records its weight (warehouse, admin).
+    async fn pack_shipment(
+        &self,
+        ctx: &Context<'_>,
+        shipment_id: ID,
+        #[graphql(desc = "The parcel's weight, 1 to 1000000 grams.")] weight_grams: i64,
+    ) -> Result<Shipment> {
+        let id = parse_id(&shipment_id)?;
+        Ok(Shipment(
+            svc::pack_shipment(state(ctx)?, principal(ctx), id, weight_grams).await?,
+        ))
+    }
+
+    /// Hands a PACKED shipment to the carrier (warehouse, admin): consumes
+    /// the stock and captures the card for exactly the shipped lines.
+    /// With `lines`, only those units ship; the rest stays packed as a new
+    /// shipment. Shipping more than the shipment holds is INVALID_INPUT;
+    /// a second clerk shipping the same shipment gets CONFLICT.
+    async fn ship_shipment(
+        &self,
+        ctx: &Context<'_>,
+        shipment_id: ID,
+        #[graphql(desc = "Carrier code, e.g. SF, YTO, EMS or SANDBOX (the built-in sandbox carrier).")]
+        carrier: String,
+        #[graphql(desc = "The carrier's tracking number (unique).")] tracking_number: String,
+        #[graphql(desc = "Units to ship now; all of them when omitted.")] lines: Option<
+            Vec<ShipLineInput>,
+        >,
+    ) -> Result<Shipment> {
+        let id = parse_id(&shipment_id)?;
+        let lines: Option<Vec<svc::ShipLine>> = lines.map(|v| {
+            v.into_iter()
+                .map(|l| svc::ShipLine {
+                    sku: l.sku,
+                    quantity: l.quantity,
+                })
+                .collect()
+        });
+        Ok(Shipment(
+            svc::ship_shipment(
+                state(ctx)?,
+                principal(ctx),
+                id,
+                &carrier,
+                &tracking_number,
+                lines.as_deref(),
+            )
+            .await?,
+        ))
+    }
+
+    /// Puts a PACKED pickup shipment on the pickup shelf (warehouse, admin).
+    async fn mark_ready_for_pickup(&self, ctx: &Context<'_>, shipment_id: ID) -> Result<Shipment> {
+        let id = parse_id(&shipment_id)?;
+        Ok(Shipment(
+            svc::mark_ready_for_pickup(state(ctx)?, principal(ctx), id).await?,
+        ))
+    }
+
+    /// Hands a pickup shipment to the customer who shows its code
+    /// (warehouse, admin). A wrong code is WRONG_PICKUP_CODE (with
+    /// `attemptsLeft`); after 5 the shipment is PICKUP_LOCKED until support
+    /// or an admin unlocks it.
+    async fn hand_over_pickup(
+        &self,
+        ctx: &Context<'_>,
+        shipment_id: ID,
+        #[graphql(desc = "The code the customer shows.")] pickup_code: String,
+    ) -> Result<Shipment> {
+        let id = parse_id(&shipment_id)?;
+        Ok(Shipment(
+            svc::hand_over_pickup(state(ctx)?, principal(ctx), id, &pickup_code).await?,
+        ))
+    }
+
+    /// Unlocks a pickup locked by wrong codes, after review (support, admin).
+    async fn unlock_pickup(&self, ctx: &Context<'_>, shipment_id: ID) -> Result<Shipment> {
+        let id = parse_id(&shipment_id)?;
+        Ok(Shipment(
+            svc::unlock_pickup(state(ctx)?, principal(ctx), id).await?,
+        ))
+    }
+
+    /// Moves a shipment nobody has started picking to another warehouse
+    /// that has its units free (warehouse, admin); the allocation moves
+    /// with it through the stock ledger.
+    async fn move_shipment(
+        &self,
+        ctx: &Context<'_>,
+        shipment_id: ID,
+        #[graphql(desc = "Code of the warehouse to ship from.")] warehouse_code: String,
+    ) -> Result<Shipment> {
+        let id = parse_id(&shipment_id)?;
+        Ok(Shipment(
+            svc::move_shipment(state(ctx)?, principal(ctx), id, &warehouse_code).await?,
+        ))
+    }
+
+    /// Records a tracking event by hand (warehouse, admin), e.g. from a
+    /// carrier without pushes. It must be later than the newest event.
+    async fn record_tracking_event(
+        &self,
+        ctx: &Context<'_>,
+        shipment_id: ID,
+        #[graphql(desc = "IN_TRANSIT, OUT_FOR_DELIVERY, DELIVERED, EXCEPTION or RETURNED_TO_SENDER.")]
+        status: ShipmentStatus,
+        #[graphql(desc = "What happened, up to 500 characters.")] description: String,
+        #[graphql(desc = "Where, if known.")] location: Option<String>,
+        #[graphql(desc = "When (default now).")] at: Option<DateTime<Utc>>,
+    ) -> Result<Shipment> {
+        let id = parse_id(&shipment_id)?;
+        Ok(Shipment(
+            svc::record_tracking_event(
+                state(ctx)?,
+                principal(ctx),
+                id,
+                status.into(),
+                &description,
+                location.as_deref(),
+                at,
+            )
+            .await?,
+        ))
+    }
+}
