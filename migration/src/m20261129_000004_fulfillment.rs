@@ -124,7 +124,10 @@ impl MigrationTrait for Migration {
             ),
             ("idx_shipments_status", vec![Shipments::Status]),
         ] {
-            let mut idx = Index::create().name(name).table(Shipments::Table).to_owned();
+            let mut idx = Index::create()
+                .name(name)
+                .table(Shipments::Table)
+                .to_owned();
             for c in cols {
                 idx.col(c);
             }
@@ -201,7 +204,11 @@ impl MigrationTrait for Migration {
                 .col(big(ShippingRates::FlatMinor))
                 .col(big(ShippingRates::PerKgMinor))
                 .col(big(ShippingRates::PerItemMinor))
-                .col(ColumnDef::new(ShippingRates::FreeAboveMinor).big_integer().null())
+                .col(
+                    ColumnDef::new(ShippingRates::FreeAboveMinor)
+                        .big_integer()
+                        .null(),
+                )
                 .to_owned(),
         )
         .await?;

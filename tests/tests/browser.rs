@@ -23,7 +23,7 @@ use std::pin::Pin;
 use tokio::process::{Child, Command};
 
 use crate::helpers::{Role, TestApp, assert_ok, workspace_root};
-use crate::order_helpers::{advance_raw, new_key, order_input, pay_order_as, place_order_ok};
+use crate::order_helpers::{fulfil, new_key, order_input, pay_order_as, place_order_ok};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -359,16 +359,18 @@ async fn order_page_follows_a_staff_change(app: &TestApp, client: &Client) {
     let steps = [
         // Paying (finance records the transfer) confirms the order.
         (&finance, "PAY", "CONFIRMED"),
-        (&warehouse, "START_PROCESSING", "PROCESSING"),
-        (&warehouse, "SHIP_ALL", "SHIPPED"),
+        (&warehouse, "FULFIL", "PROCESSING"),
+        (&warehouse, "FULFIL", "SHIPPED"),
     ];
     let mut shown = None;
     for (who, action, status) in steps {
         if action == "PAY" {
             pay_order_as(app, &who.access_token, &number).await;
         } else {
-            let resp = advance_raw(app, &who.access_token, &number, action).await;
-            assert_eq!(assert_ok(&resp)["advanceOrder"]["status"], status);
+            assert_eq!(
+                fulfil(app, &who.access_token, &number, status).await,
+                status
+            );
         }
         let deadline = tokio::time::Instant::now() + LIVE_WAIT / 3;
         while tokio::time::Instant::now() < deadline {

@@ -27,7 +27,7 @@ pub fn new_key() -> String {
     format!("test-{}", uuid::Uuid::new_v4().simple())
 }
 
-/// A `PlaceOrderInput` with the given key and lines, standard shipping.
+/// A `PlaceOrderInput` with the given key and lines, postal shipping.
 pub fn order_input(key: &str, lines: &[(&str, i64)]) -> Value {
     let lines: Vec<Value> = lines
         .iter()
@@ -37,7 +37,7 @@ pub fn order_input(key: &str, lines: &[(&str, i64)]) -> Value {
         "idempotencyKey": key,
         "lines": lines,
         "shippingAddress": address(),
-        "shippingMethod": "standard",
+        "shippingMethod": "POSTAL",
     })
 }
 
@@ -619,4 +619,65 @@ pub async fn wait_payments_settled(app: &TestApp, token: &str, number: &str) -> 
             .all(payment_settled)
     })
     .await
+}
+
+/// Moves a confirmed order along by working its shipments as warehouse
+/// staff would: `to` is PROCESSING (picking started), SHIPPED (every
+/// shipment packed and shipped) or DELIVERED (and a delivery event
+/// recorded). Returns the order's status afterwards.
+pub async fn fulfil(app: &TestApp, warehouse_token: &str, number: &str, to: &str) -> String {
+    let q = "query($n: String!) { order(number: $n) { status shipments { id status } } }";
+    let order = app.gql_as(warehouse_token, q, json!({ "n": number })).await;
+    let shipments = order["data"]["order"]["shipments"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        !shipments.is_empty(),
+        "order {number} has no shipments: {order}"
+    );
+    for s in shipments {
+        let id = s["id"].as_str().unwrap_or_default().to_string();
+        let run = |m: &'static str, vars: Value| async move {
+            let r = app.gql_as(warehouse_token, m, vars).await;
+            assert!(r["errors"].is_null(), "{m}: {r}");
+        };
+        if s["status"] == "PENDING" {
+            run(
+                "mutation($id: ID!) { startPicking(shipmentId: $id) { status } }",
+                json!({ "id": id }),
+            )
+            .await;
+        }
+        if to == "PROCESSING" {
+            continue;
+        }
+        if matches!(s["status"].as_str(), Some("PENDING" | "PICKING")) {
+            run(
+                "mutation($id: ID!) { packShipment(shipmentId: $id, weightGrams: 800) { status } }",
+                json!({ "id": id }),
+            )
+            .await;
+        }
+        if matches!(s["status"].as_str(), Some("PENDING" | "PICKING" | "PACKED")) {
+            let tracking = format!("SF{}", &uuid::Uuid::new_v4().simple().to_string()[..12]);
+            run(
+                "mutation($id: ID!, $t: String!) { shipShipment(shipmentId: $id, carrier: \"SF\", trackingNumber: $t) { status } }",
+                json!({ "id": id, "t": tracking }),
+            )
+            .await;
+        }
+        if to == "DELIVERED" {
+            run(
+                "mutation($id: ID!) { recordTrackingEvent(shipmentId: $id, status: DELIVERED, description: \"signed for\") { status } }",
+                json!({ "id": id }),
+            )
+            .await;
+        }
+    }
+    let after = app.gql_as(warehouse_token, q, json!({ "n": number })).await;
+    after["data"]["order"]["status"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use crate::helpers::{Role, TestApp, assert_ok};
 use crate::order_helpers::{
-    assert_ledger_balanced, available, my_orders_count, new_key, order_input, pay_order,
+    assert_ledger_balanced, available, fulfil, my_orders_count, new_key, order_input, pay_order,
     place_order_ok, stock_levels,
 };
 
@@ -189,7 +189,8 @@ async fn staff_work_orders_and_stock_from_the_console_without_javascript() {
     let order_page = page(&app, &admin, &format!("/console/orders/{number}")).await;
     assert!(order_page.contains("data-status=\"CONFIRMED\""));
 
-    // A staff action from the order page.
+    // A staff action from the order page: the order follows its
+    // shipments now, so moving it by hand is refused with the reason.
     let (status, location) = post_form(
         &app,
         &admin,
@@ -198,7 +199,12 @@ async fn staff_work_orders_and_stock_from_the_console_without_javascript() {
     )
     .await;
     assert_eq!(status, 303);
-    assert!(location.contains("done=START_PROCESSING"), "{location}");
+    assert!(location.contains("reason=ROLE_NOT_ALLOWED"), "{location}");
+    let keeper = app.login_as(Role::Warehouse).await.access_token;
+    assert_eq!(
+        fulfil(&app, &keeper, &number, "PROCESSING").await,
+        "PROCESSING"
+    );
     let order_page = page(&app, &admin, &format!("/console/orders/{number}")).await;
     assert!(order_page.contains("data-status=\"PROCESSING\""));
     assert!(

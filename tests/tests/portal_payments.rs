@@ -163,7 +163,7 @@ async fn a_customer_checks_out_and_pays_with_alipay_through_the_sandbox_without_
             ("city", "Shanghai"),
             ("postalCode", "200001"),
             ("country", "CN"),
-            ("shippingMethod", "standard"),
+            ("shippingMethod", "POSTAL"),
             ("paymentMethod", "ALIPAY"),
         ],
     )

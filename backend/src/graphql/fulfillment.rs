@@ -100,7 +100,11 @@ macro_rules! map_enum {
         impl From<$b> for $a { fn from(x: $b) -> $a { match x { $(<$b>::$v => <$a>::$v,)* } } }
     };
 }
-map_enum!(DeliveryMethod, rules::DeliveryMethod, [Express, Postal, Pickup]);
+map_enum!(
+    DeliveryMethod,
+    rules::DeliveryMethod,
+    [Express, Postal, Pickup]
+);
 map_enum!(
     ShipmentStatus,
     rules::ShipmentStatus,
@@ -369,7 +373,8 @@ pub struct ShipmentConnection {
 }
 
 fn parse_id(raw: &ID) -> Result<Uuid, AppError> {
-    Uuid::parse_str(raw.as_str()).map_err(|_| AppError::invalid("shipmentId", "is not a shipment id"))
+    Uuid::parse_str(raw.as_str())
+        .map_err(|_| AppError::invalid("shipmentId", "is not a shipment id"))
 }
 
 #[derive(Default)]
@@ -514,7 +519,9 @@ impl FulfillmentMutation {
         &self,
         ctx: &Context<'_>,
         shipment_id: ID,
-        #[graphql(desc = "Carrier code, e.g. SF, YTO, EMS or SANDBOX (the built-in sandbox carrier).")]
+        #[graphql(
+            desc = "Carrier code, e.g. SF, YTO, EMS or SANDBOX (the built-in sandbox carrier)."
+        )]
         carrier: String,
         #[graphql(desc = "The carrier's tracking number (unique).")] tracking_number: String,
         #[graphql(desc = "Units to ship now; all of them when omitted.")] lines: Option<
@@ -596,7 +603,9 @@ impl FulfillmentMutation {
         &self,
         ctx: &Context<'_>,
         shipment_id: ID,
-        #[graphql(desc = "IN_TRANSIT, OUT_FOR_DELIVERY, DELIVERED, EXCEPTION or RETURNED_TO_SENDER.")]
+        #[graphql(
+            desc = "IN_TRANSIT, OUT_FOR_DELIVERY, DELIVERED, EXCEPTION or RETURNED_TO_SENDER."
+        )]
         status: ShipmentStatus,
         #[graphql(desc = "What happened, up to 500 characters.")] description: String,
         #[graphql(desc = "Where, if known.")] location: Option<String>,

@@ -7,8 +7,8 @@ use super::api_keys::{ApiKeysMutation, ApiKeysQuery};
 use super::auth::{AuthMutation, AuthQuery};
 use super::catalog::{CatalogMutation, CatalogQuery};
 use super::channels::{ChannelsMutation, ChannelsQuery};
-use super::fulfillment::{FulfillmentMutation, FulfillmentQuery};
 use super::doc_cache::DocumentCache;
+use super::fulfillment::{FulfillmentMutation, FulfillmentQuery};
 use super::inventory::{InventoryMutation, InventoryQuery, InventorySubscription};
 use super::limits::{ErrorCodes, ShapeLimits};
 use super::orders::{OrdersMutation, OrdersQuery, OrdersSubscription};
@@ -126,7 +126,8 @@ mod tests {
         .extension(ValidateOnly)
         .finish();
         assert!(!frontend::api::queries::ALL.is_empty());
-        for (name, doc) in frontend::api::queries::ALL {
+        let console_shipments = frontend::api::shipments_console::DOCUMENTS;
+        for (name, doc) in frontend::api::queries::ALL.iter().chain(console_shipments) {
             let resp = schema.execute(*doc).await;
             let problems: Vec<String> = resp.errors.iter().map(|e| e.message.clone()).collect();
             assert!(problems.is_empty(), "{name}: {problems:?}");

@@ -7,7 +7,10 @@ use crate::services::fulfillment::{self, kuaidi100};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/webhooks/carriers/kuaidi100", web::post().to(kuaidi100_push));
+    cfg.route(
+        "/webhooks/carriers/kuaidi100",
+        web::post().to(kuaidi100_push),
+    );
 }
 
 /// `POST /webhooks/carriers/kuaidi100`: form fields `param` (JSON) and

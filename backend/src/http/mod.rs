@@ -1,13 +1,13 @@
 //! HTTP wiring: routes to handlers that only translate, and the Leptos
 //! portal mounted last.
 
+pub mod carriers;
 pub mod forms;
 pub mod graphiql;
 pub mod graphql;
 pub mod health;
 pub mod identity;
 pub mod pages;
-pub mod carriers;
 pub mod payments;
 pub mod portal_forms;
 pub mod request_log;

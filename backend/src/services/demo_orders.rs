@@ -38,6 +38,83 @@ enum Story {
 /// (idempotency key, lines as (SKU, quantity), story)
 type DemoOrder = (&'static str, &'static [(&'static str, i64)], Story);
 
+use crate::domain::fulfillment::DeliveryMethod;
+use crate::services::demo_fulfillment::{Stage, advance};
+
+/// Paid demo orders worked through fulfillment: (key, lines, method, stage).
+type DemoShipping = (
+    &'static str,
+    &'static [(&'static str, i64)],
+    DeliveryMethod,
+    Stage,
+);
+
+const SHIPPING: &[DemoShipping] = &[
+    (
+        "demo-order-0009",
+        &[("KBD-001", 1)],
+        DeliveryMethod::Express,
+        Stage::Picking,
+    ),
+    (
+        "demo-order-0010",
+        &[("MUG-001", 2), ("TEA-001", 1)],
+        DeliveryMethod::Postal,
+        Stage::Packed,
+    ),
+    (
+        "demo-order-0011",
+        &[("PHN-001", 1)],
+        DeliveryMethod::Express,
+        Stage::InTransit,
+    ),
+    (
+        "demo-order-0012",
+        &[("SHO-001", 1)],
+        DeliveryMethod::Express,
+        Stage::OutForDelivery,
+    ),
+    (
+        "demo-order-0013",
+        &[("TOY-001", 1)],
+        DeliveryMethod::Postal,
+        Stage::Delivered,
+    ),
+    (
+        "demo-order-0014",
+        &[("FIT-001", 1)],
+        DeliveryMethod::Express,
+        Stage::Exception,
+    ),
+    (
+        "demo-order-0015",
+        &[("AUD-004", 1)],
+        DeliveryMethod::Pickup,
+        Stage::ReadyForPickup,
+    ),
+    (
+        "demo-order-0016",
+        &[("BAG-003", 1)],
+        DeliveryMethod::Pickup,
+        Stage::PickedUp,
+    ),
+    (
+        "demo-order-0017",
+        &[("KIT-001", 1)],
+        DeliveryMethod::Express,
+        Stage::Sandbox,
+    ),
+    (
+        "demo-order-0018",
+        &[("SLP-001", 1)],
+        DeliveryMethod::Postal,
+        Stage::Pending,
+    ),
+];
+
+/// The pickup point demo pickup orders use.
+const DEMO_PICKUP_POINT: &str = "PEK-PICKUP";
+
 const ORDERS: &[DemoOrder] = &[
     (
         "demo-order-0001",
@@ -97,8 +174,14 @@ pub async fn seed_demo_orders(state: &AppState) -> AppResult<()> {
         name: customer.name.clone(),
     };
     let staff = Principal::System;
-    for (key, lines, story) in ORDERS {
-        let method = match story {
+    let shipping = SHIPPING
+        .iter()
+        .map(|(k, l, _, _)| (*k, *l, Story::Paid(PaymentMethod::Alipay)));
+    let all: Vec<DemoOrder> = ORDERS.iter().copied().chain(shipping).collect();
+    for (n, (key, lines, story)) in all.iter().enumerate() {
+        let plan = SHIPPING.iter().find(|s| s.0 == *key);
+        let method = plan.map_or(DeliveryMethod::Express, |s| s.2);
+        let pay_method = match story {
             Story::Paid(m) => Some(*m),
             Story::Authorized | Story::CapturedPartlyRefunded => Some(PaymentMethod::Card),
             Story::AwaitingTransfer => Some(PaymentMethod::BankTransfer),
@@ -122,14 +205,15 @@ pub async fn seed_demo_orders(state: &AppState) -> AppResult<()> {
                     })
                     .collect(),
                 address: address(),
-                shipping_method: "EXPRESS".into(),
-                pickup_point: None,
+                shipping_method: method.as_str().into(),
+                pickup_point: (method == DeliveryMethod::Pickup)
+                    .then(|| DEMO_PICKUP_POINT.to_string()),
                 note: None,
-                payment_method: method,
+                payment_method: pay_method,
             },
         )
         .await?;
-        let Some(method) = method else { continue };
+        let Some(method) = pay_method else { continue };
         if method == PaymentMethod::CashOnDelivery {
             continue;
         }
@@ -203,6 +287,9 @@ pub async fn seed_demo_orders(state: &AppState) -> AppResult<()> {
                 .await?;
             }
             _ => {}
+        }
+        if let Some(plan) = plan {
+            advance(state, &order.number, plan.3, n).await?;
         }
     }
     Ok(())

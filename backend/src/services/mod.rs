@@ -6,6 +6,7 @@ pub mod api_keys;
 pub mod auth;
 pub mod catalog;
 pub mod channels;
+pub mod demo_fulfillment;
 pub mod demo_orders;
 pub mod fulfillment;
 pub mod inventory;

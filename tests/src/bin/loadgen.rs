@@ -312,7 +312,7 @@ async fn http_path(
                     "idempotencyKey": format!("lg-{}", Uuid::new_v4().simple()),
                     "lines": lines,
                     "shippingAddress": address(),
-                    "shippingMethod": "standard",
+                    "shippingMethod": "POSTAL",
                 });
                 let t = Instant::now();
                 let resp = api
@@ -588,7 +588,7 @@ async fn direct_attempt(
         subtotal.into(),
         fee.into(),
         (subtotal + fee).into(),
-        "standard".into(),
+        "POSTAL".into(),
         "Load Gen".into(),
         "+86 138 0000 0000".into(),
         "1 Nanjing Road".into(),

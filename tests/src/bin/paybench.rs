@@ -617,7 +617,7 @@ async fn bench(args: &Args, server: &Server, secret: &str) -> Res<bool> {
                     "idempotencyKey": format!("pb-{}", Uuid::new_v4().simple()),
                     "lines": [{ "sku": skus[i % skus.len()], "quantity": 1 }],
                     "shippingAddress": address(),
-                    "shippingMethod": "standard",
+                    "shippingMethod": "POSTAL",
                 });
                 let placed = api
                     .gql_ok(

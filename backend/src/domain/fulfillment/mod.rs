@@ -243,16 +243,20 @@ pub fn next(
         }
         (S::Packed, A::Ship | A::MarkReady) => None,
         (S::Pending, A::Pack | A::Ship | A::MarkReady | A::HandOver | A::Report(_)) => None,
-        (S::Picking, A::StartPicking | A::Ship | A::MarkReady | A::HandOver | A::Report(_)) => {
-            None
-        }
+        (S::Picking, A::StartPicking | A::Ship | A::MarkReady | A::HandOver | A::Report(_)) => None,
         (S::Packed, A::StartPicking | A::Pack | A::HandOver | A::Report(_)) => None,
         (S::ReadyForPickup, A::StartPicking | A::Pack | A::Ship | A::MarkReady | A::Report(_)) => {
             None
         }
         (
             S::Shipped | S::InTransit | S::OutForDelivery | S::Exception,
-            A::StartPicking | A::Pack | A::Ship | A::MarkReady | A::HandOver | A::Cancel | A::Report(_),
+            A::StartPicking
+            | A::Pack
+            | A::Ship
+            | A::MarkReady
+            | A::HandOver
+            | A::Cancel
+            | A::Report(_),
         ) => None,
         (S::Delivered | S::PickedUp | S::ReturnedToSender | S::Cancelled, _) => None,
     }

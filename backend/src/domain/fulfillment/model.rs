@@ -26,7 +26,11 @@ pub enum EventSource {
 }
 
 impl EventSource {
-    pub const ALL: [EventSource; 3] = [EventSource::Carrier, EventSource::Staff, EventSource::System];
+    pub const ALL: [EventSource; 3] = [
+        EventSource::Carrier,
+        EventSource::Staff,
+        EventSource::System,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             EventSource::Carrier => "CARRIER",

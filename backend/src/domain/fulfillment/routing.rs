@@ -269,7 +269,10 @@ mod tests {
         let stock = [av(1, 10, 5), av(1, 20, 5)];
         let near = route(&d, &stock, &sites(), Rule::NearestRegion).expect("routed");
         assert_eq!(near.allocations[0].warehouse_id, id(20));
-        assert_eq!(near.explanation.sentence(), "nearest region: all 1 line from CAN");
+        assert_eq!(
+            near.explanation.sentence(),
+            "nearest region: all 1 line from CAN"
+        );
         let fewest = route(&d, &stock, &sites(), Rule::FewestShipments).expect("routed");
         assert_eq!(fewest.allocations[0].warehouse_id, id(10));
     }
@@ -279,10 +282,16 @@ mod tests {
         let d = [demand(1, "AUD-001", 2)];
         let stock = [av(1, 10, 50), av(1, 30, 1)];
         let only = [site(30, "PEK", 3, None)];
-        assert_eq!(route(&d, &stock, &only, Rule::Pickup).err(), Some(vec![id(1)]));
+        assert_eq!(
+            route(&d, &stock, &only, Rule::Pickup).err(),
+            Some(vec![id(1)])
+        );
         let stock = [av(1, 10, 50), av(1, 30, 2)];
         let r = route(&d, &stock, &only, Rule::Pickup).expect("routed");
         assert_eq!(r.allocations[0].warehouse_id, id(30));
-        assert_eq!(r.explanation.sentence(), "pickup point: all 1 line from PEK");
+        assert_eq!(
+            r.explanation.sentence(),
+            "pickup point: all 1 line from PEK"
+        );
     }
 }

@@ -66,8 +66,14 @@ fn only_warehouse_and_admin_move_shipments_by_hand() {
     let p = |r| Principal::user(Uuid::nil(), r);
     let pick = ShipmentAction::StartPicking;
     let m = DeliveryMethod::Express;
-    assert_eq!(refusal(&p(Role::Warehouse), ShipmentStatus::Pending, pick, m), None);
-    assert_eq!(refusal(&p(Role::Admin), ShipmentStatus::Pending, pick, m), None);
+    assert_eq!(
+        refusal(&p(Role::Warehouse), ShipmentStatus::Pending, pick, m),
+        None
+    );
+    assert_eq!(
+        refusal(&p(Role::Admin), ShipmentStatus::Pending, pick, m),
+        None
+    );
     for r in [Role::Customer, Role::Support, Role::Finance] {
         assert_eq!(
             refusal(&p(r), ShipmentStatus::Pending, pick, m),
@@ -84,7 +90,12 @@ fn only_warehouse_and_admin_move_shipments_by_hand() {
     );
     // Cancelling follows the order; nobody cancels a shipment by hand.
     assert_eq!(
-        refusal(&p(Role::Admin), ShipmentStatus::Pending, ShipmentAction::Cancel, m),
+        refusal(
+            &p(Role::Admin),
+            ShipmentStatus::Pending,
+            ShipmentAction::Cancel,
+            m
+        ),
         Some(ShipmentRefusal::RoleNotAllowed)
     );
 }
@@ -96,11 +107,17 @@ fn the_order_follows_its_shipments() {
     let f = order_status_for;
     assert_eq!(f(O::Confirmed, &[S::Pending, S::Pending]), O::Confirmed);
     assert_eq!(f(O::Confirmed, &[S::Picking, S::Pending]), O::Processing);
-    assert_eq!(f(O::Processing, &[S::Shipped, S::Packed]), O::PartiallyShipped);
+    assert_eq!(
+        f(O::Processing, &[S::Shipped, S::Packed]),
+        O::PartiallyShipped
+    );
     assert_eq!(f(O::Processing, &[S::Shipped, S::InTransit]), O::Shipped);
     assert_eq!(f(O::Shipped, &[S::Delivered, S::InTransit]), O::Shipped);
     assert_eq!(f(O::Shipped, &[S::Delivered, S::PickedUp]), O::Delivered);
-    assert_eq!(f(O::PartiallyShipped, &[S::Delivered, S::PickedUp]), O::Delivered);
+    assert_eq!(
+        f(O::PartiallyShipped, &[S::Delivered, S::PickedUp]),
+        O::Delivered
+    );
     // Cancelled shipments do not count; unpaid and final orders stay.
     assert_eq!(f(O::Processing, &[S::Shipped, S::Cancelled]), O::Shipped);
     assert_eq!(f(O::PendingPayment, &[S::Shipped]), O::PendingPayment);

@@ -117,7 +117,10 @@ pub async fn shipping_quote(
     method: DeliveryMethod,
 ) -> AppResult<Money> {
     if lines.is_empty() {
-        return Err(AppError::invalid("lines", "an order needs at least one line"));
+        return Err(AppError::invalid(
+            "lines",
+            "an order needs at least one line",
+        ));
     }
     let mut parcel = Parcel {
         subtotal_minor: 0,
@@ -138,7 +141,10 @@ pub async fn shipping_quote(
             .first(&state.db.conn)
             .await?
             .ok_or_else(|| {
-                AppError::invalid(format!("lines[{i}].sku"), format!("unknown or inactive SKU {sku}"))
+                AppError::invalid(
+                    format!("lines[{i}].sku"),
+                    format!("unknown or inactive SKU {sku}"),
+                )
             })?;
         parcel.subtotal_minor = parcel
             .subtotal_minor
@@ -149,7 +155,10 @@ pub async fn shipping_quote(
             .saturating_add(p.weight_grams.saturating_mul(l.quantity));
     }
     let rate = rate_for(&state.db.conn, method).await?;
-    Ok(Money::new(fee(&rate, parcel)?, state.config.currency.clone()))
+    Ok(Money::new(
+        fee(&rate, parcel)?,
+        state.config.currency.clone(),
+    ))
 }
 
 /// Warehouses routing may use for an order shipping to `region`, with
@@ -191,8 +200,7 @@ pub async fn complete_delivered(state: &AppState) -> AppResult<usize> {
     use crate::domain::orders::{OrderAction, OrderStatus};
     use entity::order;
     use sea_orm::QuerySelect;
-    let cutoff =
-        chrono::Utc::now() - chrono::Duration::seconds(state.config.return_window_secs);
+    let cutoff = chrono::Utc::now() - chrono::Duration::seconds(state.config.return_window_secs);
     let due: Vec<String> = order::Entity::find()
         .filter(order::Column::Status.eq(OrderStatus::Delivered.as_str()))
         .filter(order::Column::UpdatedAt.lt(cutoff))

@@ -86,7 +86,9 @@ pub async fn list_shipments(
         return Err(AppError::Unauthenticated("sign in first".into()));
     }
     if !p.is_staff() {
-        return Err(AppError::Forbidden("only staff see the shipment queue".into()));
+        return Err(AppError::Forbidden(
+            "only staff see the shipment queue".into(),
+        ));
     }
     let mut q = shipment::Entity::find();
     if let Some(code) = &filter.warehouse {

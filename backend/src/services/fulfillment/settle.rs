@@ -146,8 +146,7 @@ pub async fn settle_shipment(state: &AppState, id: Uuid) -> AppResult<()> {
             Err(e) => return Err(e),
         }
     } else {
-        crate::services::payments::capture_for_shipment(state, o.id, s.capture_minor, &key)
-            .await?;
+        crate::services::payments::capture_for_shipment(state, o.id, s.capture_minor, &key).await?;
     }
     let tx = state.db.begin_write().await?;
     shipment::Entity::update_many()

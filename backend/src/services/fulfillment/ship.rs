@@ -14,8 +14,7 @@ use super::{create, settle, stock, store};
 use crate::db::FirstRow;
 use crate::domain::auth::Principal;
 use crate::domain::fulfillment::{
-    DeliveryMethod, MAX_CARRIER_CHARS, MAX_TRACKING_CHARS, Shipment, ShipmentAction,
-    ShipmentStatus,
+    DeliveryMethod, MAX_CARRIER_CHARS, MAX_TRACKING_CHARS, Shipment, ShipmentAction, ShipmentStatus,
 };
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -178,7 +177,10 @@ pub async fn ship_shipment(
     }
     let recorded = shipment::Entity::update_many()
         .col_expr(shipment::Column::Carrier, Expr::value(carrier.clone()))
-        .col_expr(shipment::Column::TrackingNumber, Expr::value(tracking.clone()))
+        .col_expr(
+            shipment::Column::TrackingNumber,
+            Expr::value(tracking.clone()),
+        )
         .col_expr(shipment::Column::ShippedAt, Expr::value(st.now))
         .filter(shipment::Column::Id.eq(id))
         .exec(db)
@@ -210,9 +212,9 @@ pub async fn move_shipment(
     let st = begin(state, p, id, ShipmentAction::StartPicking)
         .await
         .map_err(|e| match e {
-            AppError::Conflict(_) => AppError::Conflict(
-                "picking has started: only a PENDING shipment can move".into(),
-            ),
+            AppError::Conflict(_) => {
+                AppError::Conflict("picking has started: only a PENDING shipment can move".into())
+            }
             other => other,
         })?;
     if st.method == DeliveryMethod::Pickup {
@@ -258,7 +260,10 @@ pub async fn move_shipment(
         db,
         &st.order,
         store::step(&st.row, &code, ShipmentStatus::Pending),
-        format!("shipment {} moved from {from_code} to {code}", st.row.number),
+        format!(
+            "shipment {} moved from {from_code} to {code}",
+            st.row.number
+        ),
         &actor,
         st.now,
     )

@@ -69,13 +69,16 @@ pub(crate) async fn load(
         .await?
     {
         let bad = || AppError::Internal(anyhow::anyhow!("shipment event {} is corrupt", e.id));
-        events.entry(e.shipment_id).or_default().push(TrackingEvent {
-            status: ShipmentStatus::parse(&e.status).ok_or_else(bad)?,
-            source: EventSource::parse(&e.source).ok_or_else(bad)?,
-            description: e.description,
-            location: e.location,
-            at: e.at,
-        });
+        events
+            .entry(e.shipment_id)
+            .or_default()
+            .push(TrackingEvent {
+                status: ShipmentStatus::parse(&e.status).ok_or_else(bad)?,
+                source: EventSource::parse(&e.source).ok_or_else(bad)?,
+                description: e.description,
+                location: e.location,
+                at: e.at,
+            });
     }
     let numbers: HashMap<Uuid, String> = order::Entity::find()
         .filter(order::Column::Id.is_in(order_ids))
@@ -142,7 +145,10 @@ pub(crate) async fn lock(
         .ok_or_else(|| AppError::NotFound(format!("no shipment {shipment_id}")))?;
     let o = crate::services::payments::store::lock_order(db, s.order_id).await?;
     shipment::Entity::update_many()
-        .col_expr(shipment::Column::UpdatedAt, Expr::col(shipment::Column::UpdatedAt))
+        .col_expr(
+            shipment::Column::UpdatedAt,
+            Expr::col(shipment::Column::UpdatedAt),
+        )
         .filter(shipment::Column::Id.eq(shipment_id))
         .exec(db)
         .await?;

@@ -201,8 +201,7 @@ async fn attempt(state: &AppState, p: &Principal, v: &Valid) -> AppResult<Attemp
     let model = order_model(p, v, &priced, order_id, number, now);
     record_routing(&*tx, p, &model, &routed.explanation, now).await?;
     if v.initial == crate::domain::orders::OrderStatus::Confirmed {
-        crate::services::fulfillment::create::open_shipments(&*tx, &model, &p.actor(), now)
-            .await?;
+        crate::services::fulfillment::create::open_shipments(&*tx, &model, &p.actor(), now).await?;
     }
     tx.commit().await?;
     let events = stock_events(&rows, &plan);
@@ -329,7 +328,11 @@ fn plan_allocation(
             })
         })
         .collect();
-    let rule = if v.pickup.is_some() { Rule::Pickup } else { rule };
+    let rule = if v.pickup.is_some() {
+        Rule::Pickup
+    } else {
+        rule
+    };
     route(&demands, &stock, sites, rule).map_err(|short| {
         let skus = short
             .iter()
