@@ -9,15 +9,19 @@
 //! end...), takes a snapshot of what can be observed (the orders' status and
 //! timeline, the stock of every SKU involved, the number of orders and
 //! users, the API keys and whether they are revoked, the catalog), makes the
-//! call and takes the snapshot again:
+//! call and takes the snapshot again (the shipments of the orders under
+//! test included: status, warehouse, carrier, weight, pickup lock and
+//! tracking history):
 //!
 //! * a refused call answers with the expected code, returns no data, and
 //!   the snapshot is unchanged;
 //! * an allowed call answers without error, and the snapshot changed by
 //!   exactly the effect of the operation (status moved, stock released or
-//!   shipped, key revoked, ...) and nothing else.
+//!   shipped, shipment picked or moved, key revoked, ...) and nothing else.
 //!
-//! Someone else's order answers NOT_FOUND, exactly like a missing one.
+//! Someone else's order (or its shipment) answers NOT_FOUND, exactly like
+//! a missing one. Orders no longer move along by hand: they follow their
+//! shipments, which warehouse staff work (`startPicking` ... `shipShipment`).
 //! The root fields, the order actions and the roles are read from the
 //! schema by introspection, so a new field, action or role without a case
 //! here fails the test.
@@ -29,7 +33,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{GqlWs, Role, TestApp, assert_ok, error_code};
 use crate::order_helpers::{
-    assert_ledger_balanced, error_field, minor, new_key, order_input, pay_online,
+    assert_ledger_balanced, error_field, fulfil, minor, new_key, order_input, pay_online,
 };
 
 /// Orders that cases change (cancel, advance) are of this SKU.
@@ -43,6 +47,10 @@ const STOCK_SKU: &str = "AUD-001";
 const STOCK_WAREHOUSE: &str = "SHA";
 /// `setProductActive` takes this product off sale.
 const TOGGLE_SKU: &str = "BAG-001";
+/// PICKUP orders are collected here (and take their stock from it).
+const PICKUP_POINT: &str = "PEK-PICKUP";
+/// `moveShipment` moves a shipment between these two warehouses.
+const MOVE_WAREHOUSES: [&str; 2] = ["SHA", "CAN"];
 /// Every SKU whose stock the snapshot compares.
 const OBSERVED_SKUS: [&str; 4] = [ORDER_SKU, PLACE_SKU, READ_SKU, STOCK_SKU];
 
@@ -55,6 +63,12 @@ const NEW_KEY_CHANNEL: &str = "store";
 const ORDER_QTY: i64 = 2;
 /// A number no order has: someone else's order must answer like this one.
 const MISSING_ORDER: &str = "SO-2000-999999";
+/// An id no shipment has: someone else's shipment must answer like this one.
+const MISSING_SHIPMENT: &str = "0190a000-0000-7000-8000-000000000000";
+/// A pickup code no shipment has (codes are six digits).
+const WRONG_PICKUP_CODE: &str = "WRONG-CODE";
+/// Wrong pickup codes that lock a shipment (MAX_PICKUP_FAILURES).
+const PICKUP_ATTEMPTS: usize = 5;
 
 /// Every `OrderAction`, each with a case.
 const ADVANCE_ACTIONS: [&str; 6] = [
@@ -94,12 +108,13 @@ fn to_status(action: &str) -> &'static str {
 }
 
 /// The admin path from a new order to each status: paying (`PAY`: the
-/// admin records a bank transfer for the total) confirms it, order actions
-/// take it on.
+/// admin records a bank transfer for the total) confirms it; then the
+/// admin works its shipments as warehouse staff would (`fulfil`: start
+/// picking; pack and ship; record the delivery) and the order follows.
 const ADMIN_PATH: [(&str, &str); 4] = [
     ("PAY", "CONFIRMED"),
-    ("START_PROCESSING", "PROCESSING"),
-    ("SHIP_ALL", "SHIPPED"),
+    ("PICK", "PROCESSING"),
+    ("SHIP", "SHIPPED"),
     ("DELIVER", "DELIVERED"),
 ];
 
@@ -260,6 +275,23 @@ enum Op {
     /// A bank transfer for the total of the owner's PENDING_PAYMENT order.
     RecordManualPayment,
     CreateStaffUser,
+    /// The PENDING shipment of the owner's confirmed order.
+    StartPicking,
+    /// Its PICKING shipment.
+    PackShipment,
+    /// Its PACKED shipment.
+    ShipShipment,
+    /// The PACKED shipment of the owner's PICKUP order.
+    MarkReadyForPickup,
+    /// Its READY_FOR_PICKUP shipment, with the code the owner sees.
+    HandOverPickup,
+    /// Its READY_FOR_PICKUP shipment, locked by too many wrong codes.
+    UnlockPickup,
+    /// The PENDING shipment of the owner's confirmed order, to the other
+    /// warehouse (which has the units free).
+    MoveShipment,
+    /// DELIVERED, on the SHIPPED shipment of the owner's order.
+    RecordTrackingEvent,
     ApiKeys,
     Me,
     Products,
@@ -277,6 +309,12 @@ enum Op {
     Users,
     Channels,
     Payments,
+    PickupPoints,
+    ShippingQuote,
+    ShippingRates,
+    /// The PENDING shipment of the owner's confirmed PICKUP order.
+    Shipment,
+    Shipments,
 }
 
 fn all_ops() -> Vec<Op> {
@@ -306,6 +344,14 @@ fn all_ops() -> Vec<Op> {
         Op::RefundPayment,
         Op::RecordManualPayment,
         Op::CreateStaffUser,
+        Op::StartPicking,
+        Op::PackShipment,
+        Op::ShipShipment,
+        Op::MarkReadyForPickup,
+        Op::HandOverPickup,
+        Op::UnlockPickup,
+        Op::MoveShipment,
+        Op::RecordTrackingEvent,
         // Reads last, when every kind of order exists.
         Op::ApiKeys,
         Op::Me,
@@ -324,6 +370,11 @@ fn all_ops() -> Vec<Op> {
         Op::Users,
         Op::Channels,
         Op::Payments,
+        Op::PickupPoints,
+        Op::ShippingQuote,
+        Op::ShippingRates,
+        Op::Shipment,
+        Op::Shipments,
     ]);
     ops
 }
@@ -370,6 +421,19 @@ impl Op {
             Op::Users => "users",
             Op::Channels => "channels",
             Op::Payments => "payments",
+            Op::StartPicking => "startPicking",
+            Op::PackShipment => "packShipment",
+            Op::ShipShipment => "shipShipment",
+            Op::MarkReadyForPickup => "markReadyForPickup",
+            Op::HandOverPickup => "handOverPickup",
+            Op::UnlockPickup => "unlockPickup",
+            Op::MoveShipment => "moveShipment",
+            Op::RecordTrackingEvent => "recordTrackingEvent",
+            Op::PickupPoints => "pickupPoints",
+            Op::ShippingQuote => "shippingQuote",
+            Op::ShippingRates => "shippingRates",
+            Op::Shipment => "shipment",
+            Op::Shipments => "shipments",
         }
     }
 
@@ -393,6 +457,71 @@ impl Op {
             | Op::RefundPayment => Some("PENDING_PAYMENT"),
             Op::CancelOrderBeingProcessed => Some("PROCESSING"),
             Op::AdvanceOrder(a) => Some(from_status(a)),
+            // Paid: its shipments exist; `shipment_status` takes them on.
+            _ if self.shipment_status().is_some() => Some("CONFIRMED"),
+            _ => None,
+        }
+    }
+
+    /// The status the case's shipment is brought to (the order follows;
+    /// None: no shipment of its own).
+    fn shipment_status(self) -> Option<&'static str> {
+        match self {
+            Op::Shipment | Op::StartPicking | Op::MoveShipment => Some("PENDING"),
+            Op::PackShipment => Some("PICKING"),
+            Op::ShipShipment | Op::MarkReadyForPickup => Some("PACKED"),
+            Op::HandOverPickup | Op::UnlockPickup => Some("READY_FOR_PICKUP"),
+            Op::RecordTrackingEvent => Some("SHIPPED"),
+            _ => None,
+        }
+    }
+
+    /// The case's order is collected at the pickup point.
+    fn pickup(self) -> bool {
+        matches!(
+            self,
+            Op::MarkReadyForPickup | Op::HandOverPickup | Op::UnlockPickup | Op::Shipment
+        )
+    }
+
+    /// The case's shipment is locked by wrong pickup codes first.
+    fn locked(self) -> bool {
+        self == Op::UnlockPickup
+    }
+
+    /// The status the case's shipment is in after an allowed call.
+    fn shipment_to(self) -> Option<&'static str> {
+        match self {
+            Op::StartPicking => Some("PICKING"),
+            Op::PackShipment => Some("PACKED"),
+            Op::ShipShipment => Some("SHIPPED"),
+            Op::MarkReadyForPickup | Op::UnlockPickup => Some("READY_FOR_PICKUP"),
+            Op::HandOverPickup => Some("PICKED_UP"),
+            Op::RecordTrackingEvent => Some("DELIVERED"),
+            Op::MoveShipment => Some("PENDING"),
+            _ => None,
+        }
+    }
+
+    /// The status the case's order follows its shipment to, if it moves.
+    fn order_follows_to(self) -> Option<&'static str> {
+        match self {
+            Op::StartPicking => Some("PROCESSING"),
+            Op::ShipShipment => Some("SHIPPED"),
+            Op::HandOverPickup | Op::RecordTrackingEvent => Some("DELIVERED"),
+            _ => None,
+        }
+    }
+
+    /// The `ShipmentAction` the case takes, as `availableTransitions` names it.
+    fn shipment_action(self) -> Option<&'static str> {
+        match self {
+            Op::StartPicking => Some("START_PICKING"),
+            Op::PackShipment => Some("PACK"),
+            Op::ShipShipment => Some("SHIP"),
+            Op::MarkReadyForPickup => Some("MARK_READY"),
+            Op::HandOverPickup => Some("HAND_OVER"),
+            Op::RecordTrackingEvent => Some("RECORD_TRACKING_EVENT"),
             _ => None,
         }
     }
@@ -423,8 +552,25 @@ impl Op {
             | Op::Inventory
             | Op::LowStock
             | Op::InventoryCheck
-            | Op::Channels => by_role(who, STAFF),
+            | Op::Channels
+            | Op::Shipments => by_role(who, STAFF),
             Op::AdjustStock | Op::ReceiveStock | Op::SetReorderPoint => by_role(who, STOCK_KEEPERS),
+            // Only warehouse staff and admins work shipments: everyone else
+            // is refused before the shipment is even looked up.
+            Op::StartPicking
+            | Op::PackShipment
+            | Op::ShipShipment
+            | Op::MarkReadyForPickup
+            | Op::HandOverPickup
+            | Op::MoveShipment
+            | Op::RecordTrackingEvent => by_role(who, STOCK_KEEPERS),
+            // Reviewing a pickup locked by wrong codes is support's.
+            Op::UnlockPickup => by_role(who, &[Support, Admin]),
+            // A shipment is seen by whoever may see its order.
+            Op::Shipment => on_order(
+                who,
+                &[Owner, Support, Warehouse, Finance, Admin, ChannelKey],
+            ),
             // Only finance and admin move money: everyone else is refused
             // before the payment is even looked up.
             Op::CapturePayment | Op::VoidPayment | Op::RefundPayment | Op::RecordManualPayment => {
@@ -443,6 +589,9 @@ impl Op {
             | Op::ProductsBySkus
             | Op::Product
             | Op::ShippingMethods
+            | Op::PickupPoints
+            | Op::ShippingQuote
+            | Op::ShippingRates
             | Op::Register
             | Op::Login
             | Op::RefreshToken => Expect::Allow,
@@ -482,13 +631,14 @@ impl Op {
             Op::CancelOrderBeingProcessed => on_order(who, &[Support, Admin]),
             Op::AdvanceOrder(action) => match action {
                 "CONFIRM_PAYMENT" => on_order(who, &[Finance, Admin]),
-                "START_PROCESSING" | "SHIP_ALL" | "DELIVER" => on_order(who, &[Warehouse, Admin]),
                 "COMPLETE" => on_order(who, &[Support, Admin]),
                 "CANCEL" => on_order(who, &[Owner, Support, Admin]),
-                // Partial shipments are recorded through fulfillment, never by
-                // hand: no role may take the action (FORBIDDEN once the caller
-                // may see the order), and availableTransitions says so.
-                "SHIP_PARTIALLY" => on_order(who, &[]),
+                // The order follows its shipments, never a hand: no role may
+                // take these (FORBIDDEN once the caller may see the order),
+                // and availableTransitions says so.
+                "START_PROCESSING" | "SHIP_PARTIALLY" | "SHIP_ALL" | "DELIVER" => {
+                    on_order(who, &[])
+                }
                 other => panic!("no rule for the order action {other}"),
             },
         }
@@ -524,6 +674,27 @@ struct Fixture {
     payment: Option<String>,
     /// The order's total, in minor units.
     total: i64,
+    /// The id of the order's shipment the case acts on.
+    shipment: Option<String>,
+    /// Its pickup code, as the owner sees it (PICKUP orders).
+    pickup_code: Option<String>,
+    /// Where `moveShipment` moves it.
+    move_to: Option<String>,
+    /// The tracking number `shipShipment` gives it.
+    tracking: String,
+}
+
+/// One shipment as the snapshot sees it.
+#[derive(Clone, Debug, PartialEq)]
+struct ShipmentSnap {
+    status: String,
+    warehouse: String,
+    pickup_locked: bool,
+    carrier: Value,
+    tracking_number: Value,
+    weight_grams: Value,
+    /// The status of each tracking event, oldest first.
+    events: Vec<String>,
 }
 
 /// One payment as the snapshot sees it.
@@ -545,11 +716,22 @@ struct OrderSnap {
     payment_method: Value,
     amount_due: i64,
     payments: Vec<PaymentSnap>,
+    /// Shipment id → what it says.
+    shipments: BTreeMap<String, ShipmentSnap>,
 }
 
 impl OrderSnap {
     fn event(&mut self, kind: &str) {
         *self.events.entry(kind.to_owned()).or_insert(0) += 1;
+    }
+
+    /// The order's status follows its shipments: a status change is one
+    /// more STATUS_CHANGED entry on the timeline.
+    fn follow(&mut self, status: &str) {
+        if self.status != status {
+            self.status = status.to_owned();
+            self.event("STATUS_CHANGED");
+        }
     }
 }
 
@@ -570,6 +752,8 @@ struct Snapshot {
     toggle_on_sale: bool,
     /// The payment methods of the channel `setChannelPaymentMethods` changes.
     store_methods: Value,
+    /// Shipments of every order.
+    shipments_total: i64,
 }
 
 const SNAPSHOT: &str = "query($a: String!, $b: String!, $hasB: Boolean!) {
@@ -585,10 +769,12 @@ const SNAPSHOT: &str = "query($a: String!, $b: String!, $hasB: Boolean!) {
     apiKeys { id revoked }
     product(sku: \"BAG-001\") { sku }
     channels { code paymentMethods }
+    shipments(first: 1) { totalCount }
 }
 fragment L on StockLevel { sku warehouse { code } onHand allocated reorderPoint }
 fragment O on Order { number status events { type } paymentStatus paymentMethod amountDue { amount }
-    payments { method status captured { amount } refunded { amount } } }";
+    payments { method status captured { amount } refunded { amount } }
+    shipments { id status warehouse pickupLocked carrier trackingNumber weightGrams events { status } } }";
 
 const OTHER_PASSWORD: &str = "matrix-Other-Pa55word!";
 const SHOPPER: &str = "shopper@example.net";
@@ -632,11 +818,20 @@ impl World {
         let (other_key, _) = w.create_key(OTHER_CHANNEL).await;
         w.bearer.insert(Who::ChannelKey, own_key);
         w.bearer.insert(Who::OtherChannelKey, other_key);
-        // Enough stock in the first warehouse for every order of the run.
-        for sku in [ORDER_SKU, PLACE_SKU, READ_SKU] {
+        // Enough stock in the first warehouse for every order of the run;
+        // the orders' SKU also where shipments move to and at the pickup
+        // point (for PICKUP orders).
+        let mut receipts: Vec<(&str, &str)> = [ORDER_SKU, PLACE_SKU, READ_SKU]
+            .into_iter()
+            .map(|sku| (sku, "SHA"))
+            .collect();
+        receipts.extend(MOVE_WAREHOUSES.into_iter().map(|wh| (ORDER_SKU, wh)));
+        receipts.push((ORDER_SKU, PICKUP_POINT));
+        let receipts: BTreeSet<(&str, &str)> = receipts.into_iter().collect();
+        for (sku, wh) in receipts {
             w.admin(
-                "mutation($s: String!) { receiveStock(input: {sku: $s, warehouseCode: \"SHA\", quantity: 500, reference: \"matrix\"}) { onHand } }",
-                json!({ "s": sku }),
+                "mutation($s: String!, $w: String!) { receiveStock(input: {sku: $s, warehouseCode: $w, quantity: 500, reference: \"matrix\"}) { onHand } }",
+                json!({ "s": sku, "w": wh }),
             )
             .await;
         }
@@ -701,9 +896,18 @@ impl World {
 
     /// A new order of the owner's on `web`, moved by the admin to `status`.
     async fn order_in(&self, status: &str) -> String {
-        let number = self
-            .place_as_owner(order_input(&new_key(), &[(ORDER_SKU, ORDER_QTY)]))
-            .await;
+        self.order_by(status, false).await
+    }
+
+    /// A new order of the owner's on `web` (collected at the pickup point
+    /// if `pickup`), moved by the admin to `status`.
+    async fn order_by(&self, status: &str, pickup: bool) -> String {
+        let mut input = order_input(&new_key(), &[(ORDER_SKU, ORDER_QTY)]);
+        if pickup {
+            input["shippingMethod"] = json!("PICKUP");
+            input["pickupPoint"] = json!(PICKUP_POINT);
+        }
+        let number = self.place_as_owner(input).await;
         let mut current = "PENDING_PAYMENT";
         for (action, next) in ADMIN_PATH {
             if current == status {
@@ -722,36 +926,133 @@ impl World {
 
     /// One step of [`ADMIN_PATH`] as the admin; returns the order's status.
     async fn step(&self, number: &str, action: &str) -> String {
-        if action == "PAY" {
-            let due = self.amount_due(number).await;
-            let data = self
-                .admin(
-                    "mutation($n: String!, $a: Int!, $r: String!, $k: String!) { recordManualPayment(orderNumber: $n, method: BANK_TRANSFER, amount: $a, reference: $r, idempotencyKey: $k) { status } }",
-                    json!({ "n": number, "a": due, "r": format!("BANK-{}", new_key()), "k": new_key() }),
-                )
-                .await;
-            assert_eq!(data["recordManualPayment"]["status"], "CAPTURED");
-            let data = self
-                .admin(
-                    "query($n: String!) { order(number: $n) { status } }",
-                    json!({ "n": number }),
-                )
-                .await;
-            return data["order"]["status"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned();
-        }
+        let to = match action {
+            "PAY" => return self.pay(number).await,
+            "PICK" => "PROCESSING",
+            "SHIP" => "SHIPPED",
+            "DELIVER" => "DELIVERED",
+            other => panic!("no admin step {other}"),
+        };
+        let admin = self.token(Who::Admin).unwrap_or_default();
+        fulfil(&self.app, admin, number, to).await
+    }
+
+    /// The admin records a bank transfer for what the order owes; returns
+    /// the order's status.
+    async fn pay(&self, number: &str) -> String {
+        let due = self.amount_due(number).await;
         let data = self
             .admin(
-                "mutation($n: String!, $a: OrderAction!) { advanceOrder(number: $n, action: $a) { status } }",
-                json!({ "n": number, "a": action }),
+                "mutation($n: String!, $a: Int!, $r: String!, $k: String!) { recordManualPayment(orderNumber: $n, method: BANK_TRANSFER, amount: $a, reference: $r, idempotencyKey: $k) { status } }",
+                json!({ "n": number, "a": due, "r": format!("BANK-{}", new_key()), "k": new_key() }),
             )
             .await;
-        data["advanceOrder"]["status"]
+        assert_eq!(data["recordManualPayment"]["status"], "CAPTURED");
+        let data = self
+            .admin(
+                "query($n: String!) { order(number: $n) { status } }",
+                json!({ "n": number }),
+            )
+            .await;
+        data["order"]["status"]
             .as_str()
             .unwrap_or_default()
             .to_owned()
+    }
+
+    /// The order's one shipment, as the admin sees it: (id, status, warehouse).
+    async fn only_shipment(&self, number: &str) -> (String, String, String) {
+        let data = self
+            .admin(
+                "query($n: String!) { order(number: $n) { shipments { id status warehouse } } }",
+                json!({ "n": number }),
+            )
+            .await;
+        let shipments = data["order"]["shipments"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(shipments.len(), 1, "order {number}: {data}");
+        let s = &shipments[0];
+        let text = |k: &str| s[k].as_str().unwrap_or_default().to_owned();
+        (text("id"), text("status"), text("warehouse"))
+    }
+
+    /// The pickup code of the order's shipment, as the owner sees it.
+    async fn pickup_code(&self, number: &str) -> String {
+        let resp = self
+            .call(
+                self.token(Who::Owner),
+                "query($n: String!) { order(number: $n) { shipments { pickupCode } } }",
+                json!({ "n": number }),
+            )
+            .await;
+        assert_ok(&resp)["order"]["shipments"][0]["pickupCode"]
+            .as_str()
+            .unwrap_or_else(|| panic!("the owner sees no pickup code: {resp}"))
+            .to_owned()
+    }
+
+    /// Takes the shipment from `from` to `to` as the admin, the way the
+    /// warehouse would (start picking, pack, then ship or shelve it for
+    /// pickup).
+    async fn work_shipment(&self, id: &str, mut from: &str, to: &str) {
+        let vars = json!({ "id": id, "t": format!("SF{}", new_key().replace('-', "")) });
+        while from != to {
+            let (field, mutation) = match from {
+                "PENDING" => (
+                    "startPicking",
+                    "mutation($id: ID!) { startPicking(shipmentId: $id) { status } }",
+                ),
+                "PICKING" => (
+                    "packShipment",
+                    "mutation($id: ID!) { packShipment(shipmentId: $id, weightGrams: 800) { status } }",
+                ),
+                "PACKED" if to == "READY_FOR_PICKUP" => (
+                    "markReadyForPickup",
+                    "mutation($id: ID!) { markReadyForPickup(shipmentId: $id) { status } }",
+                ),
+                "PACKED" => (
+                    "shipShipment",
+                    "mutation($id: ID!, $t: String!) { shipShipment(shipmentId: $id, carrier: \"SF\", trackingNumber: $t) { status } }",
+                ),
+                other => panic!("no way from {other} to {to}"),
+            };
+            let data = self.admin(mutation, vars.clone()).await;
+            let status = data[field]["status"].as_str().unwrap_or_default();
+            assert_ne!(status, from, "{field} on {id}");
+            from = match status {
+                "PICKING" => "PICKING",
+                "PACKED" => "PACKED",
+                "SHIPPED" => "SHIPPED",
+                "READY_FOR_PICKUP" => "READY_FOR_PICKUP",
+                other => panic!("{field} on {id} led to {other}"),
+            };
+        }
+    }
+
+    /// Locks a pickup shipment with wrong codes, as a careless desk would.
+    async fn lock_pickup(&self, id: &str) {
+        for _ in 0..PICKUP_ATTEMPTS {
+            let resp = self
+                .call(
+                    self.token(Who::Warehouse),
+                    "mutation($id: ID!, $c: String!) { handOverPickup(shipmentId: $id, pickupCode: $c) { status } }",
+                    json!({ "id": id, "c": WRONG_PICKUP_CODE }),
+                )
+                .await;
+            assert!(
+                error_code(&resp).is_some(),
+                "a wrong code was taken: {resp}"
+            );
+        }
+        let data = self
+            .admin(
+                "query($id: ID!) { shipment(id: $id) { pickupLocked } }",
+                json!({ "id": id }),
+            )
+            .await;
+        assert_eq!(data["shipment"]["pickupLocked"], true, "{id}: {data}");
     }
 
     /// What the order owes, in minor units.
@@ -797,7 +1098,7 @@ impl World {
             ..Fixture::default()
         };
         if let Some(status) = op.order_status() {
-            let number = self.order_in(status).await;
+            let number = self.order_by(status, op.pickup()).await;
             fx.held = self.held(&number).await;
             assert!(!fx.held.is_empty(), "order {number} holds no stock");
             fx.total = self.amount_due(&number).await;
@@ -805,8 +1106,24 @@ impl World {
                 let owner = self.token(Who::Owner).unwrap_or_default();
                 fx.payment = Some(pay_online(&self.app, owner, &number, method).await);
             }
+            if let Some(to) = op.shipment_status() {
+                let (id, from, warehouse) = self.only_shipment(&number).await;
+                self.work_shipment(&id, &from, to).await;
+                if op.locked() {
+                    self.lock_pickup(&id).await;
+                }
+                if op.pickup() {
+                    fx.pickup_code = Some(self.pickup_code(&number).await);
+                }
+                fx.move_to = MOVE_WAREHOUSES
+                    .into_iter()
+                    .find(|w| *w != warehouse)
+                    .map(str::to_owned);
+                fx.shipment = Some(id);
+            }
             fx.order = Some(number);
         }
+        fx.tracking = format!("MX{}", uuid::Uuid::new_v4().simple()).to_ascii_uppercase();
         match op {
             Op::RevokeApiKey => fx.key = Some(self.create_key(OWN_CHANNEL).await),
             Op::RefreshToken => {
@@ -875,6 +1192,31 @@ impl World {
                         refunded: minor(&p["refunded"]["amount"]),
                     })
                     .collect();
+                let shipments = o["shipments"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|s| {
+                        let text = |k: &str| s[k].as_str().unwrap_or_default().to_owned();
+                        (
+                            text("id"),
+                            ShipmentSnap {
+                                status: text("status"),
+                                warehouse: text("warehouse"),
+                                pickup_locked: s["pickupLocked"].as_bool().unwrap_or(false),
+                                carrier: s["carrier"].clone(),
+                                tracking_number: s["trackingNumber"].clone(),
+                                weight_grams: s["weightGrams"].clone(),
+                                events: s["events"]
+                                    .as_array()
+                                    .into_iter()
+                                    .flatten()
+                                    .map(|e| e["status"].as_str().unwrap_or_default().to_owned())
+                                    .collect(),
+                            },
+                        )
+                    })
+                    .collect();
                 orders.insert(
                     number.to_owned(),
                     OrderSnap {
@@ -884,6 +1226,7 @@ impl World {
                         payment_method: o["paymentMethod"].clone(),
                         amount_due: minor(&o["amountDue"]["amount"]),
                         payments,
+                        shipments,
                     },
                 );
             }
@@ -946,6 +1289,7 @@ impl World {
                 .and_then(|cs| cs.iter().find(|c| c["code"] == NEW_KEY_CHANNEL))
                 .map(|c| c["paymentMethods"].clone())
                 .unwrap_or_else(|| panic!("no channel {NEW_KEY_CHANNEL}: {data}")),
+            shipments_total: data["shipments"]["totalCount"].as_i64().unwrap_or(-1),
         }
     }
 
@@ -1096,6 +1440,56 @@ impl World {
             ),
             Op::Users => ("{ users { email } }", json!({})),
             Op::Channels => ("{ channels { code } }", json!({})),
+            Op::PickupPoints => ("{ pickupPoints { code name region } }", json!({})),
+            Op::ShippingQuote => (
+                "query($s: String!) { shippingQuote(input: {lines: [{sku: $s, quantity: 2}], method: POSTAL}) { amount currencyCode } }",
+                json!({ "s": ORDER_SKU }),
+            ),
+            Op::ShippingRates => (
+                "{ shippingRates { method flat { amount } perKg { amount } perItem { amount } } }",
+                json!({}),
+            ),
+            Op::Shipment => (
+                "query($id: ID!) { shipment(id: $id) { id orderNumber status method warehouse lines { sku quantity } pickupCode availableTransitions } }",
+                json!({ "id": fx.shipment }),
+            ),
+            Op::Shipments => (
+                "{ shipments(first: 100) { totalCount edges { node { id orderNumber status } } } }",
+                json!({}),
+            ),
+            Op::StartPicking => (
+                "mutation($id: ID!) { startPicking(shipmentId: $id) { id status } }",
+                json!({ "id": fx.shipment }),
+            ),
+            Op::PackShipment => (
+                "mutation($id: ID!) { packShipment(shipmentId: $id, weightGrams: 750) { id status weightGrams } }",
+                json!({ "id": fx.shipment }),
+            ),
+            Op::ShipShipment => (
+                "mutation($id: ID!, $t: String!) { shipShipment(shipmentId: $id, carrier: \"SF\", trackingNumber: $t) { id status carrier trackingNumber } }",
+                json!({ "id": fx.shipment, "t": fx.tracking }),
+            ),
+            Op::MarkReadyForPickup => (
+                "mutation($id: ID!) { markReadyForPickup(shipmentId: $id) { id status } }",
+                json!({ "id": fx.shipment }),
+            ),
+            // Everyone shows the right code: a refusal is for who asks.
+            Op::HandOverPickup => (
+                "mutation($id: ID!, $c: String!) { handOverPickup(shipmentId: $id, pickupCode: $c) { id status } }",
+                json!({ "id": fx.shipment, "c": fx.pickup_code }),
+            ),
+            Op::UnlockPickup => (
+                "mutation($id: ID!) { unlockPickup(shipmentId: $id) { id status pickupLocked } }",
+                json!({ "id": fx.shipment }),
+            ),
+            Op::MoveShipment => (
+                "mutation($id: ID!, $w: String!) { moveShipment(shipmentId: $id, warehouseCode: $w) { id status warehouse } }",
+                json!({ "id": fx.shipment, "w": fx.move_to }),
+            ),
+            Op::RecordTrackingEvent => (
+                "mutation($id: ID!) { recordTrackingEvent(shipmentId: $id, status: DELIVERED, description: \"matrix: signed for\") { id status } }",
+                json!({ "id": fx.shipment }),
+            ),
         }
     }
 
@@ -1124,6 +1518,23 @@ impl World {
             .unwrap_or_else(|| panic!("no transition {action} for {who:?}: {resp}"))["allowed"]
             .as_bool()
             .unwrap_or_else(|| panic!("no allowed flag: {resp}"))
+    }
+
+    /// What `availableTransitions` of a shipment tells the caller.
+    async fn shipment_transitions(&self, who: Who, id: &str) -> BTreeSet<String> {
+        let resp = self
+            .call(
+                self.token(who),
+                "query($id: ID!) { shipment(id: $id) { availableTransitions } }",
+                json!({ "id": id }),
+            )
+            .await;
+        assert_ok(&resp)["shipment"]["availableTransitions"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no availableTransitions for {who:?}: {resp}"))
+            .iter()
+            .filter_map(|a| a.as_str().map(str::to_owned))
+            .collect()
     }
 
     /// The snapshot an allowed call must leave.
@@ -1172,6 +1583,12 @@ impl World {
                     1,
                     "{who:?}: order {number} should hold its one unit: {held:?}"
                 );
+                // An import is confirmed at once: one shipment per
+                // warehouse it takes stock from.
+                if data["status"] == "CONFIRMED" {
+                    let warehouses: BTreeSet<&String> = held.keys().map(|(_, wh)| wh).collect();
+                    want.shipments_total += warehouses.len() as i64;
+                }
                 for (k, q) in held {
                     if let Some(level) = want.stock.get_mut(&k) {
                         level.1 += q;
@@ -1188,6 +1605,16 @@ impl World {
                 entry.status = to_status(action).to_owned();
                 if action == "CANCEL" {
                     entry.event("CANCELLED");
+                    // Shipments still holding stock are cancelled with it.
+                    for s in entry.shipments.values_mut() {
+                        if matches!(
+                            s.status.as_str(),
+                            "PENDING" | "PICKING" | "PACKED" | "READY_FOR_PICKUP"
+                        ) {
+                            s.status = "CANCELLED".into();
+                            s.events.push("CANCELLED".into());
+                        }
+                    }
                     // Nothing is owed on a cancelled order, and what was
                     // paid by transfer is paid back by finance at once
                     // (one "refund requested" entry on the timeline).
@@ -1212,15 +1639,10 @@ impl World {
                         .stock
                         .get_mut(k)
                         .unwrap_or_else(|| panic!("{k:?} not in the snapshot"));
-                    match action {
-                        // Released: no longer promised.
-                        "CANCEL" => level.1 -= q,
-                        // Shipped: out of the warehouse.
-                        "SHIP_ALL" => {
-                            level.0 -= q;
-                            level.1 -= q;
-                        }
-                        _ => {}
+                    // Released: no longer promised. (No other action moves
+                    // stock: shipping is the shipments'.)
+                    if action == "CANCEL" {
+                        level.1 -= q;
                     }
                 }
             }
@@ -1237,10 +1659,17 @@ impl World {
             }
             Op::RecordManualPayment => {
                 want.payments_total += 1;
+                let number = fx.order.clone().unwrap_or_default();
+                let shipments = self.confirmed_shipments(&number, fx).await;
+                want.shipments_total += shipments.len() as i64;
                 let entry = self.order_snap(&mut want, fx);
                 entry.status = "CONFIRMED".into();
                 entry.event("PAYMENT");
                 entry.event("STATUS_CHANGED");
+                for _ in 0..shipments.len() {
+                    entry.event("SHIPMENT");
+                }
+                entry.shipments = shipments;
                 entry.payment_status = "PAID".into();
                 entry.amount_due = 0;
                 entry.payments.push(PaymentSnap {
@@ -1278,10 +1707,105 @@ impl World {
                     }
                 }
             }
+            Op::StartPicking
+            | Op::PackShipment
+            | Op::ShipShipment
+            | Op::MarkReadyForPickup
+            | Op::HandOverPickup
+            | Op::UnlockPickup
+            | Op::MoveShipment
+            | Op::RecordTrackingEvent => {
+                let id = fx.shipment.clone().unwrap_or_default();
+                let entry = self.order_snap(&mut want, fx);
+                let s = entry
+                    .shipments
+                    .get_mut(&id)
+                    .unwrap_or_else(|| panic!("shipment {id} not in the snapshot"));
+                let to = op.shipment_to().unwrap_or_default();
+                // One tracking entry per step, in the status it leads to
+                // (a move: still PENDING; an unlock: still on the shelf).
+                s.status = to.to_owned();
+                s.events.push(to.to_owned());
+                match op {
+                    Op::PackShipment => s.weight_grams = json!(750),
+                    Op::ShipShipment => {
+                        s.carrier = json!("SF");
+                        s.tracking_number = json!(fx.tracking);
+                    }
+                    Op::UnlockPickup => s.pickup_locked = false,
+                    Op::MoveShipment => {
+                        s.warehouse = fx.move_to.clone().unwrap_or_default();
+                    }
+                    _ => {}
+                }
+                // Every step but the unlock is on the order's timeline.
+                if op != Op::UnlockPickup {
+                    entry.event("SHIPMENT");
+                }
+                if let Some(status) = op.order_follows_to() {
+                    entry.follow(status);
+                }
+                for ((sku, warehouse), q) in &fx.held {
+                    match op {
+                        // Out of the warehouse (with the carrier or the customer).
+                        Op::ShipShipment | Op::HandOverPickup => {
+                            let l = level_mut(&mut want, sku, warehouse);
+                            l.0 -= q;
+                            l.1 -= q;
+                        }
+                        // Promised by the other warehouse instead.
+                        Op::MoveShipment => {
+                            level_mut(&mut want, sku, warehouse).1 -= q;
+                            let to = fx.move_to.as_deref().unwrap_or_default();
+                            level_mut(&mut want, sku, to).1 += q;
+                        }
+                        _ => {}
+                    }
+                }
+            }
             // Reads and session operations change nothing observed here.
             _ => {}
         }
         want
+    }
+
+    /// The shipments a confirmed order must have: one PENDING shipment per
+    /// warehouse its stock is held in (their ids are the server's).
+    async fn confirmed_shipments(
+        &self,
+        number: &str,
+        fx: &Fixture,
+    ) -> BTreeMap<String, ShipmentSnap> {
+        let data = self
+            .admin(
+                "query($n: String!) { order(number: $n) { shipments { id warehouse } } }",
+                json!({ "n": number }),
+            )
+            .await;
+        let shipments: BTreeMap<String, ShipmentSnap> = data["order"]["shipments"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|s| {
+                (
+                    s["id"].as_str().unwrap_or_default().to_owned(),
+                    ShipmentSnap {
+                        status: "PENDING".into(),
+                        warehouse: s["warehouse"].as_str().unwrap_or_default().to_owned(),
+                        pickup_locked: false,
+                        carrier: Value::Null,
+                        tracking_number: Value::Null,
+                        weight_grams: Value::Null,
+                        events: vec!["PENDING".into()],
+                    },
+                )
+            })
+            .collect();
+        let from: BTreeSet<&str> = shipments.values().map(|s| s.warehouse.as_str()).collect();
+        let held: BTreeSet<&str> = fx.held.keys().map(|(_, wh)| wh.as_str()).collect();
+        assert_eq!(from, held, "order {number}: one shipment per warehouse");
+        assert_eq!(shipments.len(), held.len(), "order {number}: {data}");
+        shipments
     }
 
     /// The snapshot entry of the case's order.
@@ -1487,6 +2011,95 @@ impl World {
                     }
                 }
             }
+            Op::PickupPoints => {
+                let codes: Vec<&str> = data
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|p| p["code"].as_str())
+                    .collect();
+                assert!(codes.contains(&PICKUP_POINT), "{ctx}: {resp}");
+            }
+            Op::ShippingQuote => {
+                // The same fee for everyone: it is the catalog's.
+                let (query, vars) = self.document(op, Who::Admin, fx);
+                let admin = self.admin(query, vars).await;
+                assert_eq!(*data, admin["shippingQuote"], "{ctx}");
+                assert!(data["amount"].is_string(), "{ctx}: {resp}");
+            }
+            Op::ShippingRates => {
+                let methods: BTreeSet<&str> = data
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|r| r["method"].as_str())
+                    .collect();
+                assert_eq!(
+                    methods,
+                    BTreeSet::from(["EXPRESS", "POSTAL", "PICKUP"]),
+                    "{ctx}: {resp}"
+                );
+            }
+            Op::Shipment => {
+                assert_eq!(data["id"].as_str(), fx.shipment.as_deref(), "{ctx}");
+                assert_eq!(data["orderNumber"], number.as_str(), "{ctx}");
+                assert_eq!(data["status"], "PENDING", "{ctx}");
+                assert_eq!(data["method"], "PICKUP", "{ctx}");
+                // The code the customer shows at the desk is the customer's:
+                // staff verify it, they never read it.
+                assert_eq!(
+                    data["pickupCode"].as_str(),
+                    if who == Who::Owner {
+                        fx.pickup_code.as_deref()
+                    } else {
+                        None
+                    },
+                    "{ctx}: pickupCode"
+                );
+                let transitions: Vec<&str> = data["availableTransitions"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .collect();
+                assert_eq!(
+                    transitions.contains(&"START_PICKING"),
+                    STOCK_KEEPERS.contains(&who),
+                    "{ctx}: availableTransitions {transitions:?}"
+                );
+            }
+            Op::Shipments => {
+                // The whole queue, of every customer and channel.
+                let all = self
+                    .admin("{ shipments(first: 1) { totalCount } }", json!({}))
+                    .await;
+                assert_eq!(data["totalCount"], all["shipments"]["totalCount"], "{ctx}");
+                assert!(
+                    data["totalCount"].as_i64().unwrap_or(0) > 0,
+                    "{ctx}: {resp}"
+                );
+            }
+            Op::StartPicking
+            | Op::PackShipment
+            | Op::ShipShipment
+            | Op::MarkReadyForPickup
+            | Op::HandOverPickup
+            | Op::UnlockPickup
+            | Op::MoveShipment
+            | Op::RecordTrackingEvent => {
+                assert_eq!(data["id"].as_str(), fx.shipment.as_deref(), "{ctx}");
+                assert_eq!(data["status"].as_str(), op.shipment_to(), "{ctx}: {resp}");
+                match op {
+                    Op::MoveShipment => {
+                        assert_eq!(data["warehouse"].as_str(), fx.move_to.as_deref(), "{ctx}");
+                    }
+                    Op::UnlockPickup => assert_eq!(data["pickupLocked"], false, "{ctx}"),
+                    Op::ShipShipment => {
+                        assert_eq!(data["trackingNumber"], fx.tracking.as_str(), "{ctx}");
+                    }
+                    _ => {}
+                }
+            }
             _ => assert!(!data.is_null(), "{ctx}: no data: {resp}"),
         }
     }
@@ -1523,18 +2136,27 @@ impl World {
     async fn check_refused(&self, op: Op, who: Who, fx: &Fixture, resp: &Value, ctx: &str) {
         match op.expect(who) {
             Expect::NotFound => {
-                // Someone else's order answers exactly like a missing one.
-                let number = fx.order.clone().unwrap_or_else(|| self.read_order.clone());
+                // Someone else's order (or shipment) answers exactly like a
+                // missing one.
+                let (var, target, absent) = match &fx.shipment {
+                    Some(id) => ("id", id.clone(), MISSING_SHIPMENT),
+                    None => (
+                        "n",
+                        fx.order.clone().unwrap_or_else(|| self.read_order.clone()),
+                        MISSING_ORDER,
+                    ),
+                };
                 let (query, mut vars) = self.document(op, who, fx);
-                vars["n"] = json!(MISSING_ORDER);
+                vars[var] = json!(absent);
                 let missing = self.call(self.bearer_for(op, who, fx), query, vars).await;
                 assert_eq!(error_code(&missing), Some("NOT_FOUND"), "{ctx}: {missing}");
                 assert_eq!(
                     resp["errors"][0]["message"]
                         .as_str()
-                        .map(|m| m.replace(&number, MISSING_ORDER)),
+                        .map(|m| m.replace(&target, absent)),
                     missing["errors"][0]["message"].as_str().map(str::to_owned),
-                    "{ctx}: someone else's order must look missing"
+                    "{ctx}: someone else's {} must look missing",
+                    if var == "id" { "shipment" } else { "order" }
                 );
             }
             Expect::Invalid => {
@@ -1551,6 +2173,14 @@ impl World {
             assert!(!me.is_null(), "{ctx}: the session ended");
         }
     }
+}
+
+/// The snapshot's stock level of a SKU in a warehouse: (on hand, allocated,
+/// reorder point).
+fn level_mut<'a>(snap: &'a mut Snapshot, sku: &str, warehouse: &str) -> &'a mut (i64, i64, i64) {
+    snap.stock
+        .get_mut(&(sku.to_owned(), warehouse.to_owned()))
+        .unwrap_or_else(|| panic!("{sku} at {warehouse} not in the snapshot"))
 }
 
 fn edge_numbers(connection: &Value) -> Vec<String> {
@@ -1653,6 +2283,16 @@ async fn every_caller_gets_the_right_answer_and_effect_on_every_root_field() {
                     w.transition_allowed(who, number, action).await,
                     expect == Expect::Allow,
                     "{ctx}: availableTransitions disagrees"
+                );
+            }
+            // So does what the shipment says, to whoever may see it.
+            if let (Some(action), Some(id)) = (op.shipment_action(), fx.shipment.as_deref())
+                && Op::Shipment.expect(who) == Expect::Allow
+            {
+                assert_eq!(
+                    w.shipment_transitions(who, id).await.contains(action),
+                    expect == Expect::Allow,
+                    "{ctx}: the shipment's availableTransitions disagrees"
                 );
             }
             let before = w.snapshot(&fx).await;
@@ -1922,11 +2562,8 @@ async fn a_revoked_key_or_an_ended_session_stops_receiving_live_order_updates() 
         .call(Some(&session), "mutation { logout }", json!({}))
         .await;
     assert_eq!(assert_ok(&out)["logout"], true);
-    w.admin(
-        "mutation($n: String!) { advanceOrder(number: $n, action: START_PROCESSING) { status } }",
-        json!({ "n": number }),
-    )
-    .await;
+    // The order follows its shipment: the admin starts picking it.
+    assert_eq!(w.step(&number, "PICK").await, "PROCESSING");
     for (what, ws) in [
         ("revoked key", &mut key_ws),
         ("ended session", &mut session_ws),
