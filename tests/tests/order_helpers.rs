@@ -681,3 +681,18 @@ pub async fn fulfil(app: &TestApp, warehouse_token: &str, number: &str, to: &str
         .unwrap_or_default()
         .to_string()
 }
+
+/// What `shippingQuote` says these lines cost by `method` (minor units).
+pub async fn shipping_quote(app: &TestApp, lines: &[(&str, i64)], method: &str) -> i64 {
+    let lines: Vec<Value> = lines
+        .iter()
+        .map(|(sku, q)| json!({ "sku": sku, "quantity": q }))
+        .collect();
+    let resp = app
+        .gql(
+            "query($i: ShippingQuoteInput!) { shippingQuote(input: $i) { amount } }",
+            json!({ "i": { "lines": lines, "method": method } }),
+        )
+        .await;
+    minor(&resp["data"]["shippingQuote"]["amount"])
+}

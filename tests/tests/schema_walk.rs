@@ -244,6 +244,8 @@ impl Schema {
 /// arguments are either all left out or all filled.
 struct Values {
     number: String,
+    /// A shipment the owner and staff can see (`shipment(id:)`).
+    shipment_id: String,
     fill_optional: bool,
 }
 
@@ -261,6 +263,11 @@ impl Values {
             "after" => Some(json!("bm90LWEtY3Vyc29y")),
             "channel" => Some(json!("web")),
             "warehouseCode" => Some(json!("SHA")),
+            "id" => Some(json!(self.shipment_id)),
+            "input" => Some(json!({
+                "lines": [{"sku": "AUD-001", "quantity": 1}],
+                "method": "EXPRESS",
+            })),
             "email" | "customerEmail" => Some(json!("customer@example.com")),
             _ => None,
         };
@@ -414,27 +421,27 @@ async fn orders_with_payments(app: &TestApp, customer: &str, admin: &str) -> Vec
     out
 }
 
-/// The API cannot ship part of an order yet (that is fulfillment's job), so
-/// one processing order is moved to PARTIALLY_SHIPPED in the database.
-async fn mark_partially_shipped(app: &TestApp, number: &str) {
-    use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
-    let db = Database::connect(app.sql_url())
-        .await
-        .expect("open the test database");
-    let sql = match db.get_database_backend() {
-        DbBackend::Postgres => "UPDATE orders SET status = 'PARTIALLY_SHIPPED' WHERE number = $1",
-        _ => "UPDATE orders SET status = 'PARTIALLY_SHIPPED' WHERE number = ?",
-    };
-    let done = db
-        .execute_raw(Statement::from_sql_and_values(
-            db.get_database_backend(),
-            sql,
-            [number.into()],
-        ))
-        .await
-        .expect("update the order");
-    assert_eq!(done.rows_affected(), 1);
-    db.close().await.ok();
+/// Ships one of the order's units: its shipment splits, the order is
+/// PARTIALLY_SHIPPED (the way a real warehouse gets there).
+async fn ship_one_unit(app: &TestApp, admin: &str, number: &str, sku: &str) {
+    let q = "query($n: String!) { order(number: $n) { shipments { id status } } }";
+    let o = app.gql_as(admin, q, json!({ "n": number })).await;
+    let id = assert_ok(&o)["order"]["shipments"][0]["id"]
+        .as_str()
+        .expect("a shipment")
+        .to_owned();
+    for m in [
+        "mutation($id: ID!) { startPicking(shipmentId: $id) { status } }",
+        "mutation($id: ID!) { packShipment(shipmentId: $id, weightGrams: 500) { status } }",
+    ] {
+        assert_ok(&app.gql_as(admin, m, json!({ "id": id })).await);
+    }
+    let ship = "mutation($id: ID!, $sku: String!) { shipShipment(shipmentId: $id, carrier: \"SF\", \
+        trackingNumber: \"SFWALK0001\", lines: [{sku: $sku, quantity: 1}]) { status } }";
+    assert_ok(
+        &app.gql_as(admin, ship, json!({ "id": id, "sku": sku }))
+            .await,
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -458,9 +465,14 @@ async fn every_query_field_answers_every_caller_without_internal_errors() {
     let partial = place_order_ok(&app, &owner, order_input(&new_key(), &[("AUD-001", 2)])).await;
     let partial = partial["number"].as_str().expect("number").to_owned();
     pay_order_as(&app, &admin, &partial).await;
-    assert_ok(&advance_raw(&app, &admin, &partial, "START_PROCESSING").await);
-    mark_partially_shipped(&app, &partial).await;
+    ship_one_unit(&app, &admin, &partial, "AUD-001").await;
     orders.push(("PARTIALLY_SHIPPED".into(), partial));
+    let q = "query($n: String!) { order(number: $n) { shipments { id } } }";
+    let o = app.gql_as(&admin, q, json!({ "n": processing })).await;
+    let shipment_id = assert_ok(&o)["order"]["shipments"][0]["id"]
+        .as_str()
+        .expect("the processing order's shipment")
+        .to_owned();
     orders.push(("unknown".into(), "SO-0000-000000".into()));
     assert!(orders.iter().any(|(s, _)| s == "PROCESSING") && !processing.is_empty());
 
@@ -508,6 +520,7 @@ async fn every_query_field_answers_every_caller_without_internal_errors() {
             for fill_optional in [false, true] {
                 let values = Values {
                     number: number.to_owned(),
+                    shipment_id: shipment_id.clone(),
                     fill_optional,
                 };
                 let mut vars = Vec::new();

@@ -147,7 +147,11 @@ async fn the_customer_reads_you_the_team_and_system_and_staff_read_names() {
     assert_eq!(
         seen,
         vec![
+            // Placed, and routed, by the customer.
             json!({"kind": "CUSTOMER", "name": "Chen Jing", "role": "CUSTOMER", "isYou": true}),
+            json!({"kind": "CUSTOMER", "name": "Chen Jing", "role": "CUSTOMER", "isYou": true}),
+            // The payment, the confirmation and the shipment it opened.
+            json!({"kind": "STAFF", "name": null, "role": "FINANCE", "isYou": false}),
             json!({"kind": "STAFF", "name": null, "role": "FINANCE", "isYou": false}),
             json!({"kind": "STAFF", "name": null, "role": "FINANCE", "isYou": false}),
             json!({"kind": "SYSTEM", "name": null, "role": null, "isYou": false}),
@@ -156,8 +160,8 @@ async fn the_customer_reads_you_the_team_and_system_and_staff_read_names() {
     let seen = actors(&app, &admin, &number).await;
     assert_eq!(seen[0]["name"], "Chen Jing");
     assert_eq!(seen[0]["isYou"], false);
-    assert_eq!(seen[1]["name"], "Fiona Finance");
-    assert_eq!(actors(&app, &finance, &number).await[1]["isYou"], true);
+    assert_eq!(seen[2]["name"], "Fiona Finance");
+    assert_eq!(actors(&app, &finance, &number).await[2]["isYou"], true);
 
     // The customer's order page.
     let portal = browser(&app, Role::Customer, "en").await;
