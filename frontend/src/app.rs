@@ -12,6 +12,8 @@ use crate::pages::{
     console_new_order::NewOrderPage,
     console_orders::{ConsoleOrderPage, ConsoleOrdersPage},
     console_payments::ConsolePaymentsPage,
+    console_shipment::{ConsoleShipmentPage, PackingSlipPage},
+    console_shipments::{ConsoleShipmentsPage, PickupDeskPage},
     login::LoginPage,
     orders::{MyOrdersPage, OrderPage},
     product::ProductPage,
@@ -62,6 +64,18 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=path!("/console/inventory") view=InventoryPage ssr=SsrMode::Async />
                     <Route path=path!("/console/payments") view=ConsolePaymentsPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/shipments") view=ConsoleShipmentsPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/console/shipments/:id")
+                        view=ConsoleShipmentPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/console/shipments/:id/slip")
+                        view=PackingSlipPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/console/pickup") view=PickupDeskPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

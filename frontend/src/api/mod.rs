@@ -7,6 +7,7 @@ pub mod live;
 pub mod orders;
 pub mod payments;
 pub mod queries;
+pub mod shipments_console;
 pub mod types;
 
 use crate::i18n::Key;

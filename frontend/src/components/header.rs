@@ -153,6 +153,8 @@ fn ConsoleNav(lang: Lang) -> impl IntoView {
                 <a href="/console/orders/new" id="nav-console-new-order">{lang.t(Key::NewOrder)}</a>
                 <a href="/console/inventory" id="nav-console-inventory">{lang.t(Key::ConsoleInventory)}</a>
                 <a href="/console/payments" id="nav-console-payments">{lang.t(Key::ConsolePayments)}</a>
+                <a href="/console/shipments" id="nav-console-shipments">{lang.t(Key::ConsoleShipments)}</a>
+                <a href="/console/pickup" id="nav-console-pickup">{lang.t(Key::PageTitlePickupDesk)}</a>
             </div>
         </nav>
     }

@@ -9,6 +9,7 @@ pub mod order;
 pub mod orders_table;
 pub mod payment;
 pub mod payment_panel;
+pub mod shipment_console;
 
 /// Percent-encodes `s` for use as one query-string value.
 pub fn url_encode(s: &str) -> String {

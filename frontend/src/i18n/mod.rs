@@ -7,7 +7,8 @@
 //! app renders exactly what the server rendered.
 //!
 //! The texts themselves are in `keys.rs`; the payments area's enum texts
-//! and form errors in `payments.rs`.
+//! and form errors in `payments.rs`, the fulfillment area's in
+//! `fulfillment.rs`.
 
 use crate::schema::{
     ActorKind, OrderAction, OrderEventType, OrderSort, OrderStatus, RefusalCode, Role,
@@ -129,9 +130,11 @@ macro_rules! keys {
     };
 }
 
+mod fulfillment;
 mod keys;
 mod payments;
 
+pub use fulfillment::*;
 pub use keys::Key;
 pub use payments::*;
 

@@ -1,5 +1,6 @@
 //! `/console`: the staff console's home: links to its sections (orders,
-//! inventory, payments; the rest are placeholders for now).
+//! inventory, payments, shipments, pickup desk; the rest are placeholders
+//! for now).
 //! Staff roles see it; anonymous visitors get a sign-in prompt and other
 //! roles a "not allowed" notice. The GraphQL API enforces the real rules.
 
@@ -17,6 +18,12 @@ const SECTIONS: &[(&str, Key, Option<&str>)] = &[
         Some("/console/inventory"),
     ),
     ("payments", Key::ConsolePayments, Some("/console/payments")),
+    (
+        "shipments",
+        Key::ConsoleShipments,
+        Some("/console/shipments"),
+    ),
+    ("pickup", Key::PageTitlePickupDesk, Some("/console/pickup")),
     ("service", Key::ConsoleService, None),
     ("reports", Key::ConsoleReports, None),
 ];

@@ -29,6 +29,7 @@ use crate::graphql::OmsSchema;
 use crate::state::AppState;
 
 mod cart;
+mod fulfillment;
 mod orders;
 mod payments;
 mod stock;
@@ -53,7 +54,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/console/inventory/reorder",
             web::post().to(set_reorder_point),
         )
-        .configure(payments::configure);
+        .configure(payments::configure)
+        .configure(fulfillment::configure);
 }
 
 /// The posted fields, in order (names may repeat: the new-order form's
