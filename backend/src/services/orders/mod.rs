@@ -6,6 +6,7 @@
 
 mod change;
 mod place;
+mod plan;
 pub(crate) mod queries;
 pub(crate) mod rows;
 mod validate;
