@@ -3,6 +3,7 @@
 //! handled by the backend (`backend/src/http/portal_forms/`), so they work
 //! with JavaScript off; only reads go through here.
 
+use super::fulfillment::{EventRouting, EventShipment, PickupPoint, Shipment, ShippingQuotes};
 use super::payments::Payment;
 use super::types::{Money, PageInfo, ProductSummary};
 use super::{ApiError, queries, request};
@@ -92,6 +93,12 @@ pub struct OrderEvent {
     /// The money movement (payment entries).
     #[serde(default)]
     pub payment: Option<EventPayment>,
+    /// Which warehouses ship what (ROUTED entries).
+    #[serde(default)]
+    pub routing: Option<EventRouting>,
+    /// Which shipment moved, and where to (SHIPMENT entries).
+    #[serde(default)]
+    pub shipment: Option<EventShipment>,
 }
 
 /// A money movement on the timeline.
@@ -146,9 +153,13 @@ pub struct Order {
     pub number: String,
     pub status: OrderStatus,
     pub external_id: Option<String>,
+    /// EXPRESS, POSTAL or PICKUP.
     pub shipping_method: String,
     pub note: Option<String>,
     pub placed_at: String,
+    /// One per warehouse once confirmed, oldest first.
+    #[serde(default)]
+    pub shipments: Vec<Shipment>,
     pub channel: ChannelRef,
     pub customer: Customer,
     pub lines: Vec<OrderLine>,
@@ -251,6 +262,12 @@ pub struct CartProductsData {
 pub struct CheckoutData {
     pub products_by_skus: Vec<ProductSummary>,
     pub shipping_methods: Vec<ShippingMethod>,
+    #[serde(default)]
+    pub pickup_points: Vec<PickupPoint>,
+    /// Each method's fee for the cart (from [`queries::SHIPPING_QUOTES`];
+    /// `None` when it could not be quoted).
+    #[serde(default)]
+    pub quotes: Option<ShippingQuotes>,
 }
 
 /// `data` of [`queries::ORDER`].
@@ -279,6 +296,8 @@ pub struct ConsoleOrdersData {
 pub struct NewOrderFormData {
     pub channels: Vec<ChannelRef>,
     pub shipping_methods: Vec<ShippingMethod>,
+    #[serde(default)]
+    pub pickup_points: Vec<PickupPoint>,
 }
 
 /// `data` of [`queries::INVENTORY`].
@@ -304,11 +323,20 @@ pub fn cart_products(
     }
 }
 
-/// The checkout page's data.
+/// The checkout page's data: the cart's products, the shipping methods
+/// with each one's fee for these `(sku, quantity)` lines, and the pickup
+/// points. A fee that cannot be quoted (a SKU no longer sold) is left out.
 pub fn checkout(
-    skus: Vec<String>,
+    lines: Vec<(String, u32)>,
 ) -> impl Future<Output = Result<CheckoutData, ApiError>> + Send + 'static {
-    request::<CheckoutData>(queries::CHECKOUT, json!({ "skus": skus }))
+    let skus: Vec<&String> = lines.iter().map(|(sku, _)| sku).collect();
+    let data = request::<CheckoutData>(queries::CHECKOUT, json!({ "skus": skus }));
+    let quotes = super::fulfillment::shipping_quotes(lines);
+    async move {
+        let mut data = data.await?;
+        data.quotes = quotes.await.ok();
+        Ok(data)
+    }
 }
 
 /// One order (`NotFound` when it is not the caller's to see).
@@ -472,7 +500,7 @@ mod tests {
     fn order_decodes_from_the_contract_shape() {
         let m = json!({"amount": "10.00", "currencyCode": "CNY"});
         let resp = json!({"data": {"order": {
-            "number": "SO-1", "status": "PENDING_PAYMENT", "externalId": null, "shippingMethod": "standard",
+            "number": "SO-1", "status": "PENDING_PAYMENT", "externalId": null, "shippingMethod": "EXPRESS",
             "note": null, "placedAt": "2026-11-25T18:00:00Z",
             "channel": {"code": "web", "name": "Web"}, "customer": {"email": "c@x", "name": "C"},
             "lines": [{"sku": "AUD-001", "name": "Earbuds", "quantity": 1, "unitPrice": m, "lineTotal": m}],
@@ -481,7 +509,13 @@ mod tests {
                 "region": null, "postalCode": "200000", "country": "CN"},
             "events": [{"type": "PLACED", "from": null, "to": "PENDING_PAYMENT",
                 "actor": {"kind": "CUSTOMER", "name": "C", "role": "CUSTOMER", "isYou": true},
-                "at": "2026-11-26T02:00:00+08:00", "note": null}],
+                "at": "2026-11-26T02:00:00+08:00", "note": null},
+                {"type": "ROUTED", "from": "CONFIRMED", "to": "CONFIRMED",
+                "actor": {"kind": "SYSTEM", "name": null, "role": null, "isYou": false},
+                "at": "2026-11-26T02:00:01+08:00", "note": null, "reason": null, "payment": null,
+                "routing": {"rule": "FEWEST_SHIPMENTS", "parts": [{"warehouse": "SHA", "skus": ["AUD-001"]}],
+                    "passedOver": [{"warehouse": "CAN", "skus": ["AUD-001"]}]}, "shipment": null}],
+            "shipments": [],
             "allocations": [],
             "availableTransitions": [{"action": "CANCEL", "allowed": true, "refusal": null},
                 {"action": "SHIP_ALL", "allowed": false, "refusal": {"code": "ROLE_NOT_ALLOWED",
@@ -494,6 +528,10 @@ mod tests {
                 && !o.can(OrderAction::ShipAll)
                 && o.events[0].kind == OrderEventType::Placed
                 && o.events[0].actor.is_you
+                && o.events[1].routing.as_ref().is_some_and(|r| {
+                    r.rule == crate::schema::RoutingRule::FewestShipments
+                        && r.passed_over[0].warehouse == "CAN"
+                })
                 && o.payment_status == OrderPaymentStatus::Unpaid
                 && o.available_transitions[1]
                     .refusal

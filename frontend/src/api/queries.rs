@@ -61,8 +61,29 @@ pub const CHECKOUT: &str = concat!(
     money!(),
     " available } shippingMethods { code fee ",
     money!(),
-    " } }"
+    " } pickupPoints { code name region } }"
 );
+
+/// What each delivery method would cost for the checkout's lines.
+pub const SHIPPING_QUOTES: &str = concat!(
+    "query ShippingQuotes($lines: [OrderLineInput!]!) { ",
+    "express: shippingQuote(input: { lines: $lines, method: EXPRESS }) ",
+    money!(),
+    " postal: shippingQuote(input: { lines: $lines, method: POSTAL }) ",
+    money!(),
+    " pickup: shippingQuote(input: { lines: $lines, method: PICKUP }) ",
+    money!(),
+    " }"
+);
+
+/// An order's shipment as the order pages select it.
+macro_rules! shipment {
+    () => {
+        "{ id number orderNumber warehouse status method carrier trackingNumber weightGrams \
+lines { sku quantity } events { status description location at source } \
+pickupPoint { code name region } pickupCode pickupLocked createdAt shippedAt deliveredAt }"
+    };
+}
 
 /// One order with everything its page shows (customers get no allocations).
 pub const ORDER: &str = concat!(
@@ -82,8 +103,11 @@ pub const ORDER: &str = concat!(
     " shippingAddress { name phone line1 line2 city region postalCode country } ",
     "events { type from to actor { kind name role isYou } at note reason payment { method kind status amount ",
     money!(),
-    " } } ",
-    "allocations { sku quantity warehouse { code name } } ",
+    " } routing { rule parts { warehouse skus } passedOver { warehouse skus } } ",
+    "shipment { number warehouse status } } ",
+    "shipments ",
+    shipment!(),
+    " allocations { sku quantity warehouse { code name } } ",
     "availableTransitions { action allowed refusal { code status action role } } ",
     "paymentStatus paymentMethod amountDue ",
     money!(),
@@ -115,7 +139,7 @@ pub const CONSOLE_ORDERS: &str = concat!(
 pub const NEW_ORDER_FORM: &str = concat!(
     "query NewOrderForm { channels { code name } shippingMethods { code fee ",
     money!(),
-    " } }"
+    " } pickupPoints { code name region } }"
 );
 
 /// The console's inventory page: stock per product and warehouse, the
@@ -196,6 +220,7 @@ pub const ALL: &[(&str, &str)] = &[
     ("Product", PRODUCT),
     ("CartProducts", CART_PRODUCTS),
     ("Checkout", CHECKOUT),
+    ("ShippingQuotes", SHIPPING_QUOTES),
     ("Order", ORDER),
     ("MyOrders", MY_ORDERS),
     ("ConsoleOrders", CONSOLE_ORDERS),
@@ -221,7 +246,7 @@ mod tests {
 
     #[test]
     fn every_document_is_listed_and_names_its_operation() {
-        assert_eq!(ALL.len(), 22);
+        assert_eq!(ALL.len(), 23);
         for (name, doc) in ALL {
             assert!(
                 doc.starts_with("query ")

@@ -3,12 +3,14 @@
 pub mod access;
 pub mod add_to_cart;
 pub mod address_fields;
+pub mod delivery;
 pub mod form_error;
 pub mod header;
 pub mod order;
 pub mod orders_table;
 pub mod payment;
 pub mod payment_panel;
+pub mod shipment;
 pub mod shipment_console;
 
 /// Percent-encodes `s` for use as one query-string value.

@@ -2,10 +2,11 @@
 //! status badge, lines with totals, address, timeline, notices.
 
 use crate::api::orders::{Actor, Address, Order, OrderEvent, OrderLine, Refusal};
+use crate::components::shipment::{routing_text, shipment_event_text};
 use crate::i18n::{
     Key, Lang, action_key, done_key, event_key, fill, method_key, order_error_key,
     payment_error_key, payment_event_kind_key, payment_event_status_key, reason_key, refusal_key,
-    role_key, status_key, team_key,
+    role_key, shipping_key, status_key, team_key,
 };
 use crate::schema::{ActorKind, OrderAction, OrderStatus, RefusalCode, Role};
 use leptos::prelude::*;
@@ -150,7 +151,11 @@ pub fn OrderLines(order: Order, lang: Lang) -> impl IntoView {
                 </tr>
                 <tr>
                     <th colspan="3">
-                        {lang.t(Key::ShippingFee)} " (" {order.shipping_method} ")"
+                        {lang.t(Key::ShippingFee)} " ("
+                        <span id="order-shipping-method" data-method=order.shipping_method.clone()>
+                            {lang.t(shipping_key(&order.shipping_method))}
+                        </span>
+                        ")"
                     </th>
                     <td class="num" id="order-shipping">{order.shipping_fee.to_string()}</td>
                 </tr>
@@ -194,6 +199,24 @@ pub fn AddressView(address: Address) -> impl IntoView {
 /// What a timeline entry says: a money movement or a system reason in the
 /// reader's language, else the note people wrote.
 fn event_text(lang: Lang, e: &OrderEvent) -> Option<AnyView> {
+    if let Some(r) = &e.routing {
+        let text = routing_text(lang, r);
+        return Some(
+            view! { <q class="event-note event-routing" data-rule=r.rule.as_str()>{text}</q> }
+                .into_any(),
+        );
+    }
+    if let Some(s) = &e.shipment {
+        let text = shipment_event_text(lang, s);
+        return Some(
+            view! {
+                <q class="event-note event-shipment" data-shipment=s.number.clone() data-status=s.status.as_str()>
+                    {text}
+                </q>
+            }
+            .into_any(),
+        );
+    }
     if let Some(p) = &e.payment {
         let amount = p.amount.to_string();
         let line = fill(

@@ -11,7 +11,8 @@
 //! `fulfillment.rs`.
 
 use crate::schema::{
-    ActorKind, OrderAction, OrderEventType, OrderSort, OrderStatus, RefusalCode, Role,
+    ActorKind, DeliveryMethod, OrderAction, OrderEventType, OrderSort, OrderStatus, RefusalCode,
+    Role, RoutingRule,
 };
 use leptos::prelude::*;
 
@@ -180,6 +181,8 @@ pub fn order_error_key(code: &str, field: Option<&str>) -> Key {
                 Key::ErrMethodNotOffered
             } else if field == "shippingMethod" {
                 Key::ErrInvalidShipping
+            } else if field == "pickupPoint" {
+                Key::ErrInvalidPickupPoint
             } else if field == "note" {
                 Key::ErrInvalidNote
             } else if field == "customerEmail" {
@@ -311,14 +314,19 @@ pub fn sort_key(sort: OrderSort) -> Key {
     }
 }
 
-/// Text for a shipping method code.
+/// Text for a shipping method code (`EXPRESS`, `POSTAL`, `PICKUP`, in
+/// any case); an unknown code reads "Shipping method".
 pub fn shipping_key(code: &str) -> Key {
-    match code {
-        "standard" => Key::ShipStandard,
-        "express" => Key::ShipExpress,
-        "postal" => Key::ShipPostal,
-        "pickup" => Key::ShipPickup,
-        _ => Key::ShippingMethod,
+    DeliveryMethod::parse(&code.trim().to_ascii_uppercase())
+        .map_or(Key::ShippingMethod, delivery_method_key)
+}
+
+/// Text for how routing chose the warehouses of an order.
+pub fn routing_rule_key(rule: RoutingRule) -> Key {
+    match rule {
+        RoutingRule::FewestShipments => Key::RuleFewestShipments,
+        RoutingRule::NearestRegion => Key::RuleNearestRegion,
+        RoutingRule::Pickup => Key::RulePickup,
     }
 }
 
@@ -395,6 +403,14 @@ mod tests {
         distinct(Role::ALL, role_key);
         distinct(RefusalCode::ALL, refusal_key);
         distinct(OrderSort::ALL, sort_key);
+        distinct(RoutingRule::ALL, routing_rule_key);
+        assert_eq!(shipping_key("express"), Key::ShipExpress);
+        assert_eq!(shipping_key("PICKUP"), Key::ShipPickup);
+        assert_eq!(shipping_key("standard"), Key::ShippingMethod);
+        assert_eq!(
+            order_error_key("INVALID_INPUT", Some("pickupPoint")),
+            Key::ErrInvalidPickupPoint
+        );
         distinct(Role::ALL, |r| team_key(ActorKind::Staff, Some(r)));
         assert_eq!(done_key("SHIP_ALL"), Key::ActionShipAll);
         assert_eq!(done_key("ADJUST"), Key::ActionAdjust);

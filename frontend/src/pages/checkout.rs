@@ -1,17 +1,20 @@
-//! `/checkout`: the cart's summary and a plain form (address, shipping
-//! method, payment method, note) posted to `POST /checkout/place`. The
+//! `/checkout`: the cart's summary and a plain form (address, delivery
+//! method with each one's fee for the cart, pickup point, payment method,
+//! note) posted to `POST /checkout/place`. The
 //! backend places the order and answers 303 to `/orders/{number}` (where
 //! "Pay now" is), or back here with `?error=CODE&field=..&skus=..`.
 //!
 //! The hidden `idempotencyKey` is fresh for each render of this page, so a
 //! double submit of the same form places one order.
 
+use crate::api::fulfillment::{PickupPoint, ShippingQuotes};
 use crate::api::orders::{CheckoutData, ShippingMethod, checkout};
 use crate::api::types::Money;
 use crate::cart::{self, CartLine};
 use crate::components::address_fields::AddressFields;
+use crate::components::delivery::{PickupPointSelect, fee_label, is_pickup};
 use crate::components::{idempotency_key, order::FormNotice};
-use crate::i18n::{Key, Lang, method_key, t, use_lang};
+use crate::i18n::{Key, Lang, method_key, shipping_key, t, use_lang};
 use crate::schema::PaymentMethod;
 use crate::session::use_session;
 use leptos::prelude::*;
@@ -23,8 +26,8 @@ pub fn CheckoutPage() -> impl IntoView {
     let session = use_session();
     let cart = cart::current();
     let lines = cart.lines().to_vec();
-    let skus = cart.skus();
-    let data = Resource::new(move || skus.clone(), checkout);
+    let quoted: Vec<(String, u32)> = lines.iter().map(|l| (l.sku.clone(), l.quantity)).collect();
+    let data = Resource::new(move || quoted.clone(), checkout);
     // Serialized with the page, so the hydrated form keeps the same key.
     let key = Resource::new(|| (), |_| async { idempotency_key() });
 
@@ -120,7 +123,12 @@ fn CheckoutForm(
             <form method="post" action="/checkout/place" class="card stack" id="checkout-form">
                 <input type="hidden" name="idempotencyKey" value=key />
                 <AddressFields lang name />
-                <ShippingMethods methods=data.shipping_methods lang />
+                <ShippingMethods
+                    methods=data.shipping_methods
+                    quotes=data.quotes
+                    points=data.pickup_points
+                    lang
+                />
                 <PaymentMethods lang />
                 <label>
                     {lang.t(Key::OrderNote)}
@@ -132,36 +140,61 @@ fn CheckoutForm(
     }
 }
 
-/// One radio per shipping method, the first checked.
+/// One radio per delivery method (the first checked) with its fee for the
+/// cart, and the pickup point select. PICKUP is offered only when there is
+/// a pickup point. With JavaScript off the select is always shown (the
+/// form handler sends it only with PICKUP); with it on, only while PICKUP
+/// is chosen.
 #[component]
-pub fn ShippingMethods(methods: Vec<ShippingMethod>, lang: Lang) -> impl IntoView {
-    let radios = methods
+pub fn ShippingMethods(
+    methods: Vec<ShippingMethod>,
+    quotes: Option<ShippingQuotes>,
+    points: Vec<PickupPoint>,
+    lang: Lang,
+) -> impl IntoView {
+    let methods: Vec<ShippingMethod> = methods
         .into_iter()
+        .filter(|m| !is_pickup(&m.code) || !points.is_empty())
+        .collect();
+    let offers_pickup = methods.iter().any(|m| is_pickup(&m.code));
+    // `None` until hydrated (and on the server): the select stays visible.
+    let chosen = RwSignal::new(None::<String>);
+    let first = methods.first().map(|m| m.code.clone());
+    Effect::new(move |_| chosen.set(first.clone()));
+    let radios = methods
+        .iter()
         .enumerate()
         .map(|(i, m)| {
+            let code = m.code.clone();
             view! {
                 <label class="radio">
                     <input
                         type="radio"
                         name="shippingMethod"
                         value=m.code.clone()
-                        id=format!("ship-{}", m.code)
+                        id=format!("ship-{}", m.code.to_ascii_lowercase())
                         checked=i == 0
                         required
+                        on:change=move |_| chosen.set(Some(code.clone()))
                     />
-                    <span>{lang.t(crate::i18n::shipping_key(&m.code))}</span>
+                    <span>{lang.t(shipping_key(&m.code))}</span>
                     " "
-                    <span class="price">{m.fee.to_string()}</span>
+                    <span class="price shipping-fee" data-method=m.code.clone()>
+                        {fee_label(lang, m, quotes.as_ref())}
+                    </span>
                 </label>
             }
         })
         .collect_view();
+    let hidden = Signal::derive(move || chosen.get().is_some_and(|c| !is_pickup(&c)));
     view! {
         <fieldset class="stack" id="shipping-methods">
             <legend>{lang.t(Key::ShippingMethod)}</legend>
             {radios}
+            {offers_pickup.then(|| view! { <PickupPointSelect points lang hidden /> })}
         </fieldset>
     }
+    .into_any()
 }
 
 /// One radio per payment method, Alipay checked. Customers cannot read a

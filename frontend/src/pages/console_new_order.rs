@@ -1,11 +1,13 @@
 //! `/console/orders/new`: staff enter an order for a customer (phone or
 //! in-store sales). A plain form posted to `POST /console/orders/new`:
-//! customer email, channel, `sku`/`quantity` rows, address, shipping method,
-//! note and a fresh idempotency key. `?rows=N` shows more line rows.
+//! customer email, channel, `sku`/`quantity` rows, address, shipping method
+//! (EXPRESS, POSTAL, PICKUP with its pickup point), note and a fresh
+//! idempotency key. `?rows=N` shows more line rows.
 
 use crate::api::orders::{self, NewOrderFormData};
 use crate::components::access::staff_gate;
 use crate::components::address_fields::AddressFields;
+use crate::components::delivery::{PickupPointSelect, fee_label};
 use crate::components::idempotency_key;
 use crate::components::order::FormNotice;
 use crate::i18n::{Key, Lang, shipping_key, t, use_lang};
@@ -70,10 +72,15 @@ fn NewOrderForm(data: NewOrderFormData, key: String, rows: usize, lang: Lang) ->
         .shipping_methods
         .into_iter()
         .map(|m| {
-            let label = format!("{} {}", lang.t(shipping_key(&m.code)), m.fee);
+            let label = format!(
+                "{} {}",
+                lang.t(shipping_key(&m.code)),
+                fee_label(lang, &m, None)
+            );
             view! { <option value=m.code>{label}</option> }
         })
         .collect_view();
+    let points = data.pickup_points;
     let line_rows = (0..rows)
         .map(|i| {
             view! {
@@ -122,6 +129,7 @@ fn NewOrderForm(data: NewOrderFormData, key: String, rows: usize, lang: Lang) ->
                 {lang.t(Key::ShippingMethod)}
                 <select name="shippingMethod" id="shipping-method">{methods}</select>
             </label>
+            {(!points.is_empty()).then(|| view! { <PickupPointSelect points lang /> })}
             <label>
                 {lang.t(Key::OrderNote)}
                 <textarea name="note" id="note" maxlength="500" rows="2"></textarea>

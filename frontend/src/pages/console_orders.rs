@@ -12,6 +12,7 @@ use crate::components::order::{
 };
 use crate::components::orders_table::OrdersTable;
 use crate::components::payment_panel::PaymentPanel;
+use crate::components::shipment::Shipments;
 use crate::components::{idempotency_key, url_encode};
 use crate::http_status::set_status;
 use crate::i18n::{Key, Lang, action_key, sort_key, status_key, t, use_lang};
@@ -280,6 +281,7 @@ fn StaffOrder(order: Order, key_base: String, can_move_money: bool, lang: Lang) 
             </form>
             <OrderLines order=order.clone() lang />
             <PaymentPanel order=order.clone() key_base can_move_money lang />
+            <Shipments shipments=order.shipments.clone() lines=order.lines.clone() lang />
             <div class="two-col">
                 <section class="card">
                     <h2>{lang.t(Key::Allocations)}</h2>

@@ -12,6 +12,7 @@ use crate::components::order::{
 };
 use crate::components::orders_table::OrdersTable;
 use crate::components::payment::CustomerPayment;
+use crate::components::shipment::Shipments;
 use crate::components::url_encode;
 use crate::http_status::set_status;
 use crate::i18n::{Key, Lang, t, use_lang};
@@ -120,6 +121,7 @@ fn CustomerOrder(order: Order, lang: Lang) -> impl IntoView {
             </p>
             <OrderLines order=order.clone() lang />
             <CustomerPayment order=order.clone() lang />
+            <Shipments shipments=order.shipments.clone() lines=order.lines.clone() lang />
             <div class="two-col">
                 <section class="card">
                     <h2>{lang.t(Key::ShippingAddress)}</h2>

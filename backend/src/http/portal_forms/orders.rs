@@ -121,6 +121,17 @@ pub(super) fn order_lines(form: &[(String, String)]) -> Vec<Value> {
         .collect()
 }
 
+/// The `pickupPoint` of a PICKUP order. The form shows the pickup point
+/// select whatever the method (with JavaScript off it cannot hide it), so
+/// its value counts only when PICKUP is chosen: other methods refuse one.
+pub(super) fn pickup_point(form: &[(String, String)]) -> Value {
+    if field(form, "shippingMethod").eq_ignore_ascii_case("PICKUP") {
+        optional(form, "pickupPoint")
+    } else {
+        Value::Null
+    }
+}
+
 /// POST /console/orders/new: staff enter an order for a customer.
 pub(super) async fn new_order(
     http: HttpRequest,
@@ -139,6 +150,7 @@ pub(super) async fn new_order(
         "lines": order_lines(&form),
         "shippingAddress": address(&form),
         "shippingMethod": field(&form, "shippingMethod"),
+        "pickupPoint": pickup_point(&form),
         "note": optional(&form, "note"),
     });
     let resp = run(
@@ -164,5 +176,29 @@ pub(super) async fn new_order(
             .finish(),
         },
         Err(f) => see_other(&format!("/console/orders/new?{}", f.query())).finish(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(v: &[(&str, &str)]) -> Vec<(String, String)> {
+        v.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn the_pickup_point_goes_only_with_pickup() {
+        let pickup = form(&[
+            ("shippingMethod", "pickup"),
+            ("pickupPoint", " PEK-PICKUP "),
+        ]);
+        assert_eq!(pickup_point(&pickup), json!("PEK-PICKUP"));
+        let express = form(&[("shippingMethod", "EXPRESS"), ("pickupPoint", "PEK-PICKUP")]);
+        assert_eq!(pickup_point(&express), Value::Null);
+        let none = form(&[("shippingMethod", "PICKUP"), ("pickupPoint", "")]);
+        assert_eq!(pickup_point(&none), Value::Null);
     }
 }

@@ -78,6 +78,7 @@ async fn checkout_place(
         "lines": lines,
         "shippingAddress": address(&form),
         "shippingMethod": field(&form, "shippingMethod"),
+        "pickupPoint": pickup_point(&form),
         "note": optional(&form, "note"),
         "paymentMethod": chosen.map(PaymentMethod::as_str),
     });
