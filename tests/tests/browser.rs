@@ -22,6 +22,8 @@ use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use tokio::process::{Child, Command};
 
+mod tracking;
+
 use crate::helpers::{Role, TestApp, assert_ok, workspace_root};
 use crate::order_helpers::{fulfil, new_key, order_input, pay_order_as, place_order_ok};
 
@@ -228,10 +230,19 @@ type Check = for<'a> fn(&'a TestApp, &'a Client) -> Pin<Box<dyn Future<Output = 
 /// always closes the session (which ends Chromium) before reporting the
 /// outcome. Skips (see [`browser_prerequisites_met`]) when it cannot run.
 async fn in_browser(check: Check) {
+    in_browser_with(&[], check).await;
+}
+
+/// [`in_browser`] with settings for the server.
+async fn in_browser_with(env: &[(&str, &str)], check: Check) {
     if !browser_prerequisites_met() {
         return;
     }
-    let app = TestApp::spawn().await;
+    let mut builder = TestApp::builder();
+    for (k, v) in env {
+        builder = builder.env(k, *v);
+    }
+    let app = builder.spawn().await;
     let driver = ChromeDriver::start().await;
     let client = driver.client().await;
     let outcome = AssertUnwindSafe(check(&app, &client)).catch_unwind().await;

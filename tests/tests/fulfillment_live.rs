@@ -10,11 +10,12 @@ use serde_json::{Value, json};
 use crate::helpers::{Role, TestApp, assert_ok};
 use crate::order_helpers::{fulfil, new_key, order_input, pay_order, place_order_ok};
 
-const SALT: &str = "shared-carrier-salt-for-both";
+pub(crate) const SALT: &str = "shared-carrier-salt-for-both";
 
 /// A Kuaidi100 push for `nu`: one in-transit event per minute offset given
-/// (newest first), signed with the shared salt.
-fn push_form(nu: &str, minutes: &[i64]) -> Vec<(String, String)> {
+/// (newest first; the event at offset m happened 60 - m minutes ago),
+/// signed with [`SALT`].
+pub(crate) fn push_form(nu: &str, minutes: &[i64]) -> Vec<(String, String)> {
     let data: Vec<Value> = minutes
         .iter()
         .map(|m| {
