@@ -23,6 +23,9 @@ mod subscriptions;
 mod order_helpers;
 mod payment_signing;
 
+mod fulfillment;
+mod fulfillment_pickup;
+mod fulfillment_tracking;
 mod integrations;
 mod inventory;
 mod live;
