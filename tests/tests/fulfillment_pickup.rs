@@ -336,6 +336,24 @@ async fn a_pending_shipment_moves_with_its_allocation_and_not_once_picking_start
         (0, 2),
         "the order's units are held at CAN: {order}"
     );
+    // The allocation moved with it: nothing of the order is listed at SHA
+    // any more, and its allocations still add up to its 2 units.
+    let listed: Vec<(String, i64)> = order["allocations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|a| a["sku"] == "KIT-002")
+        .map(|a| {
+            (
+                a["warehouse"]["code"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                a["quantity"].as_i64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(listed, vec![("CAN".to_owned(), 2)], "{order}");
     assert_ledger_balanced(&app).await;
 
     // Picking started: it stays where it is.

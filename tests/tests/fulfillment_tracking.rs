@@ -180,7 +180,7 @@ async fn signed_pushes_move_the_parcel_and_repeated_or_older_snapshots_change_no
     assert_eq!(status, 401, "a signature for another param");
     let (status, _) = post_push(&app, &in_transit, &sign(&in_transit, "another salt")).await;
     assert_eq!(status, 401, "signed with another salt");
-    let unknown = push_param("SF000000000000000", "0", &[collected.clone()]);
+    let unknown = push_param("SF000000000000000", "0", std::slice::from_ref(&collected));
     let (status, reply) = post_push(&app, &unknown, &sign(&unknown, SALT)).await;
     assert_eq!(status, 404, "{reply}");
     assert_eq!(
@@ -446,6 +446,18 @@ async fn cash_on_delivery_over_two_parcels_is_paid_parcel_by_parcel_as_each_is_d
     assert_eq!(o["paymentStatus"], "PAID", "{o}");
     assert_eq!(minor(&o["amountDue"]["amount"]), 0, "{o}");
     assert_eq!(o["status"], "DELIVERED", "{o}");
+    // Each remittance is a payment of what the courier collected, captured
+    // in full (none left part-captured), and together they are the total.
+    let cod: Vec<&Value> = o["payments"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["method"] == "CASH_ON_DELIVERY")
+        .collect();
+    assert_eq!(cod.len(), 2, "{o}");
+    assert!(cod.iter().all(|p| p["status"] == "CAPTURED"), "{o}");
+    let sum: i64 = cod.iter().map(|p| minor(&p["captured"]["amount"])).sum();
+    assert_eq!(sum, total, "{o}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -24,6 +24,7 @@ mod order_helpers;
 mod payment_signing;
 
 mod fulfillment;
+mod fulfillment_live;
 mod fulfillment_pickup;
 mod fulfillment_tracking;
 mod integrations;

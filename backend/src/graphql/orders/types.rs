@@ -179,7 +179,7 @@ pub struct Allocation {
     pub sku: String,
     /// The warehouse the units come from.
     pub warehouse: Warehouse,
-    /// Units allocated from this warehouse at placement.
+    /// Units allocated from this warehouse (at placement, or moved here with a shipment).
     pub quantity: i64,
     /// Units still held there (not released or shipped).
     pub held: i64,

@@ -13,6 +13,9 @@ use super::store;
 use crate::domain::fulfillment::{DeliveryMethod, EventSource, ShipmentStatus};
 use crate::error::{AppError, AppResult};
 
+/// A shipment line to insert: product, SKU, units.
+pub(crate) type LineOf = (Uuid, String, i64);
+
 /// Six digits the customer shows at the pickup desk.
 fn pickup_code() -> String {
     use rand::Rng;
@@ -45,7 +48,7 @@ pub(crate) async fn open_shipments(
         crate::services::orders::queries::net_allocations(db, std::slice::from_ref(&o.number))
             .await?;
     // One shipment per warehouse, numbered by warehouse priority.
-    let mut by_wh: BTreeMap<(i32, Uuid), (String, Vec<(Uuid, String, i64)>)> = BTreeMap::new();
+    let mut by_wh: BTreeMap<(i32, Uuid), (String, Vec<LineOf>)> = BTreeMap::new();
     for a in held.into_iter().filter(|a| a.held > 0) {
         by_wh
             .entry((a.warehouse_priority, a.warehouse_id))
@@ -105,7 +108,7 @@ pub(crate) async fn open_shipments(
 pub(crate) async fn insert(
     db: &impl ConnectionTrait,
     row: &shipment::Model,
-    lines: &[(Uuid, String, i64)],
+    lines: &[LineOf],
 ) -> AppResult<()> {
     let active: shipment::ActiveModel = row.clone().into();
     shipment::Entity::insert(active)

@@ -237,7 +237,11 @@ pub async fn move_shipment(
         ));
     }
     let lines = stock::lines_of(db, id).await?;
-    stock::relocate(db, p, &st.order, &st.row, &lines, target.id, &code, st.now).await?;
+    let to = stock::Target {
+        id: target.id,
+        code: &code,
+    };
+    stock::relocate(db, p, &st.order, &st.row, &lines, to, st.now).await?;
     shipment::Entity::update_many()
         .col_expr(shipment::Column::WarehouseId, Expr::value(target.id))
         .filter(shipment::Column::Id.eq(id))

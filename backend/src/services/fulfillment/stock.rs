@@ -107,18 +107,24 @@ pub(super) async fn consume(
     Ok(())
 }
 
+/// Where a shipment moves: the warehouse's id and code.
+pub(super) struct Target<'a> {
+    pub id: Uuid,
+    pub code: &'a str,
+}
+
 /// Moves what the lines hold from the shipment's warehouse to `to`: the
-/// target must have the units free. `Err(OUT_OF_STOCK)` names what it lacks.
+/// target must have the units free, else CONFLICT naming what it lacks.
 pub(super) async fn relocate(
     db: &impl ConnectionTrait,
     p: &Principal,
     o: &order::Model,
     s: &shipment::Model,
     lines: &[shipment_line::Model],
-    to: Uuid,
-    to_code: &str,
+    target: Target<'_>,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
+    let (to, to_code) = (target.id, target.code);
     let mut lacking = Vec::new();
     for l in lines {
         let took = stock_level::Entity::update_many()
@@ -169,12 +175,14 @@ pub(super) async fn relocate(
             )));
         }
         let reason = format!("shipment {} moved to {to_code}", s.number);
+        // Allocated elsewhere, not released: the allocation itself moves
+        // (an order's allocations still add up to its units).
         ledger(
             db,
             p,
             l.product_id,
             s.warehouse_id,
-            MovementKind::Release,
+            MovementKind::Allocate,
             0,
             -l.quantity,
             reason.clone(),

@@ -111,17 +111,12 @@ async fn transition(
     }
     let mut events = Vec::new();
     let mut payment_calls = Vec::new();
-    match action {
-        OrderAction::Cancel => {
-            events = move_stock(&*tx, p, &current, StockMove::Release).await?;
-            crate::services::fulfillment::store::cancel_open(&*tx, current.id, &p.actor(), now)
-                .await?;
-            // Void what is held, refund what was captured, close unpaid trades.
-            payment_calls =
-                crate::services::payments::reverse_cancelled(&*tx, current.id, &p.actor(), now)
-                    .await?;
-        }
-        _ => {}
+    if action == OrderAction::Cancel {
+        events = move_stock(&*tx, p, &current, StockMove::Release).await?;
+        crate::services::fulfillment::store::cancel_open(&*tx, current.id, &p.actor(), now).await?;
+        // Void what is held, refund what was captured, close unpaid trades.
+        payment_calls =
+            crate::services::payments::reverse_cancelled(&*tx, current.id, &p.actor(), now).await?;
     }
     let kind = if action == OrderAction::Cancel {
         EventKind::Cancelled

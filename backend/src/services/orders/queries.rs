@@ -409,7 +409,8 @@ pub async fn allocations_for(
 ) -> AppResult<HashMap<String, Vec<NetAllocation>>> {
     let rows = net_allocations(&state.db.conn, numbers).await?;
     let mut out: HashMap<String, Vec<NetAllocation>> = HashMap::new();
-    for r in rows {
+    // A warehouse a shipment moved away from keeps nothing of the order.
+    for r in rows.into_iter().filter(|r| r.quantity != 0 || r.held != 0) {
         out.entry(r.reference.clone()).or_default().push(r);
     }
     for v in out.values_mut() {

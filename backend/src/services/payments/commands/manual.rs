@@ -79,9 +79,11 @@ pub async fn record_manual_payment(
             settle::money_text(amount, &row.currency)
         )));
     }
-    let existing = ledgers
-        .iter()
-        .find(|(pay, l)| pay.method == method && l.captured == 0 && !l.closed);
+    // The payment still waiting for this money (a COD order delivered in
+    // several parcels remits into one payment), else a new one for it.
+    let existing = ledgers.iter().find(|(pay, l)| {
+        pay.method == method && !l.closed && pay.amount_minor - l.captured >= amount
+    });
     let payment_id = match existing {
         Some((pay, _)) => pay.id,
         None => {
@@ -91,7 +93,7 @@ pub async fn record_manual_payment(
                 NewPayment {
                     method,
                     ordinal: ledgers.len() + 1,
-                    amount_minor: due,
+                    amount_minor: amount,
                     expires_at: None,
                 },
                 p,
