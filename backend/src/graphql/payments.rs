@@ -346,15 +346,6 @@ fn parse_payment_id(id: &ID) -> Result<Uuid, AppError> {
     Uuid::parse_str(id.as_str()).map_err(|_| AppError::invalid("paymentId", "is not a payment id"))
 }
 
-fn offset_of(after: Option<&str>) -> Result<u64, AppError> {
-    match after {
-        None => Ok(0),
-        Some(c) => crate::services::orders::decode_cursor(c)
-            .map(|o| o + 1)
-            .ok_or_else(|| AppError::invalid("after", "is not a cursor from this list")),
-    }
-}
-
 #[derive(Default)]
 pub struct PaymentsQuery;
 
@@ -369,7 +360,7 @@ impl PaymentsQuery {
         #[graphql(desc = "Cursor after which the page starts.")] after: Option<String>,
     ) -> Result<PaymentConnection> {
         let f = filter.unwrap_or_default();
-        let offset = offset_of(after.as_deref())?;
+        let offset = super::types::offset_after(after.as_deref())?;
         let page = svc::list_payments(
             state(ctx)?,
             principal(ctx),
@@ -386,12 +377,13 @@ impl PaymentsQuery {
             offset,
         )
         .await?;
-        let edges: Vec<PaymentEdge> = page
-            .items
+        let (cursors, page_info) =
+            super::types::offset_page(page.offset, page.items.len(), page.has_next);
+        let edges: Vec<PaymentEdge> = cursors
             .into_iter()
-            .enumerate()
-            .map(|(i, (p, n))| PaymentEdge {
-                cursor: crate::services::orders::queries_cursor(page.offset + i as u64),
+            .zip(page.items)
+            .map(|(cursor, (p, n))| PaymentEdge {
+                cursor,
                 node: Payment {
                     payment: p,
                     order_number: Some(n),
@@ -399,12 +391,7 @@ impl PaymentsQuery {
             })
             .collect();
         Ok(PaymentConnection {
-            page_info: PageInfo {
-                has_next_page: page.has_next,
-                has_previous_page: page.offset > 0,
-                start_cursor: edges.first().map(|e| e.cursor.clone()),
-                end_cursor: edges.last().map(|e| e.cursor.clone()),
-            },
+            page_info,
             edges,
             total_count: page.total as i64,
         })

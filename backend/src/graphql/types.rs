@@ -116,3 +116,29 @@ pub struct PageInfo {
     /// Cursor of the last item; pass it as `after` for the next page.
     pub end_cursor: Option<String>,
 }
+
+/// Where a page of an offset-paged list starts: 0, or one past `after`.
+pub fn offset_after(after: Option<&str>) -> Result<u64, crate::error::AppError> {
+    match after {
+        None => Ok(0),
+        Some(c) => crate::services::orders::decode_cursor(c)
+            .map(|o| o + 1)
+            .ok_or_else(|| {
+                crate::error::AppError::invalid("after", "is not a cursor from this list")
+            }),
+    }
+}
+
+/// The cursors of `n` items from `offset`, and the page's info.
+pub fn offset_page(offset: u64, n: usize, has_next: bool) -> (Vec<String>, PageInfo) {
+    let cursors: Vec<String> = (0..n as u64)
+        .map(|i| crate::services::orders::queries_cursor(offset + i))
+        .collect();
+    let info = PageInfo {
+        has_next_page: has_next,
+        has_previous_page: offset > 0,
+        start_cursor: cursors.first().cloned(),
+        end_cursor: cursors.last().cloned(),
+    };
+    (cursors, info)
+}

@@ -5,7 +5,7 @@
 
 use super::types::Money;
 use super::{ApiError, queries, request};
-use crate::schema::{DeliveryMethod, RoutingRule, ShipmentStatus, TrackingSource};
+use crate::schema::{DeliveryMethod, RoutingRule, ShipmentAction, ShipmentStatus, TrackingSource};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::future::Future;
@@ -58,12 +58,23 @@ pub struct Shipment {
     pub events: Vec<TrackingEvent>,
     pub pickup_point: Option<PickupPoint>,
     /// Only the order's customer gets it.
+    #[serde(default)]
     pub pickup_code: Option<String>,
     #[serde(default)]
     pub pickup_locked: bool,
+    /// What the caller may do next (the console selects it).
+    #[serde(default)]
+    pub available_transitions: Vec<ShipmentAction>,
     pub created_at: String,
     pub shipped_at: Option<String>,
     pub delivered_at: Option<String>,
+}
+
+impl Shipment {
+    /// Whether the caller may take `action` now.
+    pub fn can(&self, action: ShipmentAction) -> bool {
+        self.available_transitions.contains(&action)
+    }
 }
 
 /// A warehouse and SKUs (of a routing decision).

@@ -5,10 +5,11 @@
 //! (`backend/src/http/portal_forms/fulfillment.rs`), which run the
 //! mutations below in-process; only reads go through [`super::request`].
 
+use super::fulfillment::{Shipment, ShipmentLine};
 use super::orders::{Address, Customer, WarehouseRef};
 use super::types::PageInfo;
 use super::{ApiError, request};
-use crate::schema::{DeliveryMethod, ShipmentAction, ShipmentStatus, TrackingSource};
+use crate::schema::{DeliveryMethod, ShipmentAction, ShipmentStatus};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use std::future::Future;
@@ -113,61 +114,7 @@ pub const DOCUMENTS: &[(&str, &str)] = &[
     ("RecordTrackingEvent", RECORD_TRACKING_EVENT),
 ];
 
-/// Units of one SKU in a shipment.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ShipLine {
-    pub sku: String,
-    pub quantity: i64,
-}
-
-/// One step of a shipment's tracking history.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ShipEvent {
-    pub status: ShipmentStatus,
-    pub description: String,
-    pub location: Option<String>,
-    /// RFC 3339 in the merchant's time zone.
-    pub at: String,
-    pub source: TrackingSource,
-}
-
-/// Where a PICKUP shipment is collected.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PickupAt {
-    pub code: String,
-    pub name: String,
-    pub region: String,
-}
-
-/// A shipment with its history and what the caller may do to it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConsoleShipment {
-    pub id: String,
-    pub number: String,
-    pub order_number: String,
-    pub warehouse: String,
-    pub status: ShipmentStatus,
-    pub method: DeliveryMethod,
-    pub carrier: Option<String>,
-    pub tracking_number: Option<String>,
-    pub weight_grams: Option<i64>,
-    pub lines: Vec<ShipLine>,
-    pub events: Vec<ShipEvent>,
-    pub pickup_point: Option<PickupAt>,
-    pub pickup_locked: bool,
-    pub available_transitions: Vec<ShipmentAction>,
-    pub created_at: String,
-    pub shipped_at: Option<String>,
-    pub delivered_at: Option<String>,
-}
-
-impl ConsoleShipment {
-    /// Whether the caller may take `action` now.
-    pub fn can(&self, action: ShipmentAction) -> bool {
-        self.available_transitions.contains(&action)
-    }
-
+impl Shipment {
     /// Whether the caller may move it to another warehouse: nobody has
     /// started picking it, it is not a pickup (those ship from their
     /// pickup point), and the caller may pick (the same roles).
@@ -190,7 +137,7 @@ pub struct QueuedShipment {
     pub method: DeliveryMethod,
     pub pickup_locked: bool,
     pub created_at: String,
-    pub lines: Vec<ShipLine>,
+    pub lines: Vec<ShipmentLine>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -217,13 +164,13 @@ pub struct ShipmentQueueData {
 /// `data` of [`SHIPMENT_PAGE`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShipmentPageData {
-    pub shipment: ConsoleShipment,
+    pub shipment: Shipment,
     pub warehouses: Vec<WarehouseRef>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct SlipShipmentData {
-    shipment: ConsoleShipment,
+    shipment: Shipment,
 }
 
 /// What a packing slip shows of the order.
@@ -244,7 +191,7 @@ struct SlipOrderData {
 /// A packing slip: the shipment, and its order when the caller may see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PackingSlip {
-    pub shipment: ConsoleShipment,
+    pub shipment: Shipment,
     pub order: Option<SlipOrder>,
 }
 
@@ -322,7 +269,7 @@ fn encode(s: &str) -> String {
 }
 
 /// `AUD-001 × 2, TEA-001 × 1`.
-pub fn lines_summary(lines: &[ShipLine]) -> String {
+pub fn lines_summary(lines: &[ShipmentLine]) -> String {
     lines
         .iter()
         .map(|l| format!("{} × {}", l.sku, l.quantity))
@@ -371,6 +318,7 @@ pub fn packing_slip(
 mod tests {
     use super::*;
     use crate::api::decode;
+    use crate::schema::TrackingSource;
 
     #[test]
     fn the_filter_leaves_out_blanks_and_unknown_values() {
@@ -405,11 +353,11 @@ mod tests {
     #[test]
     fn lines_read_as_sku_times_quantity() {
         let lines = [
-            ShipLine {
+            ShipmentLine {
                 sku: "AUD-001".into(),
                 quantity: 2,
             },
-            ShipLine {
+            ShipmentLine {
                 sku: "TEA-001".into(),
                 quantity: 1,
             },

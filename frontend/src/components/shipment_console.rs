@@ -6,8 +6,9 @@
 //! with JavaScript off; which forms show follows the shipment's
 //! `availableTransitions` (the API checks every rule again).
 
+use crate::api::fulfillment::{Shipment, ShipmentLine, TrackingEvent};
 use crate::api::orders::WarehouseRef;
-use crate::api::shipments_console::{ConsoleShipment, ShipEvent, ShipLine, lines_summary};
+use crate::api::shipments_console::lines_summary;
 use crate::components::order::format_time;
 use crate::components::url_encode;
 use crate::i18n::{
@@ -56,7 +57,7 @@ pub fn ShipmentStatusBadge(
 
 /// The pick list: SKU, quantity and an empty box to tick on paper.
 #[component]
-pub fn PickList(lines: Vec<ShipLine>, lang: Lang, #[prop(into)] id: String) -> impl IntoView {
+pub fn PickList(lines: Vec<ShipmentLine>, lang: Lang, #[prop(into)] id: String) -> impl IntoView {
     let rows = lines
         .into_iter()
         .map(|l| {
@@ -86,7 +87,7 @@ pub fn PickList(lines: Vec<ShipLine>, lang: Lang, #[prop(into)] id: String) -> i
 
 /// The tracking history, oldest first.
 #[component]
-pub fn TrackingHistory(events: Vec<ShipEvent>, lang: Lang) -> impl IntoView {
+pub fn TrackingHistory(events: Vec<TrackingEvent>, lang: Lang) -> impl IntoView {
     if events.is_empty() {
         return view! { <p class="muted" id="tracking-empty">{lang.t(Key::NoTrackingEvents)}</p> }
             .into_any();
@@ -177,7 +178,7 @@ fn action_form(base: &str, path: &str, title: Key, lang: Lang, body: AnyView) ->
 
 /// The ship form's lines: each SKU with the units to ship now (all by
 /// default; fewer ships part and keeps the rest packed).
-fn ship_lines(lines: &[ShipLine], lang: Lang) -> AnyView {
+fn ship_lines(lines: &[ShipmentLine], lang: Lang) -> AnyView {
     let rows = lines
         .iter()
         .map(|l| {
@@ -217,7 +218,7 @@ fn ship_lines(lines: &[ShipLine], lang: Lang) -> AnyView {
 /// The forms the caller may use on this shipment now.
 #[component]
 pub fn ShipmentActions(
-    shipment: ConsoleShipment,
+    shipment: Shipment,
     warehouses: Vec<WarehouseRef>,
     /// Support and admins may unlock a pickup locked by wrong codes.
     can_unlock: bool,

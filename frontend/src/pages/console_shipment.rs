@@ -6,7 +6,8 @@
 //! print style sheet hides everything else).
 
 use crate::api::ApiError;
-use crate::api::shipments_console::{self, ConsoleShipment, PackingSlip, ShipmentPageData};
+use crate::api::fulfillment::Shipment;
+use crate::api::shipments_console::{self, PackingSlip, ShipmentPageData};
 use crate::components::access::staff_gate;
 use crate::components::order::{AddressView, format_time};
 use crate::components::shipment_console::{
@@ -68,7 +69,7 @@ pub fn ConsoleShipmentPage() -> impl IntoView {
 }
 
 /// The facts every view of a shipment starts with (`<dt>`/`<dd>` pairs).
-fn facts(s: &ConsoleShipment, lang: Lang) -> impl IntoView + use<> {
+fn facts(s: &Shipment, lang: Lang) -> impl IntoView + use<> {
     let order_href = format!("/console/orders/{}", url_encode(&s.order_number));
     let time = |at: &Option<String>, key: Key, id: &'static str| {
         at.clone().map(|at| {

@@ -12,7 +12,7 @@ use uuid::Uuid;
 pub use types::*;
 
 use super::context::{principal, state};
-use super::types::{Money, PageInfo};
+use super::types::{Money, offset_after, offset_page};
 use crate::error::AppError;
 use crate::services::fulfillment as svc;
 
@@ -88,12 +88,7 @@ impl FulfillmentQuery {
         #[graphql(desc = "Cursor after which the page starts.")] after: Option<String>,
     ) -> Result<ShipmentConnection> {
         let f = filter.unwrap_or_default();
-        let offset = match after.as_deref() {
-            None => 0,
-            Some(c) => crate::services::orders::decode_cursor(c)
-                .map(|o| o + 1)
-                .ok_or_else(|| AppError::invalid("after", "is not a cursor from this list"))?,
-        };
+        let offset = offset_after(after.as_deref())?;
         let page = svc::list_shipments(
             state(ctx)?,
             principal(ctx),
@@ -106,22 +101,17 @@ impl FulfillmentQuery {
             offset,
         )
         .await?;
-        let edges: Vec<ShipmentEdge> = page
-            .items
+        let (cursors, page_info) = offset_page(page.offset, page.items.len(), page.has_next);
+        let edges: Vec<ShipmentEdge> = cursors
             .into_iter()
-            .enumerate()
-            .map(|(i, s)| ShipmentEdge {
-                cursor: crate::services::orders::queries_cursor(page.offset + i as u64),
+            .zip(page.items)
+            .map(|(cursor, s)| ShipmentEdge {
+                cursor,
                 node: Shipment(s),
             })
             .collect();
         Ok(ShipmentConnection {
-            page_info: PageInfo {
-                has_next_page: page.has_next,
-                has_previous_page: page.offset > 0,
-                start_cursor: edges.first().map(|e| e.cursor.clone()),
-                end_cursor: edges.last().map(|e| e.cursor.clone()),
-            },
+            page_info,
             edges,
             total_count: page.total as i64,
         })

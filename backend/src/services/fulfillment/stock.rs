@@ -55,6 +55,42 @@ async fn ledger(
     Ok(())
 }
 
+/// The shipment's warehouse stops holding the line's units for it
+/// (allocated goes down, and on hand too when they `leave`), by a
+/// conditional update: holding less than that is a broken invariant.
+async fn give_up(
+    db: &impl ConnectionTrait,
+    s: &shipment::Model,
+    l: &shipment_line::Model,
+    leave: bool,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let mut upd = stock_level::Entity::update_many()
+        .col_expr(
+            stock_level::Column::Allocated,
+            Expr::col(stock_level::Column::Allocated).sub(l.quantity),
+        )
+        .col_expr(stock_level::Column::UpdatedAt, Expr::value(now))
+        .filter(stock_level::Column::ProductId.eq(l.product_id))
+        .filter(stock_level::Column::WarehouseId.eq(s.warehouse_id))
+        .filter(Expr::col(stock_level::Column::Allocated).gte(l.quantity));
+    if leave {
+        upd = upd.col_expr(
+            stock_level::Column::OnHand,
+            Expr::col(stock_level::Column::OnHand).sub(l.quantity),
+        );
+    }
+    if upd.exec(db).await?.rows_affected == 0 {
+        return Err(AppError::Internal(anyhow::anyhow!(
+            "shipment {} holds {} of {} that its warehouse has not allocated",
+            s.number,
+            l.quantity,
+            l.sku
+        )));
+    }
+    Ok(())
+}
+
 /// The units leave the warehouse: on hand and allocated go down by what
 /// each line holds.
 pub(super) async fn consume(
@@ -66,30 +102,7 @@ pub(super) async fn consume(
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     for l in lines {
-        let done = stock_level::Entity::update_many()
-            .col_expr(
-                stock_level::Column::Allocated,
-                Expr::col(stock_level::Column::Allocated).sub(l.quantity),
-            )
-            .col_expr(
-                stock_level::Column::OnHand,
-                Expr::col(stock_level::Column::OnHand).sub(l.quantity),
-            )
-            .col_expr(stock_level::Column::UpdatedAt, Expr::value(now))
-            .filter(stock_level::Column::ProductId.eq(l.product_id))
-            .filter(stock_level::Column::WarehouseId.eq(s.warehouse_id))
-            .filter(Expr::col(stock_level::Column::Allocated).gte(l.quantity))
-            .exec(db)
-            .await?
-            .rows_affected;
-        if done == 0 {
-            return Err(AppError::Internal(anyhow::anyhow!(
-                "shipment {} holds {} of {} that its warehouse has not allocated",
-                s.number,
-                l.quantity,
-                l.sku
-            )));
-        }
+        give_up(db, s, l, true, now).await?;
         ledger(
             db,
             p,
@@ -155,25 +168,7 @@ pub(super) async fn relocate(
         )));
     }
     for l in lines {
-        let released = stock_level::Entity::update_many()
-            .col_expr(
-                stock_level::Column::Allocated,
-                Expr::col(stock_level::Column::Allocated).sub(l.quantity),
-            )
-            .col_expr(stock_level::Column::UpdatedAt, Expr::value(now))
-            .filter(stock_level::Column::ProductId.eq(l.product_id))
-            .filter(stock_level::Column::WarehouseId.eq(s.warehouse_id))
-            .filter(Expr::col(stock_level::Column::Allocated).gte(l.quantity))
-            .exec(db)
-            .await?
-            .rows_affected;
-        if released == 0 {
-            return Err(AppError::Internal(anyhow::anyhow!(
-                "shipment {} holds more {} than its warehouse allocated",
-                s.number,
-                l.sku
-            )));
-        }
+        give_up(db, s, l, false, now).await?;
         let reason = format!("shipment {} moved to {to_code}", s.number);
         // Allocated elsewhere, not released: the allocation itself moves
         // (an order's allocations still add up to its units).
