@@ -14,6 +14,7 @@ mod cli;
 mod config;
 mod graphql_limits;
 mod portal;
+mod portal_fulfillment;
 mod portal_orders;
 mod portal_payments;
 mod schema;

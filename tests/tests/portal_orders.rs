@@ -10,7 +10,7 @@ use crate::order_helpers::{
 };
 
 /// POSTs a form with our own Origin, as a browser does; returns status and Location.
-async fn post_form(
+pub(crate) async fn post_form(
     app: &TestApp,
     client: &reqwest::Client,
     path: &str,
@@ -32,7 +32,7 @@ async fn post_form(
     (resp.status().as_u16(), location)
 }
 
-async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
+pub(crate) async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
     let resp = client
         .get(app.url(path))
         .header("Accept", "text/html")
@@ -43,7 +43,12 @@ async fn page(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
     resp.text().await.expect("page body")
 }
 
-async fn sign_in(app: &TestApp, client: &reqwest::Client, role: Role, next: &str) -> String {
+pub(crate) async fn sign_in(
+    app: &TestApp,
+    client: &reqwest::Client,
+    role: Role,
+    next: &str,
+) -> String {
     let (status, location) = post_form(
         app,
         client,
