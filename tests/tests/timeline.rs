@@ -272,7 +272,7 @@ async fn refusals_read_translated_and_keep_their_codes_in_the_api() {
     let path = format!("/console/orders/{number}");
     let text = visible_text(&page(&app, &console, &path).await);
     assert!(
-        text.contains("开始处理：订单状态为“待付款”时无法执行此操作。"),
+        text.contains("完成订单：订单状态为“待付款”时无法执行此操作。"),
         "{text}"
     );
     assert!(

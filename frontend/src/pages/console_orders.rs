@@ -209,9 +209,15 @@ fn StaffOrder(order: Order, key_base: String, can_move_money: bool, lang: Lang) 
             }
         })
         .collect_view();
-    let any_allowed = order.available_transitions.iter().any(|t| t.allowed);
-    let buttons = order
+    // Picking, shipping and delivery follow the shipments (their own
+    // page): only the actions people take on the order itself are shown.
+    let by_hand: Vec<_> = order
         .available_transitions
+        .iter()
+        .filter(|t| matches!(t.action, OrderAction::Complete | OrderAction::Cancel))
+        .collect();
+    let any_allowed = by_hand.iter().any(|t| t.allowed);
+    let buttons = by_hand
         .iter()
         .map(|tr| {
             let class = if tr.action == OrderAction::Cancel {
@@ -235,8 +241,7 @@ fn StaffOrder(order: Order, key_base: String, can_move_money: bool, lang: Lang) 
             }
         })
         .collect_view();
-    let reasons = order
-        .available_transitions
+    let reasons = by_hand
         .iter()
         .filter_map(|t| {
             let r = t.refusal.as_ref().filter(|_| !t.allowed)?;
