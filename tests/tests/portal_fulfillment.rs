@@ -81,6 +81,13 @@ async fn a_clerk_picks_packs_and_ships_from_the_console_without_javascript() {
     assert_eq!(sha_after.on_hand, sha_before.on_hand - 2);
     assert_eq!(sha_after.allocated, sha_before.allocated - 2);
 
+    // The order's page links to the shipment.
+    let order_page = page(&app, &clerk, &format!("/console/orders/{number}")).await;
+    assert!(
+        order_page.contains(&format!("href=\"/console/shipments/{id}\"")),
+        "the console order page links its shipments"
+    );
+
     // The packing slip prints the address and the lines.
     let slip = page(&app, &clerk, &format!("{base}/slip")).await;
     assert!(slip.contains("packing-slip") && slip.contains("MUG-001") && slip.contains(&number));

@@ -225,11 +225,22 @@ fn ProgressBar(shipment: Shipment, lang: Lang) -> impl IntoView {
     view! { <ol class=class aria-label=lang.t(Key::ShipmentProgress)>{items}</ol> }
 }
 
-/// One shipment.
+/// One shipment; `console` links it to its page in the console.
 #[component]
-pub fn ShipmentView(shipment: Shipment, names: Vec<(String, String)>, lang: Lang) -> impl IntoView {
+pub fn ShipmentView(
+    shipment: Shipment,
+    names: Vec<(String, String)>,
+    lang: Lang,
+    #[prop(optional)] console: bool,
+) -> impl IntoView {
     let s = shipment;
-    let heading = fill(lang.t(Key::ShipmentHeading), &[("number", &s.number)]);
+    let text = fill(lang.t(Key::ShipmentHeading), &[("number", &s.number)]);
+    let heading = if console {
+        let href = format!("/console/shipments/{}", s.id);
+        view! { <a href=href class="shipment-link">{text}</a> }.into_any()
+    } else {
+        text.into_any()
+    };
     let fact = |key: Key, class: &'static str, text: Option<String>| {
         text.map(|t| view! { <dt>{lang.t(key)}</dt><dd class=class>{t}</dd> })
     };
@@ -347,14 +358,20 @@ pub fn ShipmentView(shipment: Shipment, names: Vec<(String, String)>, lang: Lang
     .into_any()
 }
 
-/// The order's shipments (nothing until it has one), oldest first.
+/// The order's shipments (nothing until it has one), oldest first;
+/// `console` links each to its page in the console.
 #[component]
-pub fn Shipments(shipments: Vec<Shipment>, lines: Vec<OrderLine>, lang: Lang) -> impl IntoView {
+pub fn Shipments(
+    shipments: Vec<Shipment>,
+    lines: Vec<OrderLine>,
+    lang: Lang,
+    #[prop(optional)] console: bool,
+) -> impl IntoView {
     let names: Vec<(String, String)> = lines.into_iter().map(|l| (l.sku, l.name)).collect();
     (!shipments.is_empty()).then(|| {
         let each = shipments
             .into_iter()
-            .map(|shipment| view! { <ShipmentView shipment names=names.clone() lang /> })
+            .map(|shipment| view! { <ShipmentView shipment names=names.clone() lang console /> })
             .collect_view();
         view! {
             <section class="card shipments" id="order-shipments">

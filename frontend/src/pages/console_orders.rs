@@ -286,7 +286,7 @@ fn StaffOrder(order: Order, key_base: String, can_move_money: bool, lang: Lang) 
             </form>
             <OrderLines order=order.clone() lang />
             <PaymentPanel order=order.clone() key_base can_move_money lang />
-            <Shipments shipments=order.shipments.clone() lines=order.lines.clone() lang />
+            <Shipments shipments=order.shipments.clone() lines=order.lines.clone() lang console=true />
             <div class="two-col">
                 <section class="card">
                     <h2>{lang.t(Key::Allocations)}</h2>
