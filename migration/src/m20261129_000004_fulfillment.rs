@@ -123,6 +123,11 @@ impl MigrationTrait for Migration {
                 vec![Shipments::WarehouseId, Shipments::Status],
             ),
             ("idx_shipments_status", vec![Shipments::Status]),
+            // The settlement sweep looks for money still to move.
+            (
+                "idx_shipments_capture_pending",
+                vec![Shipments::CapturePending],
+            ),
         ] {
             let mut idx = Index::create()
                 .name(name)

@@ -169,13 +169,19 @@ pub(crate) async fn sites(
     only: Option<Uuid>,
 ) -> AppResult<Vec<Site>> {
     let ranks = match region.map(str::trim).filter(|r| !r.is_empty()) {
-        Some(r) => region_warehouse::Entity::find()
-            .all(db)
-            .await?
-            .into_iter()
-            .filter(|x| x.region.eq_ignore_ascii_case(r))
-            .map(|x| (x.warehouse_id, x.rank))
-            .collect(),
+        Some(r) => {
+            use sea_orm::sea_query::{Expr, ExprTrait, Func};
+            region_warehouse::Entity::find()
+                .filter(
+                    Expr::expr(Func::lower(Expr::col(region_warehouse::Column::Region)))
+                        .eq(r.to_lowercase()),
+                )
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|x| (x.warehouse_id, x.rank))
+                .collect()
+        }
         None => Vec::new(),
     };
     Ok(warehouse::Entity::find()
