@@ -308,7 +308,9 @@ mod tests {
            {"time":"2026-11-28 09:01:00","ftime":"2026-11-28 09:01:00","context":"[上海市] 顺丰速运 已收取快件","status":"揽收","statusCode":"1","x":1}]}}"#;
 
     fn utc(h: u32, m: u32, s: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 28, h, m, s).unwrap()
+        Utc.with_ymd_and_hms(2026, 11, 28, h, m, s)
+            .single()
+            .expect("a valid time")
     }
 
     fn ev(at: DateTime<Utc>, t: &str, a: Option<&str>, st: Option<CarrierState>) -> PushEvent {
@@ -344,7 +346,7 @@ mod tests {
 
     #[test]
     fn parses_sorted_newest_first_in_utc() {
-        let push = parse(EXAMPLE).unwrap();
+        let push = parse(EXAMPLE).expect("parses");
         let tracking = (push.tracking_number.as_str(), push.carrier.as_str());
         assert_eq!(tracking, ("SF1234567890", "shunfeng"));
         assert_eq!(push.state, CarrierState::InTransit);
@@ -356,10 +358,10 @@ mod tests {
         // Unsorted input, numeric state, empty `ftime` (so `time` is used).
         let p = r#"{"lastResult":{"nu":"X1","com":"yd","state":3,"data":[{"time":"2026-11-28 09:00:00",
             "context":"a"},{"time":"2026-11-28 10:00:00","ftime":"","context":"b"}]}}"#;
-        let push = parse(p).unwrap();
+        let push = parse(p).expect("parses");
         let order: Vec<_> = push.events.iter().map(|e| e.description.as_str()).collect();
         assert!(push.state == CarrierState::Delivered && order == ["b", "a"]);
-        let empty = parse(r#"{"lastResult":{"nu":"X1","state":"6","data":[]}}"#).unwrap();
+        let empty = parse(r#"{"lastResult":{"nu":"X1","state":"6","data":[]}}"#).expect("parses");
         assert!(empty.state == CarrierState::Returning && empty.events.is_empty());
     }
 
@@ -388,10 +390,11 @@ mod tests {
             assert_eq!(CarrierState::from_code(state.code()), Some(state));
             let new = ev(utc(12, 0, i), "新", Some("北京"), Some(state));
             let events = vec![new, ev(utc(1, 2, 3), "old", None, None)];
-            let push = parse(&build_param("SF1", "sf", state, &events)).unwrap();
+            let push = parse(&build_param("SF1", "sf", state, &events)).expect("parses");
             assert!(push.tracking_number == "SF1" && push.carrier == "sf");
             assert_eq!((push.state, push.events), (state, events));
-            let raw: Value = serde_json::from_str(&build_param("N", "c", state, &[])).unwrap();
+            let raw: Value =
+                serde_json::from_str(&build_param("N", "c", state, &[])).expect("parses");
             assert_eq!(raw["lastResult"]["ischeck"], if i == 3 { "1" } else { "0" });
         }
     }
