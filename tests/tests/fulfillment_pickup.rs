@@ -151,8 +151,12 @@ async fn nearest_region_routing_tries_the_region_table_first() {
         .await;
     let keeper = app.login_as(Role::Warehouse).await.access_token;
     set_available(&app, &keeper, "TEA-002", &[("SHA", 10), ("CAN", 10)]).await;
-    // There is no API for the region table yet: CAN is nearest to Shanghai.
+    // There is no API for the region table yet: in this test CAN is
+    // nearest to Shanghai (the demo table says SHA).
     let db = Database::connect(app.sql_url()).await.expect("open the db");
+    db.execute_unprepared("DELETE FROM region_warehouses WHERE lower(region) = 'shanghai'")
+        .await
+        .expect("clear the demo rows for Shanghai");
     for (code, rank) in [("CAN", 1), ("SHA", 2)] {
         db.execute_unprepared(&format!(
             "INSERT INTO region_warehouses (region, warehouse_id, \"rank\") \
@@ -179,6 +183,18 @@ async fn nearest_region_routing_tries_the_region_table_first() {
     assert_eq!(
         events_of(&order, "ROUTED")[0]["note"],
         "nearest region: all 1 line from SHA"
+    );
+
+    // The demo table: Beijing's nearest is the Beijing store, which lacks
+    // it, so the next nearest ships and the store is named as passed over.
+    let mut beijing = input(&[("TEA-002", 1)], "POSTAL");
+    beijing["shippingAddress"]["region"] = json!("Beijing");
+    let number = place(&app, &customer, beijing).await;
+    let order = order_of(&app, &keeper, &number).await;
+    assert_eq!(
+        events_of(&order, "ROUTED")[0]["note"],
+        "nearest region: all 1 line from SHA; PEK-PICKUP lacks TEA-002",
+        "{order}"
     );
 }
 

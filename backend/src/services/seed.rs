@@ -79,6 +79,20 @@ const WAREHOUSES: &[(&str, &str, &str, bool, i32)] = &[
     ),
 ];
 
+/// The nearest-region routing table (`OMS_ROUTING_STRATEGY=nearest_region`):
+/// (shipping region, warehouse codes nearest first).
+const REGIONS: &[(&str, &[&str])] = &[
+    ("Shanghai", &["SHA", "CAN"]),
+    ("Jiangsu", &["SHA", "CAN"]),
+    ("Zhejiang", &["SHA", "CAN"]),
+    ("Guangdong", &["CAN", "SHA"]),
+    ("Fujian", &["CAN", "SHA"]),
+    ("Guangxi", &["CAN", "SHA"]),
+    ("Beijing", &["PEK-PICKUP", "SHA", "CAN"]),
+    ("Tianjin", &["PEK-PICKUP", "SHA", "CAN"]),
+    ("Hebei", &["PEK-PICKUP", "SHA", "CAN"]),
+];
+
 /// (sku, name, price in fen)
 const PRODUCTS: &[(&str, &str, i64)] = &[
     ("AUD-001", "Wireless Earbuds", 29900),
@@ -200,6 +214,21 @@ pub async fn seed_demo(state: &AppState) -> AppResult<()> {
             .insert(&*tx)
             .await?,
         );
+    }
+    for (region, codes) in REGIONS {
+        for (rank, code) in codes.iter().enumerate() {
+            let Some(w) = warehouses.iter().find(|w| w.code == *code) else {
+                continue;
+            };
+            entity::region_warehouse::ActiveModel {
+                region: Set((*region).into()),
+                warehouse_id: Set(w.id),
+                rank: Set(rank as i32 + 1),
+                ..Default::default()
+            }
+            .insert(&*tx)
+            .await?;
+        }
     }
     for (i, (sku, name, price)) in PRODUCTS.iter().enumerate() {
         let p = product::ActiveModel {
