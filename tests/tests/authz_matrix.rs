@@ -8,7 +8,8 @@
 //! status where the action is possible, a key to revoke, a fresh session to
 //! end...), takes a snapshot of what can be observed (the orders' status and
 //! timeline, the stock of every SKU involved, the number of orders and
-//! users, the API keys and whether they are revoked, the catalog), makes the
+//! users, the API keys and whether they are revoked, the catalog, the
+//! shipping rate table and the nearest-region table), makes the
 //! call and takes the snapshot again (the shipments of the orders under
 //! test included: status, warehouse, carrier, weight, pickup lock and
 //! tracking history):
@@ -53,6 +54,26 @@ const PICKUP_POINT: &str = "PEK-PICKUP";
 const MOVE_WAREHOUSES: [&str; 2] = ["SHA", "CAN"];
 /// Every SKU whose stock the snapshot compares.
 const OBSERVED_SKUS: [&str; 4] = [ORDER_SKU, PLACE_SKU, READ_SKU, STOCK_SKU];
+
+/// A rate in minor units: (flat, per started kg, per item, free above).
+type RateMinor = (i64, i64, i64, Option<i64>);
+/// `setShippingRate` changes this method's rate: no other case quotes it or
+/// places an order with it.
+const RATE_METHOD: &str = "EXPRESS";
+/// Its seeded rate, which the case starts from (and leaves after a refusal).
+const RATE_BEFORE: RateMinor = (1800, 600, 0, Some(100_000));
+/// The rate an allowed call sets: no per-kg part and never free, so a quote
+/// is `flat + per item × items` whatever the products weigh.
+const RATE_AFTER: RateMinor = (2500, 0, 100, None);
+/// `setRegionWarehouses` ranks the warehouses of this region, which no
+/// order ships to; the case starts from it spelled [`REGION_BEFORE`] with
+/// [`REGION_RANKING_BEFORE`], so the call (in another case) replaces it.
+const REGION: &str = "Matrixland";
+const REGION_BEFORE: &str = "MATRIXLAND";
+const REGION_RANKING_BEFORE: [&str; 1] = ["SHA"];
+const REGION_RANKING: [&str; 2] = ["CAN", "SHA"];
+/// A seeded row of the nearest-region table: (region, warehouse, rank).
+const SEEDED_REGION_RANK: (&str, &str, i64) = ("Shanghai", "SHA", 1);
 
 const OWN_CHANNEL: &str = "web";
 const OTHER_CHANNEL: &str = "marketplace";
@@ -250,6 +271,10 @@ enum Op {
     SetProductActive,
     /// The `store` channel's methods cut to cards and Alipay.
     SetChannelPaymentMethods,
+    /// The EXPRESS rate, from the seeded one to [`RATE_AFTER`].
+    SetShippingRate,
+    /// [`REGION`]'s ranking, from [`REGION_RANKING_BEFORE`] to [`REGION_RANKING`].
+    SetRegionWarehouses,
     AdjustStock,
     ReceiveStock,
     SetReorderPoint,
@@ -312,6 +337,7 @@ enum Op {
     PickupPoints,
     ShippingQuote,
     ShippingRates,
+    RegionWarehouses,
     /// The PENDING shipment of the owner's confirmed PICKUP order.
     Shipment,
     Shipments,
@@ -328,6 +354,8 @@ fn all_ops() -> Vec<Op> {
         Op::ChangePassword,
         Op::SetProductActive,
         Op::SetChannelPaymentMethods,
+        Op::SetShippingRate,
+        Op::SetRegionWarehouses,
         Op::AdjustStock,
         Op::ReceiveStock,
         Op::SetReorderPoint,
@@ -373,6 +401,7 @@ fn all_ops() -> Vec<Op> {
         Op::PickupPoints,
         Op::ShippingQuote,
         Op::ShippingRates,
+        Op::RegionWarehouses,
         Op::Shipment,
         Op::Shipments,
     ]);
@@ -392,6 +421,8 @@ impl Op {
             Op::ChangePassword => "changePassword",
             Op::SetProductActive => "setProductActive",
             Op::SetChannelPaymentMethods => "setChannelPaymentMethods",
+            Op::SetShippingRate => "setShippingRate",
+            Op::SetRegionWarehouses => "setRegionWarehouses",
             Op::AdjustStock => "adjustStock",
             Op::ReceiveStock => "receiveStock",
             Op::SetReorderPoint => "setReorderPoint",
@@ -432,6 +463,7 @@ impl Op {
             Op::PickupPoints => "pickupPoints",
             Op::ShippingQuote => "shippingQuote",
             Op::ShippingRates => "shippingRates",
+            Op::RegionWarehouses => "regionWarehouses",
             Op::Shipment => "shipment",
             Op::Shipments => "shipments",
         }
@@ -546,6 +578,8 @@ impl Op {
             | Op::RevokeApiKey
             | Op::SetProductActive
             | Op::SetChannelPaymentMethods
+            | Op::SetShippingRate
+            | Op::SetRegionWarehouses
             | Op::CreateStaffUser => by_role(who, ADMIN),
             Op::Warehouses
             | Op::StockLevels
@@ -553,6 +587,7 @@ impl Op {
             | Op::LowStock
             | Op::InventoryCheck
             | Op::Channels
+            | Op::RegionWarehouses
             | Op::Shipments => by_role(who, STAFF),
             Op::AdjustStock | Op::ReceiveStock | Op::SetReorderPoint => by_role(who, STOCK_KEEPERS),
             // Only warehouse staff and admins work shipments: everyone else
@@ -754,6 +789,10 @@ struct Snapshot {
     store_methods: Value,
     /// Shipments of every order.
     shipments_total: i64,
+    /// The rate table: method → rate.
+    rates: BTreeMap<String, RateMinor>,
+    /// The nearest-region table: region → (warehouse, rank), nearest first.
+    regions: BTreeMap<String, Vec<(String, i64)>>,
 }
 
 const SNAPSHOT: &str = "query($a: String!, $b: String!, $hasB: Boolean!) {
@@ -770,7 +809,10 @@ const SNAPSHOT: &str = "query($a: String!, $b: String!, $hasB: Boolean!) {
     product(sku: \"BAG-001\") { sku }
     channels { code paymentMethods }
     shipments(first: 1) { totalCount }
+    shippingRates { ...R }
+    regionWarehouses { region warehouse rank }
 }
+fragment R on ShippingRate { method flat { amount } perKg { amount } perItem { amount } freeAbove { amount } }
 fragment L on StockLevel { sku warehouse { code } onHand allocated reorderPoint }
 fragment O on Order { number status events { type } paymentStatus paymentMethod amountDue { amount }
     payments { method status captured { amount } refunded { amount } }
@@ -1156,6 +1198,13 @@ impl World {
                 )
                 .await;
             }
+            // Back to the seeded rate after an allowed call of the previous
+            // caller: the rest of the run quotes and charges the seed.
+            Op::SetShippingRate => self.set_rate(RATE_METHOD, RATE_BEFORE).await,
+            // Another spelling: the call must replace it all the same.
+            Op::SetRegionWarehouses => {
+                self.set_region(REGION_BEFORE, &REGION_RANKING_BEFORE).await;
+            }
             _ => {}
         }
         fx
@@ -1290,7 +1339,42 @@ impl World {
                 .map(|c| c["paymentMethods"].clone())
                 .unwrap_or_else(|| panic!("no channel {NEW_KEY_CHANNEL}: {data}")),
             shipments_total: data["shipments"]["totalCount"].as_i64().unwrap_or(-1),
+            rates: data["shippingRates"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|r| {
+                    (
+                        r["method"].as_str().unwrap_or_default().to_owned(),
+                        rate_minor(r),
+                    )
+                })
+                .collect(),
+            regions: region_table(&data["regionWarehouses"]),
         }
+    }
+
+    /// Sets a method's rate as the admin.
+    async fn set_rate(&self, method: &str, rate: RateMinor) {
+        let data = self
+            .admin(
+                "mutation($i: ShippingRateInput!) { setShippingRate(input: $i) { method } }",
+                json!({ "i": rate_input(method, rate) }),
+            )
+            .await;
+        assert_eq!(data["setShippingRate"]["method"], method, "{data}");
+    }
+
+    /// Replaces a region's ranking as the admin.
+    async fn set_region(&self, region: &str, codes: &[&str]) {
+        let data = self
+            .admin(
+                "mutation($r: String!, $c: [String!]!) { setRegionWarehouses(region: $r, warehouseCodes: $c) { warehouse } }",
+                json!({ "r": region, "c": codes }),
+            )
+            .await;
+        let ranked = data["setRegionWarehouses"].as_array().map(Vec::len);
+        assert_eq!(ranked, Some(codes.len()), "{region}: {data}");
     }
 
     /// The `PlaceOrderInput` each caller sends.
@@ -1353,6 +1437,14 @@ impl World {
             Op::SetChannelPaymentMethods => (
                 "mutation($c: String!) { setChannelPaymentMethods(code: $c, methods: [CARD, ALIPAY]) { code paymentMethods } }",
                 json!({ "c": NEW_KEY_CHANNEL }),
+            ),
+            Op::SetShippingRate => (
+                "mutation($i: ShippingRateInput!) { setShippingRate(input: $i) { ...R } } fragment R on ShippingRate { method flat { amount } perKg { amount } perItem { amount } freeAbove { amount } }",
+                json!({ "i": rate_input(RATE_METHOD, RATE_AFTER) }),
+            ),
+            Op::SetRegionWarehouses => (
+                "mutation($r: String!, $c: [String!]!) { setRegionWarehouses(region: $r, warehouseCodes: $c) { region warehouse rank } }",
+                json!({ "r": REGION, "c": REGION_RANKING }),
             ),
             Op::AdjustStock => (
                 "mutation($s: String!, $w: String!) { adjustStock(input: {sku: $s, warehouseCode: $w, delta: 1, reason: \"matrix\"}) { onHand } }",
@@ -1449,6 +1541,7 @@ impl World {
                 "{ shippingRates { method flat { amount } perKg { amount } perItem { amount } } }",
                 json!({}),
             ),
+            Op::RegionWarehouses => ("{ regionWarehouses { region warehouse rank } }", json!({})),
             Op::Shipment => (
                 "query($id: ID!) { shipment(id: $id) { id orderNumber status method warehouse lines { sku quantity } pickupCode availableTransitions } }",
                 json!({ "id": fx.shipment }),
@@ -1560,6 +1653,27 @@ impl World {
             Op::Register | Op::CreateStaffUser => want.users += 1,
             Op::SetProductActive => want.toggle_on_sale = false,
             Op::SetChannelPaymentMethods => want.store_methods = json!(["CARD", "ALIPAY"]),
+            Op::SetShippingRate => {
+                let rate = want
+                    .rates
+                    .get_mut(RATE_METHOD)
+                    .unwrap_or_else(|| panic!("no {RATE_METHOD} rate in the snapshot"));
+                assert_eq!(*rate, RATE_BEFORE, "{who:?}: the case starts from the seed");
+                *rate = RATE_AFTER;
+            }
+            // The region's rows, whatever their spelling, give way to the
+            // new ranking under the caller's spelling.
+            Op::SetRegionWarehouses => {
+                assert_eq!(
+                    want.regions.get(REGION_BEFORE).map(Vec::len),
+                    Some(REGION_RANKING_BEFORE.len()),
+                    "{who:?}: the case starts from its ranking"
+                );
+                want.regions
+                    .retain(|region, _| !region.eq_ignore_ascii_case(REGION));
+                want.regions
+                    .insert(REGION.to_owned(), ranking(&REGION_RANKING));
+            }
             Op::AdjustStock | Op::ReceiveStock | Op::SetReorderPoint => {
                 let level = want
                     .stock
@@ -2040,6 +2154,47 @@ impl World {
                     "{ctx}: {resp}"
                 );
             }
+            Op::SetShippingRate => {
+                assert_eq!(data["method"], RATE_METHOD, "{ctx}: {resp}");
+                assert_eq!(rate_minor(data), RATE_AFTER, "{ctx}: {resp}");
+                // Quotes use it at once, for everyone.
+                let items = 2;
+                let resp = self
+                    .call(
+                        None,
+                        "query($s: String!, $q: Int!, $m: DeliveryMethod!) { shippingQuote(input: {lines: [{sku: $s, quantity: $q}], method: $m}) { amount } }",
+                        json!({ "s": ORDER_SKU, "q": items, "m": RATE_METHOD }),
+                    )
+                    .await;
+                let (flat, _, per_item, _) = RATE_AFTER;
+                assert_eq!(
+                    minor(&assert_ok(&resp)["shippingQuote"]["amount"]),
+                    flat + per_item * items,
+                    "{ctx}: the quote ignores the new rate: {resp}"
+                );
+            }
+            Op::SetRegionWarehouses => {
+                // The region's new ranking, and no other region's.
+                assert_eq!(
+                    region_table(data),
+                    BTreeMap::from([(REGION.to_owned(), ranking(&REGION_RANKING))]),
+                    "{ctx}: {resp}"
+                );
+            }
+            Op::RegionWarehouses => {
+                // The whole table, as the admin sees it, seed included.
+                let all = self
+                    .admin("{ regionWarehouses { region warehouse rank } }", json!({}))
+                    .await;
+                assert_eq!(*data, all["regionWarehouses"], "{ctx}");
+                let (region, warehouse, rank) = SEEDED_REGION_RANK;
+                assert!(
+                    region_table(data)
+                        .get(region)
+                        .is_some_and(|r| r.contains(&(warehouse.to_owned(), rank))),
+                    "{ctx}: no {warehouse} at rank {rank} for {region}: {resp}"
+                );
+            }
             Op::Shipment => {
                 assert_eq!(data["id"].as_str(), fx.shipment.as_deref(), "{ctx}");
                 assert_eq!(data["orderNumber"], number.as_str(), "{ctx}");
@@ -2181,6 +2336,52 @@ fn level_mut<'a>(snap: &'a mut Snapshot, sku: &str, warehouse: &str) -> &'a mut 
     snap.stock
         .get_mut(&(sku.to_owned(), warehouse.to_owned()))
         .unwrap_or_else(|| panic!("{sku} at {warehouse} not in the snapshot"))
+}
+
+/// A `ShippingRate` in minor units.
+fn rate_minor(r: &Value) -> RateMinor {
+    let free = &r["freeAbove"];
+    (
+        minor(&r["flat"]["amount"]),
+        minor(&r["perKg"]["amount"]),
+        minor(&r["perItem"]["amount"]),
+        (!free.is_null()).then(|| minor(&free["amount"])),
+    )
+}
+
+/// The `ShippingRateInput` of a rate.
+fn rate_input(method: &str, (flat, per_kg, per_item, free_above): RateMinor) -> Value {
+    json!({
+        "method": method,
+        "flatMinor": flat,
+        "perKgMinor": per_kg,
+        "perItemMinor": per_item,
+        "freeAboveMinor": free_above,
+    })
+}
+
+/// `RegionWarehouse` rows as region → (warehouse, rank), in the order given.
+fn region_table(rows: &Value) -> BTreeMap<String, Vec<(String, i64)>> {
+    let mut table: BTreeMap<String, Vec<(String, i64)>> = BTreeMap::new();
+    for r in rows.as_array().into_iter().flatten() {
+        table
+            .entry(r["region"].as_str().unwrap_or_default().to_owned())
+            .or_default()
+            .push((
+                r["warehouse"].as_str().unwrap_or_default().to_owned(),
+                r["rank"].as_i64().unwrap_or(-1),
+            ));
+    }
+    table
+}
+
+/// Warehouse codes, nearest first, as ranked rows.
+fn ranking(codes: &[&str]) -> Vec<(String, i64)> {
+    codes
+        .iter()
+        .zip(1..)
+        .map(|(code, rank)| ((*code).to_owned(), rank))
+        .collect()
 }
 
 fn edge_numbers(connection: &Value) -> Vec<String> {

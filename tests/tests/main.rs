@@ -27,6 +27,7 @@ mod payment_signing;
 mod fulfillment;
 mod fulfillment_live;
 mod fulfillment_pickup;
+mod fulfillment_settings;
 mod fulfillment_tracking;
 mod integrations;
 mod inventory;

@@ -61,13 +61,17 @@ impl FulfillmentQuery {
         Ok(svc::rates(st)
             .await?
             .into_iter()
-            .map(|r| ShippingRate {
-                method: r.method.into(),
-                flat: Money::from_minor(r.flat_minor, c),
-                per_kg: Money::from_minor(r.per_kg_minor, c),
-                per_item: Money::from_minor(r.per_item_minor, c),
-                free_above: r.free_above_minor.map(|m| Money::from_minor(m, c)),
-            })
+            .map(|r| rate_out(r, c))
+            .collect())
+    }
+
+    /// The nearest-region table (staff): which warehouses are nearest to
+    /// each shipping region, by rank.
+    async fn region_warehouses(&self, ctx: &Context<'_>) -> Result<Vec<RegionWarehouse>> {
+        Ok(svc::region_ranks(state(ctx)?, principal(ctx))
+            .await?
+            .into_iter()
+            .map(Into::into)
             .collect())
     }
 
@@ -118,11 +122,57 @@ impl FulfillmentQuery {
     }
 }
 
+fn rate_out(r: crate::domain::fulfillment::rates::Rate, c: &str) -> ShippingRate {
+    ShippingRate {
+        method: r.method.into(),
+        flat: Money::from_minor(r.flat_minor, c),
+        per_kg: Money::from_minor(r.per_kg_minor, c),
+        per_item: Money::from_minor(r.per_item_minor, c),
+        free_above: r.free_above_minor.map(|m| Money::from_minor(m, c)),
+    }
+}
+
 #[derive(Default)]
 pub struct FulfillmentMutation;
 
 #[Object]
 impl FulfillmentMutation {
+    /// Replaces a delivery method's rate (admin). Quotes and new orders use
+    /// it at once; placed orders keep the fee they were charged.
+    async fn set_shipping_rate(
+        &self,
+        ctx: &Context<'_>,
+        input: ShippingRateInput,
+    ) -> Result<ShippingRate> {
+        let st = state(ctx)?;
+        let rate = crate::domain::fulfillment::rates::Rate {
+            method: input.method.into(),
+            flat_minor: input.flat_minor,
+            per_kg_minor: input.per_kg_minor,
+            per_item_minor: input.per_item_minor,
+            free_above_minor: input.free_above_minor,
+        };
+        let saved = svc::set_shipping_rate(st, principal(ctx), rate).await?;
+        Ok(rate_out(saved, st.config.currency.as_str()))
+    }
+
+    /// Replaces a region's warehouse ranking for nearest-region routing
+    /// (admin), nearest first; an empty list removes the region.
+    async fn set_region_warehouses(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The shipping address's region, e.g. Guangdong.")] region: String,
+        #[graphql(desc = "Warehouse codes, nearest first.")] warehouse_codes: Vec<String>,
+    ) -> Result<Vec<RegionWarehouse>> {
+        Ok(
+            svc::set_region_warehouses(state(ctx)?, principal(ctx), &region, &warehouse_codes)
+                .await?
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+        )
+    }
+
     /// Starts picking a PENDING shipment (warehouse, admin).
     async fn start_picking(&self, ctx: &Context<'_>, shipment_id: ID) -> Result<Shipment> {
         let id = parse_id(&shipment_id)?;

@@ -317,6 +317,42 @@ pub struct ShippingRate {
     pub free_above: Option<Money>,
 }
 
+/// A method's new rate, in minor units of the shop's currency.
+#[derive(InputObject)]
+pub struct ShippingRateInput {
+    /// The method.
+    pub method: DeliveryMethod,
+    /// Flat fee per order, 0 to 10000000.
+    pub flat_minor: i64,
+    /// Fee per started kilogram.
+    pub per_kg_minor: i64,
+    /// Fee per item.
+    pub per_item_minor: i64,
+    /// Free from this subtotal on; none: never free.
+    pub free_above_minor: Option<i64>,
+}
+
+/// One warehouse's rank for a shipping region (nearest-region routing).
+#[derive(SimpleObject)]
+pub struct RegionWarehouse {
+    /// The shipping address's region, compared case-insensitively.
+    pub region: String,
+    /// The warehouse's code.
+    pub warehouse: String,
+    /// 1 = nearest.
+    pub rank: i32,
+}
+
+impl From<svc::RegionRank> for RegionWarehouse {
+    fn from(r: svc::RegionRank) -> Self {
+        RegionWarehouse {
+            region: r.region,
+            warehouse: r.warehouse_code,
+            rank: r.rank,
+        }
+    }
+}
+
 /// What to quote.
 #[derive(InputObject)]
 pub struct ShippingQuoteInput {

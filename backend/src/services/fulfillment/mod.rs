@@ -12,6 +12,7 @@ pub(crate) mod create;
 pub mod kuaidi100;
 mod queries;
 pub mod sandbox;
+mod settings;
 pub mod settle;
 mod ship;
 mod stock;
@@ -29,6 +30,7 @@ pub use queries::{
     ShipmentFilter, ShipmentPage, find_shipment, list_shipments, pickup_points,
     shipments_for_orders,
 };
+pub use settings::{RegionRank, region_ranks, set_region_warehouses, set_shipping_rate};
 pub use ship::{ShipLine, move_shipment, ship_shipment};
 pub use tracking::{Applied, PushRefused, receive_kuaidi100, record_tracking_event};
 
