@@ -180,10 +180,7 @@ fn ShipmentQueueView(
                     <a href=PATH>{lang.t(Key::ClearFilter)}</a>
                 </div>
             </form>
-            <p class="muted" id="shipments-count" data-count=page.total_count>
-                {lang.t(Key::ShipmentsCount)} " " {page.total_count}
-            </p>
-            {empty.then(|| view! { <p class="empty" id="shipments-empty">{lang.t(Key::NoShipments)}</p> })}
+            {count_line(lang, page.total_count, empty)}
             {(!empty).then(|| view! {
                 <div class="table-wrap">
                     <table class="lines" id="shipment-queue">
@@ -202,9 +199,7 @@ fn ShipmentQueueView(
                     </table>
                 </div>
             })}
-            <nav class="pager">
-                {next.map(|href| view! { <a href=href rel="next" id="next-page">{lang.t(Key::NextPage)}</a> })}
-            </nav>
+            {pager(lang, next)}
         </section>
     }
 }
@@ -331,10 +326,7 @@ fn PickupDesk(
                     <button type="submit" id="filter-submit">{lang.t(Key::ApplyFilter)}</button>
                 </div>
             </form>
-            <p class="muted" id="shipments-count" data-count=page.total_count>
-                {lang.t(Key::ShipmentsCount)} " " {page.total_count}
-            </p>
-            {empty.then(|| view! { <p class="empty" id="shipments-empty">{lang.t(Key::NoShipments)}</p> })}
+            {count_line(lang, page.total_count, empty)}
             {(!empty).then(|| view! {
                 <div class="table-wrap">
                     <table class="lines" id="pickup-queue">
@@ -351,9 +343,7 @@ fn PickupDesk(
                     </table>
                 </div>
             })}
-            <nav class="pager">
-                {next.map(|href| view! { <a href=href rel="next" id="next-page">{lang.t(Key::NextPage)}</a> })}
-            </nav>
+            {pager(lang, next)}
         </section>
     }
 }
@@ -411,6 +401,25 @@ fn pickup_row(
             <td class="sku">{lines_summary(&s.lines)}</td>
             <td>{action}</td>
         </tr>
+    }
+}
+
+/// How many shipments match, or that none do.
+fn count_line(lang: Lang, total: i64, empty: bool) -> impl IntoView {
+    view! {
+        <p class="muted" id="shipments-count" data-count=total>
+            {lang.t(Key::ShipmentsCount)} " " {total}
+        </p>
+        {empty.then(|| view! { <p class="empty" id="shipments-empty">{lang.t(Key::NoShipments)}</p> })}
+    }
+}
+
+/// The link to the next page, if any.
+fn pager(lang: Lang, next: Option<String>) -> impl IntoView {
+    view! {
+        <nav class="pager">
+            {next.map(|href| view! { <a href=href rel="next" id="next-page">{lang.t(Key::NextPage)}</a> })}
+        </nav>
     }
 }
 

@@ -68,6 +68,8 @@ pub struct Shipment {
     pub tracking_number: Option<String>,
     pub weight_grams: Option<i64>,
     pub pickup_code: Option<String>,
+    /// PICKUP: where the customer collects it (its warehouse).
+    pub pickup_point: Option<PickupPoint>,
     pub pickup_locked: bool,
     pub pickup_failures: i32,
     pub lines: Vec<ShipmentLine>,

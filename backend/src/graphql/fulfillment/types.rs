@@ -244,19 +244,12 @@ impl Shipment {
             .collect())
     }
     /// PICKUP: where the customer collects it.
-    async fn pickup_point(&self, ctx: &Context<'_>) -> Result<Option<PickupPoint>> {
-        if self.0.method != rules::DeliveryMethod::Pickup {
-            return Ok(None);
-        }
-        Ok(svc::pickup_points(state(ctx)?)
-            .await?
-            .into_iter()
-            .find(|p| p.id == self.0.warehouse_id)
-            .map(|p| PickupPoint {
-                code: p.code,
-                name: p.name,
-                region: p.region,
-            }))
+    async fn pickup_point(&self) -> Option<PickupPoint> {
+        self.0.pickup_point.as_ref().map(|p| PickupPoint {
+            code: p.code.clone(),
+            name: p.name.clone(),
+            region: p.region.clone(),
+        })
     }
     /// PICKUP: the code the customer shows at the desk. Only the customer
     /// sees it; staff verify it with `handOverPickup`.

@@ -75,7 +75,6 @@ pub(super) async fn mark_on_ship(
     o: &order::Model,
     s: &shipment::Model,
     lines: &[shipment_line::Model],
-    _now: DateTime<Utc>,
 ) -> AppResult<()> {
     if is_cod(o) {
         return Ok(());
@@ -90,12 +89,12 @@ pub(super) async fn mark_on_handover(
     o: &order::Model,
     s: &shipment::Model,
     lines: &[shipment_line::Model],
-    _now: DateTime<Utc>,
+    now: DateTime<Utc>,
 ) -> AppResult<()> {
     // Shipped-at marks the parcel as gone for the fee rule.
     shipment::Entity::update_many()
-        .col_expr(shipment::Column::ShippedAt, Expr::value(Utc::now()))
-        .col_expr(shipment::Column::DeliveredAt, Expr::value(Utc::now()))
+        .col_expr(shipment::Column::ShippedAt, Expr::value(now))
+        .col_expr(shipment::Column::DeliveredAt, Expr::value(now))
         .filter(shipment::Column::Id.eq(s.id))
         .exec(db)
         .await?;

@@ -195,7 +195,7 @@ pub async fn ship_shipment(
         Err(e) => return Err(e.into()),
     }
     stock::consume(db, p, &st.order, &st.row, &shipped, st.now).await?;
-    settle::mark_on_ship(db, &st.order, &st.row, &shipped, st.now).await?;
+    settle::mark_on_ship(db, &st.order, &st.row, &shipped).await?;
     let text = format!("handed to {carrier}, tracking {tracking}");
     finish(state, p, st, text).await
 }

@@ -14,8 +14,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::domain::fulfillment::{
-    DeliveryMethod, EventSource, Shipment, ShipmentLine, ShipmentStatus, TrackingEvent,
-    order_status_for,
+    DeliveryMethod, EventSource, PickupPoint, Shipment, ShipmentLine, ShipmentStatus,
+    TrackingEvent, order_status_for,
 };
 use crate::domain::orders::{EventDetail, EventKind, ShipmentDetail};
 use crate::error::{AppError, AppResult};
@@ -87,12 +87,12 @@ pub(crate) async fn load(
         .into_iter()
         .map(|o| (o.id, o.number))
         .collect();
-    let codes: HashMap<Uuid, String> = warehouse::Entity::find()
+    let warehouses: HashMap<Uuid, warehouse::Model> = warehouse::Entity::find()
         .filter(warehouse::Column::Id.is_in(wh_ids))
         .all(db)
         .await?
         .into_iter()
-        .map(|w| (w.id, w.code))
+        .map(|w| (w.id, w))
         .collect();
     rows.into_iter()
         .map(|r| {
@@ -100,7 +100,20 @@ pub(crate) async fn load(
                 status: status_of(&r)?,
                 method: method_of(&r)?,
                 order_number: numbers.get(&r.order_id).cloned().unwrap_or_default(),
-                warehouse_code: codes.get(&r.warehouse_id).cloned().unwrap_or_default(),
+                warehouse_code: warehouses
+                    .get(&r.warehouse_id)
+                    .map(|w| w.code.clone())
+                    .unwrap_or_default(),
+                // A pickup shipment's warehouse is its pickup point.
+                pickup_point: warehouses
+                    .get(&r.warehouse_id)
+                    .filter(|w| w.is_pickup_point && r.method == DeliveryMethod::Pickup.as_str())
+                    .map(|w| PickupPoint {
+                        id: w.id,
+                        code: w.code.clone(),
+                        name: w.name.clone(),
+                        region: w.region.clone(),
+                    }),
                 lines: lines.remove(&r.id).unwrap_or_default(),
                 events: events.remove(&r.id).unwrap_or_default(),
                 id: r.id,
