@@ -73,6 +73,12 @@ pub struct Config {
     pub return_window_secs: i64,
     /// How often fulfillment's sweep runs (`OMS_FULFILLMENT_SWEEP_SECS`).
     pub fulfillment_sweep_secs: u64,
+    /// How often the outbox dispatcher looks for work nobody woke it for
+    /// (`OMS_OUTBOX_POLL_MS`, default 500).
+    pub outbox_poll_ms: u64,
+    /// Webhook endpoints may be on loopback or private networks
+    /// (`OMS_WEBHOOKS_ALLOW_PRIVATE=1`; for tests and closed networks).
+    pub webhooks_allow_private: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -282,7 +288,17 @@ impl Config {
                 "fulfillment intervals must be at least 1 second",
             ));
         }
+        let outbox_poll_ms: u64 = parse_num(&get("OMS_OUTBOX_POLL_MS"), "OMS_OUTBOX_POLL_MS", 500)?;
+        if outbox_poll_ms < 10 {
+            return Err(invalid("OMS_OUTBOX_POLL_MS", "must be at least 10"));
+        }
         Ok(Config {
+            outbox_poll_ms,
+            webhooks_allow_private: parse_bool(
+                &get("OMS_WEBHOOKS_ALLOW_PRIVATE"),
+                "OMS_WEBHOOKS_ALLOW_PRIVATE",
+                false,
+            )?,
             routing_rule,
             carrier_sandbox: parse_bool(&get("OMS_CARRIER_SANDBOX"), "OMS_CARRIER_SANDBOX", true)?,
             carrier_sandbox_step_secs,

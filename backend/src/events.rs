@@ -20,6 +20,11 @@ pub enum DomainEvent {
         number: String,
         status: String,
     },
+    /// The outbox was dispatched up to this position (on some instance):
+    /// live feeds read on, senders look for due work.
+    OutboxDispatched {
+        position: i64,
+    },
     /// Sessions were revoked (logout, password change, token reuse): every
     /// instance drops them from its session cache at once.
     SessionsRevoked {

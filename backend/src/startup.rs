@@ -69,6 +69,7 @@ pub async fn build_state(mut config: Config) -> anyhow::Result<AppState> {
         bus: EventBus::new(),
         channels: Default::default(),
         sessions: Default::default(),
+        notifications: Default::default(),
     })
 }
 

@@ -4,11 +4,15 @@
 pub mod address;
 pub mod api_key;
 pub mod channel;
+pub mod email_template;
 pub mod login_attempt;
+pub mod notification;
+pub mod notification_preference;
 pub mod order;
 pub mod order_event;
 pub mod order_line;
 pub mod outbox;
+pub mod outbox_cursor;
 pub mod payment;
 pub mod payment_event;
 pub mod product;
@@ -23,9 +27,17 @@ pub mod stock_level;
 pub mod stock_movement;
 pub mod user;
 pub mod warehouse;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;
 pub mod webhook_inbox;
 
 pub mod prelude {
+    pub use super::email_template::Entity as EmailTemplate;
+    pub use super::notification::Entity as Notification;
+    pub use super::notification_preference::Entity as NotificationPreference;
+    pub use super::outbox_cursor::Entity as OutboxCursor;
+    pub use super::webhook_delivery::Entity as WebhookDelivery;
+    pub use super::webhook_endpoint::Entity as WebhookEndpoint;
     pub use super::address::Entity as Address;
     pub use super::api_key::Entity as ApiKey;
     pub use super::channel::Entity as Channel;

@@ -38,6 +38,8 @@ pub struct Model {
     pub payment_method: Option<String>,
     /// PICKUP orders: the pickup point (a warehouse) the customer collects at.
     pub pickup_warehouse_id: Option<Uuid>,
+    /// The sequence of the order's newest outbox event.
+    pub event_seq: i64,
     pub placed_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -14,6 +14,13 @@ pub struct Model {
     /// JSON.
     pub payload: String,
     pub created_at: DateTimeUtc,
+    /// The order's own event counter (1, 2, 3…), gap-free per order.
+    pub sequence: Option<i64>,
+    pub order_number: Option<String>,
+    pub channel_id: Option<Uuid>,
+    /// Stamped by the dispatcher in the order events became visible; the
+    /// public event id and every consumer's cursor. NULL: not yet dispatched.
+    pub position: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

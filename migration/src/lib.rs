@@ -6,6 +6,7 @@ mod m20261125_000001_foundation;
 mod m20261125_000002_orders;
 mod m20261129_000003_payments;
 mod m20261129_000004_fulfillment;
+mod m20261130_000005_notifications;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_orders::Migration),
             Box::new(m20261129_000003_payments::Migration),
             Box::new(m20261129_000004_fulfillment::Migration),
+            Box::new(m20261130_000005_notifications::Migration),
         ]
     }
 }

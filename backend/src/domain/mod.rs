@@ -8,6 +8,7 @@ pub mod channels;
 pub mod fulfillment;
 pub mod inventory;
 pub mod money;
+pub mod notifications;
 pub mod orders;
 pub mod payments;
 pub mod pricing;

@@ -9,6 +9,7 @@ pub fn spawn(state: AppState) {
     spawn_session_evictor(state.clone());
     spawn_payment_sweeper(state.clone());
     spawn_fulfillment_worker(state.clone());
+    spawn_outbox_dispatcher(state.clone());
     actix_web::rt::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {
@@ -67,6 +68,41 @@ fn spawn_fulfillment_worker(state: AppState) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(completed = n, "completed orders past their return window"),
                 Err(e) => tracing::warn!(error = %e.describe(), "completing orders failed"),
+            }
+        }
+    });
+}
+
+/// Dispatches the outbox: at once when a command says it committed (an
+/// order changed, here or on another instance), and every
+/// `OMS_OUTBOX_POLL_MS` for anything else (a crash between commit and the
+/// wake-up, a writer that published nothing).
+fn spawn_outbox_dispatcher(state: AppState) {
+    let mut rx = state.bus.subscribe();
+    let rt = state.notifications.clone();
+    actix_web::rt::spawn(async move {
+        use crate::events::DomainEvent;
+        use tokio::sync::broadcast::error::RecvError;
+        loop {
+            match rx.recv().await {
+                Ok(DomainEvent::OrderChanged { .. }) => rt.dispatch_wake.notify_one(),
+                Ok(DomainEvent::OutboxDispatched { position }) => rt.advance(position),
+                Ok(_) => {}
+                Err(RecvError::Lagged(_)) => rt.dispatch_wake.notify_one(),
+                Err(RecvError::Closed) => break,
+            }
+        }
+    });
+    actix_web::rt::spawn(async move {
+        let poll = Duration::from_millis(state.config.outbox_poll_ms);
+        loop {
+            tokio::select! {
+                _ = state.notifications.dispatch_wake.notified() => {}
+                _ = tokio::time::sleep(poll) => {}
+            }
+            if let Err(e) = crate::services::notifications::dispatch::dispatch(&state).await {
+                tracing::warn!(error = %e.describe(), "dispatching the outbox failed");
+                tokio::time::sleep(poll).await;
             }
         }
     });

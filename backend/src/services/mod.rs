@@ -10,10 +10,12 @@ pub mod demo_fulfillment;
 pub mod demo_orders;
 pub mod fulfillment;
 pub mod inventory;
+pub mod notifications;
 pub mod orders;
 pub mod payments;
 pub mod seed;
 pub mod users;
+pub mod webhooks;
 
 use crate::domain::auth::{Denied, Principal, Role, require_role};
 use crate::error::AppError;

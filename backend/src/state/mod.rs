@@ -26,4 +26,6 @@ pub struct AppState {
     pub sessions: Arc<SessionCache>,
     /// Payment providers, the sandbox and our public address.
     pub payments: crate::services::payments::PaymentsRuntime,
+    /// Outbox dispatch and sender wake-ups.
+    pub notifications: crate::services::notifications::NotificationsRuntime,
 }

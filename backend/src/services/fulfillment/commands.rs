@@ -113,18 +113,7 @@ pub(super) async fn finish(
     )
     .await?;
     let live = store::follow(db, &st.order, &actor, st.now).await?;
-    crate::services::payments::store::outbox(
-        db,
-        &format!("shipment.{}", st.to.as_str().to_ascii_lowercase()),
-        Some(st.order.id),
-        serde_json::json!({
-            "order": st.order.number,
-            "shipment": st.row.number,
-            "status": st.to.as_str(),
-        }),
-        st.now,
-    )
-    .await?;
+    store::emit_shipment(db, &st.order, &st.row, &st.warehouse, st.to, st.now).await?;
     st.tx.commit().await?;
     state.bus.publish(live);
     settle::spawn(state, st.row.id);

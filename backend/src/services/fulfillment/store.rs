@@ -263,6 +263,33 @@ pub(crate) fn step(s: &shipment::Model, wh: &str, status: ShipmentStatus) -> Eve
     })
 }
 
+/// Writes the shipment's event for entering `to` (none for PENDING), in
+/// the caller's transaction. The pickup code stays out: it is the
+/// customer's, not every integration's.
+pub(crate) async fn emit_shipment(
+    db: &impl ConnectionTrait,
+    o: &order::Model,
+    s: &shipment::Model,
+    warehouse: &str,
+    to: ShipmentStatus,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let Some(kind) = crate::domain::notifications::EventType::for_shipment_status(to) else {
+        return Ok(());
+    };
+    let object = serde_json::json!({
+        "number": s.number,
+        "orderNumber": o.number,
+        "status": to.as_str(),
+        "method": s.method,
+        "warehouse": warehouse,
+        "carrier": s.carrier,
+        "trackingNumber": s.tracking_number,
+    });
+    crate::services::notifications::outbox::emit(db, o, kind, object, now).await?;
+    Ok(())
+}
+
 /// The code of a warehouse.
 pub(crate) async fn warehouse_code(db: &impl ConnectionTrait, id: Uuid) -> AppResult<String> {
     Ok(warehouse::Entity::find_by_id(id)
@@ -310,11 +337,11 @@ pub(crate) async fn follow(
         })
         .exec_without_returning(db)
         .await?;
-        crate::services::payments::store::outbox(
+        crate::services::notifications::outbox::emit_order(
             db,
-            &format!("order.{}", to.as_str().to_ascii_lowercase()),
-            Some(o.id),
-            serde_json::json!({"order": o.number, "status": to.as_str()}),
+            o,
+            crate::domain::notifications::EventType::for_order_status(to),
+            to.as_str(),
             now,
         )
         .await?;

@@ -137,19 +137,7 @@ async fn apply(
         if to == ShipmentStatus::Delivered {
             settle::mark_on_delivered(&*tx, &o, &row).await?;
         }
-        crate::services::payments::store::outbox(
-            &*tx,
-            &format!("shipment.{}", to.as_str().to_ascii_lowercase()),
-            Some(o.id),
-            serde_json::json!({
-                "order": o.number,
-                "shipment": row.number,
-                "status": to.as_str(),
-                "trackingNumber": row.tracking_number,
-            }),
-            now,
-        )
-        .await?;
+        store::emit_shipment(&*tx, &o, &row, &wh, to, now).await?;
     }
     let live = store::follow(&*tx, &o, &actor, now).await?;
     tx.commit().await?;

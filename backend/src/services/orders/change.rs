@@ -136,6 +136,15 @@ async fn transition(
     })
     .exec_without_returning(&*tx)
     .await?;
+    let current_row = crate::services::payments::store::lock_order(&*tx, current.id).await?;
+    crate::services::notifications::outbox::emit_order(
+        &*tx,
+        &current_row,
+        crate::domain::notifications::EventType::for_order_status(to),
+        to.as_str(),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     for e in events {
         state.bus.publish(e);

@@ -14,6 +14,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use crate::domain::notifications::EventType;
+
 use super::plan::{plan_allocation, price, record_routing};
 use super::rows::order_from_row;
 pub use super::validate::{AddressIn, LineIn, PlaceOrder};
@@ -198,6 +200,14 @@ async fn attempt(state: &AppState, p: &Principal, v: &Valid) -> AppResult<Attemp
     record_placement(&*tx, p, v, &rows, &priced, &plan, order_id, &number, now).await?;
     let model = order_model(p, v, &priced, order_id, number, now);
     record_routing(&*tx, p, &model, &routed.explanation, now).await?;
+    crate::services::notifications::outbox::emit_order(
+        &*tx,
+        &model,
+        EventType::OrderPlaced,
+        &model.status,
+        now,
+    )
+    .await?;
     if v.initial == crate::domain::orders::OrderStatus::Confirmed {
         crate::services::fulfillment::create::open_shipments(&*tx, &model, &p.actor(), now).await?;
     }
@@ -498,6 +508,7 @@ fn order_model(
         request_hash: Some(v.hash.clone()),
         payment_method: v.payment_method.map(|m| m.as_str().to_string()),
         pickup_warehouse_id: v.pickup.as_ref().map(|w| w.id),
+        event_seq: 1,
         placed_at: now,
         updated_at: now,
     }

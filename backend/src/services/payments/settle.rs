@@ -9,6 +9,8 @@ use entity::{order, order_event};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
+
+use crate::domain::notifications::EventType;
 use uuid::Uuid;
 
 use super::store::{self, Appended, NewEvent};
@@ -111,18 +113,16 @@ pub(crate) async fn record_movement(
     })
     .exec_without_returning(db)
     .await?;
-    let topic = format!(
-        "payment.{}.{}",
-        kind.as_str().to_ascii_lowercase(),
-        status.as_str().to_ascii_lowercase()
-    );
-    store::outbox(
+    let Some(event) = crate::domain::notifications::EventType::for_payment(kind, status) else {
+        return Ok(());
+    };
+    crate::services::notifications::outbox::emit(
         db,
-        &topic,
-        Some(o.id),
+        o,
+        event,
         json!({
-            "order": o.number,
-            "payment": p.id,
+            "id": p.id,
+            "orderNumber": o.number,
             "method": p.method.as_str(),
             "reference": p.reference,
             "amountMinor": amount,
@@ -130,7 +130,8 @@ pub(crate) async fn record_movement(
         }),
         now,
     )
-    .await
+    .await?;
+    Ok(())
 }
 
 /// After money moved on `order_id` (whose row lock the caller holds):
@@ -183,14 +184,17 @@ pub(crate) async fn settle_order(
                 })
                 .exec_without_returning(db)
                 .await?;
-                store::outbox(
-                    db,
-                    "order.confirmed",
-                    Some(o.id),
-                    json!({"order": o.number, "status": to.as_str()}),
-                    now,
-                )
-                .await?;
+                // Paid: the receipt, then the confirmation.
+                for event in [EventType::OrderPaid, EventType::OrderConfirmed] {
+                    crate::services::notifications::outbox::emit_order(
+                        db,
+                        &o,
+                        event,
+                        to.as_str(),
+                        now,
+                    )
+                    .await?;
+                }
                 let confirmed = order::Model {
                     status: to.as_str().into(),
                     ..o.clone()

@@ -4,7 +4,7 @@
 //! rows. Everything here runs inside the caller's transaction.
 
 use chrono::{DateTime, Utc};
-use entity::{order, outbox, payment, payment_event};
+use entity::{order, payment, payment_event};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -250,26 +250,6 @@ pub(crate) async fn order_ledgers(
             (p, l)
         })
         .collect())
-}
-
-/// Writes one outbox row in the caller's transaction.
-pub(crate) async fn outbox(
-    db: &impl ConnectionTrait,
-    topic: &str,
-    order_id: Option<Uuid>,
-    payload: serde_json::Value,
-    now: DateTime<Utc>,
-) -> AppResult<()> {
-    outbox::Entity::insert(outbox::ActiveModel {
-        id: NotSet,
-        topic: Set(topic.into()),
-        order_id: Set(order_id),
-        payload: Set(payload.to_string()),
-        created_at: Set(now),
-    })
-    .exec_without_returning(db)
-    .await?;
-    Ok(())
 }
 
 /// The payment with this reference (`out_trade_no`) or provider reference.

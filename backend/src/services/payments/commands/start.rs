@@ -217,11 +217,11 @@ async fn confirm_unpaid(
     })
     .exec_without_returning(db)
     .await?;
-    store::outbox(
+    crate::services::notifications::outbox::emit_order(
         db,
-        "order.confirmed",
-        Some(row.id),
-        serde_json::json!({"order": row.number, "status": to.as_str()}),
+        row,
+        crate::domain::notifications::EventType::OrderConfirmed,
+        to.as_str(),
         now,
     )
     .await?;
