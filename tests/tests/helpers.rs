@@ -173,6 +173,7 @@ pub fn assert_ok(resp: &Value) -> &Value {
 pub struct TestAppBuilder {
     envs: Vec<(String, String)>,
     database_url: Option<String>,
+    data_dir: Option<PathBuf>,
 }
 
 impl TestAppBuilder {
@@ -189,13 +190,23 @@ impl TestAppBuilder {
         self
     }
 
+    /// Uses this data dir (and, on SQLite, the database in it) instead of a
+    /// fresh one, leaving it alone when the server stops.
+    pub fn data_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.data_dir = Some(dir.into());
+        self
+    }
+
     /// Uses a known JWT secret so a test can forge tokens.
     pub fn jwt_secret(self, secret: &str) -> Self {
         self.env("OMS_JWT_SECRET", secret)
     }
 
     pub async fn spawn(self) -> TestApp {
-        let data_dir = tempfile::tempdir().expect("create temp data dir");
+        let data_dir = match self.data_dir.clone() {
+            Some(dir) => DataDir::Borrowed(dir),
+            None => DataDir::Owned(tempfile::tempdir().expect("create temp data dir")),
+        };
         let pg = match std::env::var("TEST_DATABASE_URL") {
             _ if self.database_url.is_some() => None,
             Ok(url) if !url.trim().is_empty() => Some(PgDatabase::create(url.trim()).await),
@@ -283,7 +294,7 @@ impl TestAppBuilder {
             child: Some(child),
             stderr: stderr_buf,
             pg,
-            _data_dir: data_dir,
+            data_dir,
         }
     }
 }
@@ -296,7 +307,22 @@ pub struct TestApp {
     child: Option<Child>,
     stderr: Arc<Mutex<String>>,
     pg: Option<PgDatabase>,
-    _data_dir: tempfile::TempDir,
+    data_dir: DataDir,
+}
+
+/// A server's data dir: its own (removed with it) or another's (a restart).
+enum DataDir {
+    Owned(tempfile::TempDir),
+    Borrowed(PathBuf),
+}
+
+impl DataDir {
+    fn path(&self) -> &std::path::Path {
+        match self {
+            DataDir::Owned(d) => d.path(),
+            DataDir::Borrowed(p) => p,
+        }
+    }
 }
 
 impl TestApp {
@@ -346,9 +372,31 @@ impl TestApp {
             Some(pg) => pg.url.clone(),
             None => format!(
                 "sqlite://{}?mode=rw",
-                self._data_dir.path().join("oms.db").display()
+                self.data_dir.path().join("oms.db").display()
             ),
         }
+    }
+
+    /// The server's data dir (SQLite database, secrets, mail).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.data_dir.path()
+    }
+
+    /// A builder for another server on this one's database and data dir
+    /// (a restart after [`TestApp::kill9`], or a second instance).
+    pub fn again(&self) -> TestAppBuilder {
+        let b = TestApp::builder().data_dir(self.data_dir.path());
+        match self.database_url() {
+            Some(url) => b.database_url(url),
+            None => b,
+        }
+    }
+
+    /// Kills the server with SIGKILL (no shutdown of any kind) and waits.
+    pub async fn kill9(&mut self) {
+        let mut child = self.child.take().expect("server already stopped");
+        child.start_kill().expect("SIGKILL the server");
+        let _ = child.wait().await;
     }
 
     /// Everything the server wrote to stderr so far.

@@ -34,6 +34,7 @@ mod inventory;
 mod live;
 mod orders;
 mod outage;
+mod outbox;
 mod payments;
 mod payments_config;
 mod payments_gateway;
