@@ -32,20 +32,18 @@ pub mod webhook_endpoint;
 pub mod webhook_inbox;
 
 pub mod prelude {
-    pub use super::email_template::Entity as EmailTemplate;
-    pub use super::notification::Entity as Notification;
-    pub use super::notification_preference::Entity as NotificationPreference;
-    pub use super::outbox_cursor::Entity as OutboxCursor;
-    pub use super::webhook_delivery::Entity as WebhookDelivery;
-    pub use super::webhook_endpoint::Entity as WebhookEndpoint;
     pub use super::address::Entity as Address;
     pub use super::api_key::Entity as ApiKey;
     pub use super::channel::Entity as Channel;
+    pub use super::email_template::Entity as EmailTemplate;
     pub use super::login_attempt::Entity as LoginAttempt;
+    pub use super::notification::Entity as Notification;
+    pub use super::notification_preference::Entity as NotificationPreference;
     pub use super::order::Entity as Order;
     pub use super::order_event::Entity as OrderEvent;
     pub use super::order_line::Entity as OrderLine;
     pub use super::outbox::Entity as Outbox;
+    pub use super::outbox_cursor::Entity as OutboxCursor;
     pub use super::payment::Entity as Payment;
     pub use super::payment_event::Entity as PaymentEvent;
     pub use super::product::Entity as Product;
@@ -60,5 +58,7 @@ pub mod prelude {
     pub use super::stock_movement::Entity as StockMovement;
     pub use super::user::Entity as User;
     pub use super::warehouse::Entity as Warehouse;
+    pub use super::webhook_delivery::Entity as WebhookDelivery;
+    pub use super::webhook_endpoint::Entity as WebhookEndpoint;
     pub use super::webhook_inbox::Entity as WebhookInbox;
 }

@@ -233,7 +233,11 @@ impl MigrationTrait for Migration {
             Table::create()
                 .table(WebhookDeliveries::Table)
                 .col(uuid_pk(WebhookDeliveries::Id))
-                .col(ColumnDef::new(WebhookDeliveries::EndpointId).uuid().not_null())
+                .col(
+                    ColumnDef::new(WebhookDeliveries::EndpointId)
+                        .uuid()
+                        .not_null(),
+                )
                 .col(big_null(WebhookDeliveries::EventId))
                 .col(text(WebhookDeliveries::EventType))
                 .col(text(WebhookDeliveries::Body))
