@@ -79,6 +79,8 @@ pub struct Config {
     /// Webhook endpoints may be on loopback or private networks
     /// (`OMS_WEBHOOKS_ALLOW_PRIVATE=1`; for tests and closed networks).
     pub webhooks_allow_private: bool,
+    /// Webhook retries, disabling and timeouts (`OMS_WEBHOOK_*`).
+    pub webhooks: crate::services::webhooks::WebhookSettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -294,6 +296,7 @@ impl Config {
         }
         Ok(Config {
             outbox_poll_ms,
+            webhooks: crate::services::webhooks::WebhookSettings::from_lookup(&|k: &str| get(k))?,
             webhooks_allow_private: parse_bool(
                 &get("OMS_WEBHOOKS_ALLOW_PRIVATE"),
                 "OMS_WEBHOOKS_ALLOW_PRIVATE",

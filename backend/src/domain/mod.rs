@@ -13,3 +13,4 @@ pub mod orders;
 pub mod payments;
 pub mod pricing;
 pub mod time;
+pub mod webhooks;

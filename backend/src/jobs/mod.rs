@@ -10,6 +10,7 @@ pub fn spawn(state: AppState) {
     spawn_payment_sweeper(state.clone());
     spawn_fulfillment_worker(state.clone());
     spawn_outbox_dispatcher(state.clone());
+    spawn_webhook_sender(state.clone());
     actix_web::rt::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {
@@ -102,6 +103,25 @@ fn spawn_outbox_dispatcher(state: AppState) {
             }
             if let Err(e) = crate::services::notifications::dispatch::dispatch(&state).await {
                 tracing::warn!(error = %e.describe(), "dispatching the outbox failed");
+                tokio::time::sleep(poll).await;
+            }
+        }
+    });
+}
+
+/// Sends webhook deliveries: at once when the dispatcher planned some or
+/// a redelivery was asked for, and at a short poll for retries coming due
+/// (and work another instance planned).
+fn spawn_webhook_sender(state: AppState) {
+    actix_web::rt::spawn(async move {
+        let poll = crate::services::webhooks::sender::poll_interval(&state);
+        loop {
+            tokio::select! {
+                _ = state.notifications.webhook_wake.notified() => {}
+                _ = tokio::time::sleep(poll) => {}
+            }
+            if let Err(e) = crate::services::webhooks::sender::send_due(&state).await {
+                tracing::warn!(error = %e.describe(), "sending webhooks failed");
                 tokio::time::sleep(poll).await;
             }
         }
