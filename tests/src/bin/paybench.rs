@@ -31,7 +31,6 @@
 //! SUCCEEDED event or authorized above their amount, orders confirmed
 //! twice; and orders that are not CONFIRMED. Exits non-zero if any.
 
-use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -39,15 +38,13 @@ use std::time::{Duration, Instant};
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
 use tokio::task::JoinSet;
 use uuid::Uuid;
 
 #[path = "../bench.rs"]
 mod bench;
 
-use bench::{BoxError, Res, Workspace, oms_bin};
+use bench::{Api, BoxError, Res, Server, Workspace, oms_bin, sql_statements};
 
 const USAGE: &str = "usage: paybench [--clients N] [--payments M] [--duplicates 0.3] [--retries 0.1] [--database-url postgres://user@host:port/db]";
 
@@ -122,132 +119,6 @@ async fn main() {
             std::process::exit(1);
         }
     }
-}
-
-/// The running server.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Server {
-    async fn start(ws: &Workspace, card_secret: &str) -> Res<Server> {
-        let mut cmd = Command::new(oms_bin()?);
-        for (key, _) in std::env::vars_os() {
-            let k = key.to_string_lossy();
-            if (k.starts_with("OMS_") && k != "OMS_BIN" && k != "OMS_WORKERS")
-                || k == "DATABASE_URL"
-            {
-                cmd.env_remove(&key);
-            }
-        }
-        let log = std::fs::File::create(ws.dir.join("oms.log"))?;
-        cmd.arg("serve")
-            .env("OMS_BIND", "127.0.0.1:0")
-            .env("OMS_DATA_DIR", &ws.dir)
-            .env("OMS_SEED_DEMO", "true")
-            .env("OMS_SEED_DEMO_ORDERS", "false")
-            .env("OMS_LOG", "warn")
-            .env("OMS_SITE_ROOT", ws.dir.join("site"))
-            .env("OMS_CARD_WEBHOOK_SECRET", card_secret)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::from(log))
-            .kill_on_drop(true);
-        if !ws.is_sqlite() {
-            cmd.env("DATABASE_URL", &ws.db_url);
-        }
-        let mut child = cmd.spawn()?;
-        let stdout = child.stdout.take().ok_or("no stdout")?;
-        let mut lines = BufReader::new(stdout).lines();
-        let find = async {
-            while let Ok(Some(line)) = lines.next_line().await {
-                if let Some(rest) = line.trim().strip_prefix("oms listening on ") {
-                    return Some(rest.trim().trim_end_matches('/').to_owned());
-                }
-            }
-            None
-        };
-        let addr = match tokio::time::timeout(Duration::from_secs(120), find).await {
-            Ok(Some(a)) => a,
-            _ => {
-                let _ = child.start_kill();
-                let log = std::fs::read_to_string(ws.dir.join("oms.log")).unwrap_or_default();
-                return Err(format!("oms did not start listening; its log:\n{log}").into());
-            }
-        };
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Ok(Server { child, addr })
-    }
-
-    async fn stop(mut self) {
-        if let Some(pid) = self.child.id() {
-            let _ = std::process::Command::new("kill")
-                .args(["-TERM", &pid.to_string()])
-                .status();
-        }
-        if tokio::time::timeout(Duration::from_secs(30), self.child.wait())
-            .await
-            .is_err()
-        {
-            let _ = self.child.start_kill();
-        }
-    }
-}
-
-/// GraphQL over HTTP.
-#[derive(Clone)]
-struct Api {
-    client: reqwest::Client,
-    url: String,
-}
-
-impl Api {
-    async fn gql_ok(&self, token: Option<&str>, query: &str, variables: Value) -> Res<Value> {
-        let mut req = self
-            .client
-            .post(&self.url)
-            .json(&json!({ "query": query, "variables": variables }));
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        let text = req.send().await?.text().await?;
-        let resp: Value = serde_json::from_str(&text)?;
-        if resp["errors"].as_array().is_some_and(|e| !e.is_empty()) {
-            return Err(format!("GraphQL error: {resp}").into());
-        }
-        Ok(resp["data"].clone())
-    }
-
-    async fn login(&self, email: &str, password: &str) -> Res<String> {
-        let data = self
-            .gql_ok(
-                None,
-                "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }",
-                json!({ "e": email, "p": password }),
-            )
-            .await?;
-        Ok(data["login"]["accessToken"]
-            .as_str()
-            .ok_or("no access token")?
-            .to_owned())
-    }
-}
-
-async fn sql_statements(client: &reqwest::Client, addr: &str) -> Res<u64> {
-    let text = client
-        .get(format!("{addr}/metrics"))
-        .send()
-        .await?
-        .text()
-        .await?;
-    text.lines()
-        .find_map(|l| {
-            l.strip_prefix("oms_sql_statements_total")
-                .and_then(|v| v.trim().parse::<f64>().ok())
-        })
-        .map(|v| v as u64)
-        .ok_or_else(|| format!("no oms_sql_statements_total in /metrics:\n{text}").into())
 }
 
 /// A tiny deterministic PRNG (xorshift64*).
@@ -514,7 +385,7 @@ async fn run_in(args: &Args, ws: &Workspace) -> Res<bool> {
         oms_bin()?.display()
     );
     let secret = format!("whsec_paybench_{}", Uuid::new_v4().simple());
-    let server = Server::start(ws, &secret).await?;
+    let server = Server::start(ws, &[("OMS_CARD_WEBHOOK_SECRET", secret.as_str())]).await?;
     let result = bench(args, &server, &secret).await;
     server.stop().await;
     let log = std::fs::read_to_string(ws.dir.join("oms.log")).unwrap_or_default();
