@@ -32,6 +32,7 @@ mod fulfillment_tracking;
 mod integrations;
 mod inventory;
 mod live;
+mod live_resume;
 mod orders;
 mod outage;
 mod outbox;

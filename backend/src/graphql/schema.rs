@@ -11,7 +11,8 @@ use super::doc_cache::DocumentCache;
 use super::fulfillment::{FulfillmentMutation, FulfillmentQuery};
 use super::inventory::{InventoryMutation, InventoryQuery, InventorySubscription};
 use super::limits::{ErrorCodes, ShapeLimits};
-use super::orders::{OrdersMutation, OrdersQuery, OrdersSubscription};
+use super::live::LiveSubscription;
+use super::orders::{OrdersMutation, OrdersQuery};
 use super::payments::{PaymentsMutation, PaymentsQuery};
 use super::users::{UsersMutation, UsersQuery};
 use crate::config::Config;
@@ -46,7 +47,7 @@ pub struct Mutation(
 
 /// Live feeds over WebSocket (graphql-transport-ws).
 #[derive(MergedSubscription, Default)]
-pub struct Subscription(InventorySubscription, OrdersSubscription);
+pub struct Subscription(InventorySubscription, LiveSubscription);
 
 pub type OmsSchema = Schema<Query, Mutation, Subscription>;
 

@@ -1,6 +1,8 @@
 //! Notifications: the typed events every command writes to the outbox, and
 //! the rules consumers (email, outbound webhooks, live feeds) apply to them.
 
+pub mod live;
+
 use crate::domain::fulfillment::ShipmentStatus;
 use crate::domain::orders::OrderStatus;
 use crate::domain::payments::{PaymentEventKind, PaymentEventStatus};

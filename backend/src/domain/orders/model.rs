@@ -55,6 +55,9 @@ pub struct Order {
     pub payment_method: Option<crate::domain::payments::PaymentMethod>,
     pub placed_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The sequence of its latest event (0 before any): where a live
+    /// subscriber that showed this state resumes.
+    pub event_seq: i64,
 }
 
 /// One line of a placed order, priced at placement.
@@ -358,6 +361,7 @@ mod tests {
             payment_method: None,
             placed_at: Utc::now(),
             updated_at: Utc::now(),
+            event_seq: 0,
         }
     }
 

@@ -1,12 +1,10 @@
 //! Orders over GraphQL: place, cancel, staff actions, and the queries.
 //! Relation fields load through per-request DataLoaders.
 
-use async_graphql::{Context, Object, Result, Subscription};
-use futures_util::Stream;
+use async_graphql::{Context, Object, Result};
 
 use super::context::{principal, state};
 use super::types::Money;
-use crate::events::DomainEvent;
 use crate::services::orders as svc;
 
 mod enums;
@@ -135,52 +133,6 @@ impl OrdersMutation {
                 note.as_deref(),
             )
             .await?,
-        ))
-    }
-}
-
-#[derive(Default)]
-pub struct OrdersSubscription;
-
-#[Subscription]
-impl OrdersSubscription {
-    /// The order each time it changes, for whoever may see it (its
-    /// customer, staff, its channel's integration); others get NOT_FOUND.
-    /// The feed ends when the caller's session ends or its key is revoked.
-    async fn order_updated(
-        &self,
-        ctx: &Context<'_>,
-        number: String,
-    ) -> Result<impl Stream<Item = Order> + use<>> {
-        let st = state(ctx)?.clone();
-        let p = principal(ctx).clone();
-        let number = svc::find_visible(&st, &p, &number).await?.number;
-        let rx = st.bus.subscribe();
-        Ok(futures_util::stream::unfold(
-            (rx, st, p, number),
-            |(mut rx, st, p, number)| async move {
-                use tokio::sync::broadcast::error::RecvError;
-                loop {
-                    match rx.recv().await {
-                        Ok(DomainEvent::OrderChanged { number: n, .. }) if n == number => {
-                            // The caller was resolved when the socket opened:
-                            // a logout or a revoked key since then ends the feed.
-                            if !crate::services::auth::tokens::still_valid(&st, &p)
-                                .await
-                                .unwrap_or(false)
-                            {
-                                return None;
-                            }
-                            return match svc::find_visible(&st, &p, &number).await {
-                                Ok(o) => Some((Order(o), (rx, st, p, number))),
-                                Err(_) => None,
-                            };
-                        }
-                        Ok(_) | Err(RecvError::Lagged(_)) => continue,
-                        Err(RecvError::Closed) => return None,
-                    }
-                }
-            },
         ))
     }
 }

@@ -248,6 +248,11 @@ impl Order {
     async fn status(&self) -> OrderStatus {
         self.0.status.into()
     }
+    /// The sequence of its latest event (0 before any): a page showing this
+    /// state passes it as `orderUpdated(afterSequence:)` to miss nothing.
+    async fn sequence(&self) -> i64 {
+        self.0.event_seq
+    }
     /// The sales channel it came from.
     async fn channel(&self, ctx: &Context<'_>) -> Result<Channel> {
         Ok(
@@ -314,6 +319,20 @@ impl Order {
             .unwrap_or_default()
             .into_iter()
             .map(crate::graphql::fulfillment::Shipment)
+            .collect())
+    }
+    /// What was sent to the customer about it (email), oldest first.
+    async fn notifications(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::graphql::notifications::Notification>> {
+        Ok(loaders(ctx)?
+            .notifications
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(crate::graphql::notifications::Notification)
             .collect())
     }
     /// Where it ships.

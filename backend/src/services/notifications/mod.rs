@@ -5,6 +5,7 @@
 
 pub mod dispatch;
 pub mod email;
+pub mod live;
 pub mod outbox;
 
 use std::sync::Arc;
@@ -24,6 +25,8 @@ pub struct NotificationsRuntime {
     /// The highest outbox position dispatched (by any instance) as far as
     /// this one knows; live feeds wait on it.
     dispatched: Arc<watch::Sender<i64>>,
+    /// Live order subscribers of this instance, one entry per order.
+    pub live: live::LiveHub,
 }
 
 impl Default for NotificationsRuntime {
@@ -33,6 +36,7 @@ impl Default for NotificationsRuntime {
             mail_wake: Default::default(),
             webhook_wake: Default::default(),
             dispatched: Arc::new(watch::channel(0).0),
+            live: Default::default(),
         }
     }
 }

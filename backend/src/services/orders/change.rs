@@ -137,7 +137,7 @@ async fn transition(
     .exec_without_returning(&*tx)
     .await?;
     let current_row = crate::services::payments::store::lock_order(&*tx, current.id).await?;
-    crate::services::notifications::outbox::emit_order(
+    let event_seq = crate::services::notifications::outbox::emit_order(
         &*tx,
         &current_row,
         crate::domain::notifications::EventType::for_order_status(to),
@@ -157,6 +157,7 @@ async fn transition(
     Ok(Order {
         status: to,
         updated_at: now,
+        event_seq,
         ..current
     })
 }

@@ -67,6 +67,7 @@ pub fn order_from_row(o: order::Model) -> AppResult<Order> {
         },
         placed_at: o.placed_at,
         updated_at: o.updated_at,
+        event_seq: o.event_seq,
         number: o.number,
     })
 }
