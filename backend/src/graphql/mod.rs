@@ -18,5 +18,6 @@ pub mod payments;
 pub mod schema;
 pub mod types;
 pub mod users;
+pub mod webhooks;
 
 pub use schema::{OmsSchema, build_schema};

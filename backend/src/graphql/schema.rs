@@ -15,6 +15,7 @@ use super::live::LiveSubscription;
 use super::orders::{OrdersMutation, OrdersQuery};
 use super::payments::{PaymentsMutation, PaymentsQuery};
 use super::users::{UsersMutation, UsersQuery};
+use super::webhooks::{WebhooksMutation, WebhooksQuery};
 use crate::config::Config;
 
 /// Read operations: the catalog, stock, users and the signed-in user.
@@ -29,6 +30,7 @@ pub struct Query(
     OrdersQuery,
     PaymentsQuery,
     UsersQuery,
+    WebhooksQuery,
 );
 
 /// Commands: sign-in and accounts, orders, stock.
@@ -43,6 +45,7 @@ pub struct Mutation(
     OrdersMutation,
     PaymentsMutation,
     UsersMutation,
+    WebhooksMutation,
 );
 
 /// Live feeds over WebSocket (graphql-transport-ws).
