@@ -81,6 +81,9 @@ pub struct Config {
     pub webhooks_allow_private: bool,
     /// Webhook retries, disabling and timeouts (`OMS_WEBHOOK_*`).
     pub webhooks: crate::services::webhooks::WebhookSettings,
+    /// The mail worker's retries (`OMS_MAIL_RETRY_BASE_MS`, `OMS_MAIL_RETRY_MAX_MS`,
+    /// `OMS_MAIL_MAX_ATTEMPTS`).
+    pub mail: crate::services::notifications::email::MailSettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -297,6 +300,9 @@ impl Config {
         Ok(Config {
             outbox_poll_ms,
             webhooks: crate::services::webhooks::WebhookSettings::from_lookup(&|k: &str| get(k))?,
+            mail: crate::services::notifications::email::MailSettings::from_lookup(&|k: &str| {
+                get(k)
+            })?,
             webhooks_allow_private: parse_bool(
                 &get("OMS_WEBHOOKS_ALLOW_PRIVATE"),
                 "OMS_WEBHOOKS_ALLOW_PRIVATE",
@@ -392,7 +398,7 @@ fn parse_bool(v: &Option<String>, key: &'static str, default: bool) -> Result<bo
     }
 }
 
-fn parse_num<T: std::str::FromStr>(
+pub(crate) fn parse_num<T: std::str::FromStr>(
     v: &Option<String>,
     key: &'static str,
     default: T,

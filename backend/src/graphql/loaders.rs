@@ -81,6 +81,21 @@ impl Loader<Uuid> for ShipmentsLoader {
     }
 }
 
+/// The notification log per order id.
+pub struct NotificationsLoader(pub AppState);
+
+impl Loader<Uuid> for NotificationsLoader {
+    type Value = Vec<crate::services::notifications::email::log::NotificationEntry>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        Ok(
+            crate::services::notifications::email::log::notifications_for_orders(&self.0, keys)
+                .await?,
+        )
+    }
+}
+
 /// Actors by their stored label (payment ledgers: one batch for a whole
 /// page of payments, not one lookup per payment).
 pub struct ActorsLoader(pub AppState);
@@ -121,6 +136,7 @@ pub struct Loaders {
     pub payments: DataLoader<PaymentsLoader>,
     pub actors: DataLoader<ActorsLoader>,
     pub shipments: DataLoader<ShipmentsLoader>,
+    pub notifications: DataLoader<NotificationsLoader>,
 }
 
 impl Loaders {
@@ -134,6 +150,7 @@ impl Loaders {
             payments: DataLoader::new(PaymentsLoader(state.clone()), tokio::spawn),
             actors: DataLoader::new(ActorsLoader(state.clone()), tokio::spawn),
             shipments: DataLoader::new(ShipmentsLoader(state.clone()), tokio::spawn),
+            notifications: DataLoader::new(NotificationsLoader(state.clone()), tokio::spawn),
         }
     }
 }

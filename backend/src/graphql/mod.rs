@@ -12,6 +12,7 @@ pub mod inventory;
 pub mod limits;
 pub mod live;
 pub mod loaders;
+pub mod notifications;
 pub mod notifications_types;
 pub mod orders;
 pub mod payments;

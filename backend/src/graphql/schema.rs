@@ -12,6 +12,7 @@ use super::fulfillment::{FulfillmentMutation, FulfillmentQuery};
 use super::inventory::{InventoryMutation, InventoryQuery, InventorySubscription};
 use super::limits::{ErrorCodes, ShapeLimits};
 use super::live::LiveSubscription;
+use super::notifications::{NotificationsMutation, NotificationsQuery};
 use super::orders::{OrdersMutation, OrdersQuery};
 use super::payments::{PaymentsMutation, PaymentsQuery};
 use super::users::{UsersMutation, UsersQuery};
@@ -27,6 +28,7 @@ pub struct Query(
     ChannelsQuery,
     FulfillmentQuery,
     InventoryQuery,
+    NotificationsQuery,
     OrdersQuery,
     PaymentsQuery,
     UsersQuery,
@@ -42,6 +44,7 @@ pub struct Mutation(
     ChannelsMutation,
     FulfillmentMutation,
     InventoryMutation,
+    NotificationsMutation,
     OrdersMutation,
     PaymentsMutation,
     UsersMutation,

@@ -82,6 +82,7 @@ impl From<Role> for DomainRole {
 
 /// A person with an account.
 #[derive(SimpleObject, Clone)]
+#[graphql(complex)]
 pub struct User {
     /// Stable opaque id.
     pub id: ID,

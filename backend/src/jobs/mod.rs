@@ -11,6 +11,7 @@ pub fn spawn(state: AppState) {
     spawn_fulfillment_worker(state.clone());
     spawn_outbox_dispatcher(state.clone());
     spawn_webhook_sender(state.clone());
+    spawn_mail_worker(state.clone());
     actix_web::rt::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
         loop {
@@ -123,6 +124,37 @@ fn spawn_webhook_sender(state: AppState) {
             if let Err(e) = crate::services::webhooks::sender::send_due(&state).await {
                 tracing::warn!(error = %e.describe(), "sending webhooks failed");
                 tokio::time::sleep(poll).await;
+            }
+        }
+    });
+}
+
+/// Sends customer email: at once when the dispatcher planned some (here
+/// or on another instance), when a staff resend asks, and whenever a
+/// retry falls due.
+fn spawn_mail_worker(state: AppState) {
+    actix_web::rt::spawn(async move {
+        let poll = Duration::from_millis(state.config.outbox_poll_ms);
+        let mailer = loop {
+            match crate::services::notifications::email::send::Mailer::from_state(&state) {
+                Ok(m) => break m,
+                Err(e) => {
+                    tracing::error!(error = %format!("{e:#}"), "email is not configured; nothing is sent");
+                    tokio::time::sleep(Duration::from_secs(60)).await;
+                }
+            }
+        };
+        tracing::info!(to = %mailer.describe(), "mail worker started");
+        loop {
+            let wait = crate::services::notifications::email::send::deliver_due(&state, &mailer)
+                .await
+                .unwrap_or_else(|e| {
+                    tracing::warn!(error = %e.describe(), "sending email failed");
+                    poll
+                });
+            tokio::select! {
+                _ = state.notifications.mail_wake.notified() => {}
+                _ = tokio::time::sleep(wait) => {}
             }
         }
     });

@@ -3,6 +3,8 @@
 
 pub mod live;
 
+pub mod email;
+
 use crate::domain::fulfillment::ShipmentStatus;
 use crate::domain::orders::OrderStatus;
 use crate::domain::payments::{PaymentEventKind, PaymentEventStatus};

@@ -321,6 +321,20 @@ impl Order {
             .map(crate::graphql::fulfillment::Shipment)
             .collect())
     }
+    /// What was sent to the customer about it (email), oldest first.
+    async fn notifications(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::graphql::notifications::Notification>> {
+        Ok(loaders(ctx)?
+            .notifications
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(crate::graphql::notifications::Notification)
+            .collect())
+    }
     /// Where it ships.
     async fn shipping_address(&self) -> Address {
         let a = self.0.address.clone();
