@@ -102,7 +102,7 @@ const ADVANCE_ACTIONS: [&str; 6] = [
 ];
 
 /// Subscription fields, covered by the WebSocket test below.
-const SUBSCRIPTION_FIELDS: [&str; 2] = ["orderUpdated", "productStockChanged"];
+const SUBSCRIPTION_FIELDS: [&str; 3] = ["orderEvents", "orderUpdated", "productStockChanged"];
 
 /// The status an order must be in for the action to be possible.
 fn from_status(action: &str) -> &'static str {
@@ -2520,7 +2520,7 @@ async fn every_caller_gets_the_right_answer_and_effect_on_every_root_field() {
 }
 
 const ORDER_UPDATED: &str =
-    "subscription($n: String!) { orderUpdated(number: $n) { number status } }";
+    "subscription($n: String!) { orderUpdated(number: $n) { sequence order { number status } } }";
 const STOCK_CHANGED: &str =
     "subscription($s: String!) { productStockChanged(sku: $s) { sku onHand } }";
 
@@ -2584,7 +2584,7 @@ async fn live_updates_reach_exactly_the_callers_who_may_see_them() {
             match ws.next_message_within(Duration::from_secs(2)).await {
                 Some(msg) => {
                     assert_eq!(msg["type"], "next", "{who:?}: {msg}");
-                    let o = &msg["payload"]["data"]["orderUpdated"];
+                    let o = &msg["payload"]["data"]["orderUpdated"]["order"];
                     assert_eq!(o["number"], number.as_str(), "{who:?}: {msg}");
                     let s = o["status"].as_str().unwrap_or_default();
                     assert!(reached.contains(&s), "{who:?}: {msg}");
@@ -2629,6 +2629,55 @@ async fn live_updates_reach_exactly_the_callers_who_may_see_them() {
     }
     let late: Vec<Who> = stock.iter().map(|(w, _)| *w).collect();
     assert!(late.is_empty(), "no stock change reached {late:?}");
+}
+
+/// `orderEvents` is the staff feed: staff and integration keys may follow
+/// it (a key only its channel's events), customers are FORBIDDEN and
+/// anonymous callers UNAUTHENTICATED.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_event_feed_is_for_staff_and_keys_of_the_orders_channel() {
+    let w = World::new().await;
+    let number = w.order_in("PENDING_PAYMENT").await;
+    let feed = "subscription($n: String!) { orderEvents(filter: {orderNumber: $n}, afterEventId: 0) { id orderNumber } }";
+    let mut silent = Vec::new();
+    for who in EVERYONE {
+        let mut ws = w.app.ws_connect(w.token(who)).await;
+        ws.subscribe("feed", feed, json!({ "n": number })).await;
+        let expected = match who {
+            Who::Anonymous => Some("UNAUTHENTICATED"),
+            Who::Owner | Who::OtherCustomer => Some("FORBIDDEN"),
+            _ => None,
+        };
+        match (expected, who) {
+            (Some(code), _) => {
+                let msg = ws.next_message().await;
+                let got = match msg["type"].as_str() {
+                    Some("error") => msg["payload"][0]["extensions"]["code"].clone(),
+                    _ => {
+                        assert!(msg["payload"]["data"].is_null(), "{who:?}: {msg}");
+                        msg["payload"]["errors"][0]["extensions"]["code"].clone()
+                    }
+                };
+                assert_eq!(got, code, "{who:?} on orderEvents: {msg}");
+            }
+            (None, Who::OtherChannelKey) => silent.push(ws),
+            (None, _) => {
+                let msg = ws.next_message().await;
+                assert_eq!(msg["type"], "next", "{who:?}: {msg}");
+                assert_eq!(
+                    msg["payload"]["data"]["orderEvents"]["orderNumber"],
+                    number.as_str(),
+                    "{who:?}: {msg}"
+                );
+            }
+        }
+    }
+    // Another channel's key is let in but sees none of this order's events.
+    for mut ws in silent {
+        if let Some(msg) = ws.next_message_within(Duration::from_secs(2)).await {
+            assert_ne!(msg["type"], "next", "another channel's key saw {msg}");
+        }
+    }
 }
 
 /// Idempotency keys are scoped to the caller and external ids to the
@@ -2750,7 +2799,7 @@ async fn a_revoked_key_or_an_ended_session_stops_receiving_live_order_updates() 
     for ws in [&mut key_ws, &mut session_ws] {
         let msg = ws.next_message().await;
         assert_eq!(
-            msg["payload"]["data"]["orderUpdated"]["status"], "CONFIRMED",
+            msg["payload"]["data"]["orderUpdated"]["order"]["status"], "CONFIRMED",
             "{msg}"
         );
     }
@@ -2763,17 +2812,30 @@ async fn a_revoked_key_or_an_ended_session_stops_receiving_live_order_updates() 
         .call(Some(&session), "mutation { logout }", json!({}))
         .await;
     assert_eq!(assert_ok(&out)["logout"], true);
+    // Updates of the payment may still be queued; nothing after it may come.
+    let paid = w
+        .admin(
+            "query($n: String!) { order(number: $n) { sequence } }",
+            json!({ "n": number }),
+        )
+        .await["order"]["sequence"]
+        .as_i64()
+        .unwrap_or_default();
     // The order follows its shipment: the admin starts picking it.
     assert_eq!(w.step(&number, "PICK").await, "PROCESSING");
     for (what, ws) in [
         ("revoked key", &mut key_ws),
         ("ended session", &mut session_ws),
     ] {
-        if let Some(msg) = ws.next_message_within(Duration::from_secs(2)).await {
+        while let Some(msg) = ws.next_message_within(Duration::from_secs(2)).await {
+            let update = &msg["payload"]["data"]["orderUpdated"];
             assert!(
-                msg["payload"]["data"]["orderUpdated"].is_null(),
+                update.is_null() || update["sequence"].as_i64().unwrap_or_default() <= paid,
                 "the {what} still receives order updates: {msg}"
             );
+            if msg["type"] != "next" {
+                break;
+            }
         }
     }
 }

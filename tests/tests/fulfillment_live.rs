@@ -79,7 +79,7 @@ async fn a_carrier_push_on_one_instance_reaches_a_subscriber_on_another() {
     let mut ws = first.ws_connect(Some(&customer.access_token)).await;
     ws.subscribe(
         "o1",
-        "subscription($n: String!) { orderUpdated(number: $n) { number status } }",
+        "subscription($n: String!) { orderUpdated(number: $n) { sequence order { number status } } }",
         json!({ "n": number }),
     )
     .await;
@@ -104,7 +104,7 @@ async fn a_carrier_push_on_one_instance_reaches_a_subscriber_on_another() {
         if let Some(msg) = ws.next_message_within(Duration::from_secs(2)).await {
             assert_eq!(msg["type"], "next", "{msg}");
             assert_eq!(
-                msg["payload"]["data"]["orderUpdated"]["number"],
+                msg["payload"]["data"]["orderUpdated"]["order"]["number"],
                 number.as_str()
             );
             seen = Some(msg);

@@ -11,7 +11,7 @@ use crate::order_helpers::{
 };
 
 const ORDER_UPDATED: &str =
-    "subscription($n: String!) { orderUpdated(number: $n) { number status } }";
+    "subscription($n: String!) { orderUpdated(number: $n) { sequence order { number status } } }";
 
 #[tokio::test]
 async fn the_customer_sees_their_order_change_live() {
@@ -54,7 +54,7 @@ async fn the_customer_sees_their_order_change_live() {
         // read up to the update that reports this step's status.
         let mut msg = ws.next_message_within(Duration::from_secs(3)).await;
         while let Some(m) = &msg {
-            if m["payload"]["data"]["orderUpdated"]["status"] == status {
+            if m["payload"]["data"]["orderUpdated"]["order"]["status"] == status {
                 break;
             }
             msg = ws.next_message_within(Duration::from_secs(3)).await;
@@ -62,10 +62,13 @@ async fn the_customer_sees_their_order_change_live() {
         if let Some(msg) = msg {
             assert_eq!(msg["type"], "next", "{msg}");
             assert_eq!(
-                msg["payload"]["data"]["orderUpdated"]["number"],
+                msg["payload"]["data"]["orderUpdated"]["order"]["number"],
                 number.as_str()
             );
-            assert_eq!(msg["payload"]["data"]["orderUpdated"]["status"], status);
+            assert_eq!(
+                msg["payload"]["data"]["orderUpdated"]["order"]["status"],
+                status
+            );
             seen = Some(status);
             break;
         }
