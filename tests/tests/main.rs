@@ -45,3 +45,5 @@ mod payments_timeline;
 mod payments_webhooks;
 mod race;
 mod timeline;
+mod webhook_receiver;
+mod webhooks;

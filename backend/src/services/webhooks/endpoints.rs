@@ -93,14 +93,19 @@ pub(crate) async fn checked_address(
         .ok_or_else(|| AddressError::Unresolvable("no addresses".into()))
 }
 
-/// Checks a URL's form and where it points now.
-async fn valid_url(state: &AppState, raw: &str) -> AppResult<WebhookUrl> {
-    let allow = state.config.webhooks_allow_private;
-    let url = WebhookUrl::parse(raw, allow).map_err(|p| AppError::invalid("url", p.message()))?;
-    checked_address(&url, allow)
+/// Checks a URL's form (where it points is checked by [`points_public`]
+/// once the rest of the input is valid).
+fn valid_url(state: &AppState, raw: &str) -> AppResult<WebhookUrl> {
+    WebhookUrl::parse(raw, state.config.webhooks_allow_private)
+        .map_err(|p| AppError::invalid("url", p.message()))
+}
+
+/// Checks where a URL's host resolves to now.
+async fn points_public(state: &AppState, url: &WebhookUrl) -> AppResult<()> {
+    checked_address(url, state.config.webhooks_allow_private)
         .await
-        .map_err(|e| AppError::invalid("url", e.message()))?;
-    Ok(url)
+        .map(|_| ())
+        .map_err(|e| AppError::invalid("url", e.message()))
 }
 
 fn valid_events(types: &[EventType]) -> AppResult<EventFilter> {
@@ -145,9 +150,10 @@ pub async fn create(
     input: NewEndpoint,
 ) -> AppResult<CreatedEndpoint> {
     let channel_id = scope(p)?;
-    let url = valid_url(state, &input.url).await?;
+    let url = valid_url(state, &input.url)?;
     let events = valid_events(&input.event_types)?;
     let description = valid_description(input.description.as_deref())?;
+    points_public(state, &url).await?;
     let secret = format!("{SECRET_PREFIX}{}", random_token(32));
     let owner_email = match p {
         Principal::User { email, .. } if !email.is_empty() => Some(email.clone()),
@@ -187,10 +193,11 @@ pub async fn update(
     changes: EndpointChanges,
 ) -> AppResult<Endpoint> {
     visible_endpoint(&state.db.conn, p, id).await?;
-    let url = match &changes.url {
-        Some(raw) => Some(valid_url(state, raw).await?),
-        None => None,
-    };
+    let url = changes
+        .url
+        .as_deref()
+        .map(|raw| valid_url(state, raw))
+        .transpose()?;
     let events = changes
         .event_types
         .as_deref()
@@ -201,6 +208,9 @@ pub async fn update(
         .as_deref()
         .map(|d| valid_description(Some(d)))
         .transpose()?;
+    if let Some(url) = &url {
+        points_public(state, url).await?;
+    }
     let tx = state.db.begin_write().await?;
     let current = visible_endpoint(&*tx, p, id).await?;
     let was_enabled = current.enabled;

@@ -43,10 +43,12 @@ enum Outcome {
         latency_ms: Option<i64>,
         error: String,
     },
-    /// Not worth trying again (a refused address, a disabled endpoint).
+    /// Not worth trying again: a refused address (an attempt that failed
+    /// before sending anything), or an endpoint disabled or deleted
+    /// meanwhile (no attempt; the last one's outcome stays in the log).
     GaveUp {
         error: String,
-        endpoint_failed: bool,
+        attempted: bool,
     },
 }
 
@@ -123,11 +125,11 @@ async fn attempt(state: &AppState, d: webhook_delivery::Model) -> AppResult<()> 
     let outcome = match endpoint {
         None => Outcome::GaveUp {
             error: "the endpoint was deleted".into(),
-            endpoint_failed: false,
+            attempted: false,
         },
         Some(e) if !e.enabled => Outcome::GaveUp {
             error: "the endpoint is disabled".into(),
-            endpoint_failed: false,
+            attempted: false,
         },
         Some(e) => post(state, &e, &d.body).await,
     };
@@ -142,7 +144,7 @@ async fn post(state: &AppState, e: &webhook_endpoint::Model, body: &str) -> Outc
         Err(p) => {
             return Outcome::GaveUp {
                 error: format!("refused: the URL {}", p.message()),
-                endpoint_failed: true,
+                attempted: true,
             };
         }
     };
@@ -154,7 +156,7 @@ async fn post(state: &AppState, e: &webhook_endpoint::Model, body: &str) -> Outc
                     "refused: the host resolves to {ip}, a loopback, private, link-local or \
                      reserved address; nothing was sent"
                 ),
-                endpoint_failed: true,
+                attempted: true,
             };
         }
         Err(other) => {
@@ -238,7 +240,14 @@ fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
 async fn record(state: &AppState, d: &webhook_delivery::Model, outcome: Outcome) -> AppResult<()> {
     use webhook_delivery::Column as C;
     let now = Utc::now();
-    let attempts = d.attempts + 1;
+    let attempted = !matches!(
+        outcome,
+        Outcome::GaveUp {
+            attempted: false,
+            ..
+        }
+    );
+    let attempts = d.attempts + i32::from(attempted);
     let mut update = webhook_delivery::Entity::update_many()
         .col_expr(C::Attempts, Expr::value(attempts))
         .col_expr(C::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None));
@@ -274,16 +283,16 @@ async fn record(state: &AppState, d: &webhook_delivery::Model, outcome: Outcome)
                 .col_expr(C::Error, Expr::value(error.clone()));
             Some(false)
         }
-        Outcome::GaveUp {
-            error,
-            endpoint_failed,
-        } => {
+        Outcome::GaveUp { error, attempted } => {
             update = update
                 .col_expr(C::Status, Expr::value(DeliveryStatus::Failed.as_str()))
-                .col_expr(C::ResponseCode, Expr::value(Option::<i32>::None))
-                .col_expr(C::LatencyMs, Expr::value(Option::<i64>::None))
                 .col_expr(C::Error, Expr::value(error.clone()));
-            endpoint_failed.then_some(false)
+            if *attempted {
+                update = update
+                    .col_expr(C::ResponseCode, Expr::value(Option::<i32>::None))
+                    .col_expr(C::LatencyMs, Expr::value(Option::<i64>::None));
+            }
+            attempted.then_some(false)
         }
     };
     let tx = state.db.begin_write().await?;
