@@ -33,6 +33,7 @@ mod integrations;
 mod inventory;
 mod live;
 mod live_resume;
+mod notifications_email;
 mod orders;
 mod outage;
 mod outbox;

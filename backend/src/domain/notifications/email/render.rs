@@ -98,12 +98,14 @@ pub fn render(src: &Source, ctx: &Value) -> Result<Rendered, TemplateError> {
     let html = layout
         .template_from_str(LAYOUT)
         .and_then(|t| {
-            t.render(json!({
-                "subject": subject,
-                "body": minijinja::Value::from_safe_string(body),
-                "lang": ctx.get("lang").cloned().unwrap_or(Value::Null),
-                "shop_name": ctx.get("shop_name").cloned().unwrap_or(Value::Null),
-            }))
+            let field =
+                |k: &str| minijinja::Value::from_serialize(ctx.get(k).unwrap_or(&Value::Null));
+            t.render(minijinja::context! {
+                subject => subject,
+                body => minijinja::Value::from_safe_string(body),
+                lang => field("lang"),
+                shop_name => field("shop_name"),
+            })
         })
         .map_err(|e| TemplateError {
             field: HTML_FIELD,

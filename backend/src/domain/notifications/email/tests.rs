@@ -168,7 +168,7 @@ fn html_bodies_escape_what_they_insert() {
     };
     let out = render(&src, &serde_json::json!({"customer_name": "<b>x</b>"}))
         .unwrap_or_else(|e| panic!("{e:?}"));
-    assert!(out.html.contains("&lt;b&gt;x"), "{}", out.html);
+    assert!(out.html.contains("<p>&lt;b&gt;x"), "{}", out.html);
     assert!(!out.html.contains("<b>x"));
     assert!(out.text.contains("<b>x</b>"));
 }
