@@ -152,6 +152,9 @@ pub struct Transition {
 pub struct Order {
     pub number: String,
     pub status: OrderStatus,
+    /// Its latest event's sequence: live updates resume after it.
+    #[serde(default)]
+    pub sequence: i64,
     pub external_id: Option<String>,
     /// EXPRESS, POSTAL or PICKUP.
     pub shipping_method: String,

@@ -88,7 +88,7 @@ pickupPoint { code name region } pickupCode pickupLocked createdAt shippedAt del
 /// One order with everything its page shows (customers get no allocations).
 pub const ORDER: &str = concat!(
     "query Order($number: String!) { order(number: $number) { ",
-    "number status externalId shippingMethod note placedAt ",
+    "number status sequence externalId shippingMethod note placedAt ",
     "channel { code name paymentMethods } customer { email name } ",
     "lines { sku name quantity unitPrice ",
     money!(),
@@ -209,9 +209,10 @@ $amount: Int!, $reference: String!, $key: String!) { recordManualPayment(orderNu
 amount: $amount, reference: $reference, idempotencyKey: $key) { id status orderNumber } }";
 
 /// Live updates of one order (graphql-transport-ws, see [`super::live`]):
-/// pushed each time the order changes.
-pub const ORDER_UPDATED: &str = "subscription OrderUpdated($n: String!) { \
-orderUpdated(number: $n) { number status paymentStatus amountDue { amount currencyCode } } }";
+/// one per event of the order, those after `$after` replayed first.
+pub const ORDER_UPDATED: &str = "subscription OrderUpdated($n: String!, $after: Int) { \
+orderUpdated(number: $n, afterSequence: $after) { sequence type order { number status sequence \
+paymentStatus amountDue { amount currencyCode } } } }";
 
 /// `(operation name, document)` for every document above.
 pub const ALL: &[(&str, &str)] = &[

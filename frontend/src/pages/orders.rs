@@ -55,9 +55,16 @@ pub fn OrderPage() -> impl IntoView {
     let params = use_params_map();
     let number = Memo::new(move |_| params.read().get("number").unwrap_or_default());
     let order = Resource::new(move || number.get(), orders::order);
-    // With JavaScript on: reload the order whenever it changes (and once
-    // when subscribed, to catch changes made since the page was rendered).
-    use_order_updates(number, move |_| order.refetch());
+    // With JavaScript on: reload the order whenever it changes; after a
+    // dropped connection the updates it missed are replayed from the
+    // sequence it shows (or it reloads once if it did not know it).
+    let shown = move || {
+        order
+            .get_untracked()
+            .and_then(|o| o.ok())
+            .map(|o| o.sequence)
+    };
+    use_order_updates(number, shown, move |_| order.refetch());
 
     view! {
         <Title text=move || format!("{} {}", t(Key::PageTitleOrder), number.get()) />
