@@ -86,15 +86,22 @@ async fn claim(state: &AppState) -> AppResult<Vec<webhook_delivery::Model>> {
     let now = Utc::now();
     let lease = Duration::from_std(state.config.webhooks.timeout).unwrap_or(Duration::seconds(10))
         + Duration::seconds(30);
+    let due = || {
+        webhook_delivery::Entity::find()
+            .filter(webhook_delivery::Column::Status.eq(DeliveryStatus::Pending.as_str()))
+            .filter(webhook_delivery::Column::NextAttemptAt.lte(now))
+            .filter(
+                Condition::any()
+                    .add(webhook_delivery::Column::LockedUntil.is_null())
+                    .add(webhook_delivery::Column::LockedUntil.lt(now)),
+            )
+    };
+    // A read first: an idle poll takes no write lock (SQLite has one writer).
+    if due().one(&state.db.conn).await?.is_none() {
+        return Ok(Vec::new());
+    }
     let tx = state.db.begin_write().await?;
-    let mut q = webhook_delivery::Entity::find()
-        .filter(webhook_delivery::Column::Status.eq(DeliveryStatus::Pending.as_str()))
-        .filter(webhook_delivery::Column::NextAttemptAt.lte(now))
-        .filter(
-            Condition::any()
-                .add(webhook_delivery::Column::LockedUntil.is_null())
-                .add(webhook_delivery::Column::LockedUntil.lt(now)),
-        )
+    let mut q = due()
         .order_by_asc(webhook_delivery::Column::NextAttemptAt)
         .limit(BATCH);
     if state.db.backend() == DbBackend::Postgres {
