@@ -7,6 +7,7 @@ pub mod auth;
 pub mod catalog;
 pub mod channels;
 pub mod demo_fulfillment;
+pub mod demo_notifications;
 pub mod demo_orders;
 pub mod fulfillment;
 pub mod inventory;
