@@ -15,6 +15,7 @@ use crate::pages::{
     console_shipment::{ConsoleShipmentPage, PackingSlipPage},
     console_shipments::{ConsoleShipmentsPage, PickupDeskPage},
     login::LoginPage,
+    notifications::{EmailTemplatesPage, PreferencesPage},
     orders::{MyOrdersPage, OrderPage},
     product::ProductPage,
     products::ProductsPage,
@@ -76,6 +77,8 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/console/pickup") view=PickupDeskPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/notifications") view=PreferencesPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/email-templates") view=EmailTemplatesPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

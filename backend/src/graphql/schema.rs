@@ -134,7 +134,12 @@ mod tests {
         .finish();
         assert!(!frontend::api::queries::ALL.is_empty());
         let console_shipments = frontend::api::shipments_console::DOCUMENTS;
-        for (name, doc) in frontend::api::queries::ALL.iter().chain(console_shipments) {
+        let notifications = frontend::api::notifications::DOCUMENTS;
+        for (name, doc) in frontend::api::queries::ALL
+            .iter()
+            .chain(console_shipments)
+            .chain(notifications)
+        {
             let resp = schema.execute(*doc).await;
             let problems: Vec<String> = resp.errors.iter().map(|e| e.message.clone()).collect();
             assert!(problems.is_empty(), "{name}: {problems:?}");

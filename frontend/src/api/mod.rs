@@ -5,6 +5,7 @@
 
 pub mod fulfillment;
 pub mod live;
+pub mod notifications;
 pub mod orders;
 pub mod payments;
 pub mod queries;

@@ -68,6 +68,7 @@ pub fn Header() -> impl IntoView {
                             let staff = user.is_some_and(|u| u.is_staff());
                             view! {
                                 {signed_in.then(|| view! { <a href="/orders" id="nav-orders">{lang.t(Key::NavMyOrders)}</a> })}
+                                {signed_in.then(|| view! { <a href="/account/notifications" id="nav-preferences">{lang.t(Key::NavPreferences)}</a> })}
                                 {staff.then(|| view! { <a href="/console" id="nav-console">{lang.t(Key::NavConsole)}</a> })}
                             }
                         })}
@@ -155,6 +156,7 @@ fn ConsoleNav(lang: Lang) -> impl IntoView {
                 <a href="/console/payments" id="nav-console-payments">{lang.t(Key::ConsolePayments)}</a>
                 <a href="/console/shipments" id="nav-console-shipments">{lang.t(Key::ConsoleShipments)}</a>
                 <a href="/console/pickup" id="nav-console-pickup">{lang.t(Key::PageTitlePickupDesk)}</a>
+                <a href="/console/email-templates" id="nav-console-email-templates">{lang.t(Key::PageTitleEmailTemplates)}</a>
             </div>
         </nav>
     }

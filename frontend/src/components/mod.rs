@@ -6,6 +6,7 @@ pub mod address_fields;
 pub mod delivery;
 pub mod form_error;
 pub mod header;
+pub mod notifications;
 pub mod order;
 pub mod orders_table;
 pub mod payment;

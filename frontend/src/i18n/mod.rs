@@ -133,10 +133,12 @@ macro_rules! keys {
 
 mod fulfillment;
 mod keys;
+mod notifications;
 mod payments;
 
 pub use fulfillment::*;
 pub use keys::Key;
+pub use notifications::*;
 pub use payments::*;
 
 /// `template` with each `{name}` placeholder replaced.

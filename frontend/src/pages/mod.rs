@@ -12,6 +12,7 @@ pub mod console_payments;
 pub mod console_shipment;
 pub mod console_shipments;
 pub mod login;
+pub mod notifications;
 pub mod orders;
 pub mod product;
 pub mod products;

@@ -30,6 +30,7 @@ use crate::state::AppState;
 
 mod cart;
 mod fulfillment;
+mod notifications;
 mod orders;
 mod payments;
 mod stock;
@@ -55,7 +56,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(set_reorder_point),
         )
         .configure(payments::configure)
-        .configure(fulfillment::configure);
+        .configure(fulfillment::configure)
+        .configure(notifications::configure);
 }
 
 /// The posted fields, in order (names may repeat: the new-order form's
