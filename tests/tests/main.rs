@@ -12,6 +12,7 @@ mod authz_matrix;
 mod browser;
 mod cli;
 mod config;
+mod demo;
 mod graphql_limits;
 mod portal;
 mod portal_fulfillment;
