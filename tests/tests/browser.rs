@@ -22,6 +22,7 @@ use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use tokio::process::{Child, Command};
 
+mod live_resume;
 mod tracking;
 
 use crate::helpers::{Role, TestApp, assert_ok, workspace_root};

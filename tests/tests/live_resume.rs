@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 
 use crate::helpers::{GqlWs, Role, TestApp, assert_ok, error_code};
 use crate::order_helpers::{
-    create_api_key, fulfil, new_customer, new_key, order_input, pay_order, place_order_ok,
+    cancel_raw, create_api_key, fulfil, new_customer, new_key, order_input, pay_order,
+    place_order_ok, sql_statements,
 };
 
 const RESUME: &str = "subscription($n: String!, $after: Int) { orderUpdated(number: $n, afterSequence: $after) { sequence type order { number status sequence } } }";
@@ -130,6 +131,49 @@ async fn an_order_subscription_refuses_a_sequence_the_order_has_not_reached() {
         _ => msg["payload"]["errors"][0]["extensions"]["field"].clone(),
     };
     assert_eq!(field, "afterSequence", "{msg}");
+}
+
+/// The portal's selection: the payment fields are loaded per rendering.
+const PORTAL: &str = "subscription($n: String!, $after: Int) { orderUpdated(number: $n, afterSequence: $after) { sequence type order { number status paymentStatus amountDue { amount currencyCode } } } }";
+
+/// SQL statements from cancelling a fresh order with `subscribers` open
+/// subscriptions (the same caller and selection) until each got the update.
+async fn statements_to_fan_out(app: &TestApp, token: &str, subscribers: usize) -> u64 {
+    let number = placed_order(app, token).await;
+    let placed = sequence_of(app, token, &number).await;
+    let mut sockets = Vec::new();
+    for i in 0..subscribers {
+        let mut ws = app.ws_connect(Some(token)).await;
+        // Each resumes from a different point: that must not matter.
+        let after = if i % 2 == 0 { placed - 1 } else { 0 };
+        ws.subscribe("o", PORTAL, json!({ "n": number, "after": after }))
+            .await;
+        // The replay confirms the subscription.
+        while next_data(&mut ws, "orderUpdated").await["sequence"] != placed {}
+        sockets.push(ws);
+    }
+    let before = sql_statements(app).await;
+    assert_ok(&cancel_raw(app, token, &number, None).await);
+    for ws in &mut sockets {
+        let u = next_data(ws, "orderUpdated").await;
+        assert_eq!(u["type"], "ORDER_CANCELLED", "{u}");
+        assert_eq!(u["order"]["status"], "CANCELLED", "{u}");
+    }
+    sql_statements(app).await - before
+}
+
+#[tokio::test]
+async fn subscribers_of_one_order_share_one_read_of_each_change() {
+    let app = TestApp::spawn().await;
+    let customer = new_customer(&app).await;
+    let one = statements_to_fan_out(&app, &customer.access_token, 1).await;
+    let many = statements_to_fan_out(&app, &customer.access_token, 40).await;
+    // Read per subscriber (the new events, the order), 40 subscribers would
+    // cost 80 statements more; shared, a few more at most (polling).
+    assert!(
+        many < one + 20,
+        "40 subscribers cost {many} statements, one cost {one}"
+    );
 }
 
 /// Reads feed events until one of `number` with sequence `upto` arrived.

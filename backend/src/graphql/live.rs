@@ -150,12 +150,32 @@ impl OrderUpdate {
     }
 }
 
-/// The caller and the document as one key: the same key, the same order
-/// state and the same field give the same rendering.
+/// The caller and what it selects of each update as one key: the same key,
+/// the same order state and the same field give the same rendering. The
+/// root field's own arguments (`number`, `afterSequence`) are left out, so
+/// clients resuming from different sequences still share renderings.
 fn fingerprint(ctx: &Context<'_>, p: &Principal) -> Vec<u8> {
     let env = &ctx.query_env;
+    let selection = format!("{:?}", ctx.item.node.selection_set);
     let mut fragments: Vec<_> = env.fragments.iter().collect();
     fragments.sort_by(|a, b| a.0.cmp(b.0));
+    let fragments = format!("{fragments:?}");
+    let root_only: Vec<String> = ctx
+        .item
+        .node
+        .arguments
+        .iter()
+        .filter_map(|(_, v)| {
+            // The AST's value type is not exported: `Variable(Name("x"))`.
+            let debug = format!("{:?}", v.node);
+            let name = debug.strip_prefix("Variable(")?.split('"').nth(1)?;
+            Some(name.to_string())
+        })
+        .filter(|name| {
+            let quoted = format!("{name:?}");
+            !selection.contains(&quoted) && !fragments.contains(&quoted)
+        })
+        .collect();
     let caller = match p {
         Principal::User { id, role, .. } => format!("user {id} {role:?}"),
         Principal::Integration { key_id, .. } => format!("key {key_id}"),
@@ -164,9 +184,13 @@ fn fingerprint(ctx: &Context<'_>, p: &Principal) -> Vec<u8> {
     };
     let mut h = Sha256::new();
     h.update(caller.as_bytes());
-    h.update(format!("{:?}", env.operation).as_bytes());
-    h.update(format!("{fragments:?}").as_bytes());
-    h.update(format!("{:?}", env.variables).as_bytes());
+    h.update(selection.as_bytes());
+    h.update(fragments.as_bytes());
+    for (name, value) in env.variables.iter() {
+        if !root_only.iter().any(|r| r == name.as_str()) {
+            h.update(format!("{name:?}={value:?};").as_bytes());
+        }
+    }
     h.finalize().to_vec()
 }
 

@@ -132,10 +132,12 @@ pub async fn follow_order(
         Some(a) => a,
     };
     // Joined before the first read: whatever commits from now on is pushed.
+    // The hub starts from the order's latest event; older ones this
+    // subscriber wants it reads itself.
     let joined = state
         .notifications
         .live
-        .join(state, &order.number, order.id, after);
+        .join(state, &order.number, order.id, order.event_seq);
     let follower = Follower {
         joined,
         last: after,
