@@ -92,9 +92,10 @@ impl Feed {
                 }
             };
             if upto <= self.last {
-                // Mark what we saw, then wait for the next dispatch.
-                self.watch.borrow_and_update();
-                if *self.watch.borrow() <= self.last && self.watch.changed().await.is_err() {
+                // Mark what we saw; wait for the next dispatch unless one
+                // came in meanwhile.
+                let heard = *self.watch.borrow_and_update();
+                if heard <= self.last && self.watch.changed().await.is_err() {
                     return None;
                 }
                 continue;
