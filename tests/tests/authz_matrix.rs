@@ -341,6 +341,18 @@ enum Op {
     /// The PENDING shipment of the owner's confirmed PICKUP order.
     Shipment,
     Shipments,
+    /// An admin's `webhookEndpoints`: every one; a key's: its channel's.
+    WebhookEndpoints,
+    /// The log of the `web` key's endpoint.
+    WebhookDeliveries,
+    /// A loopback URL (the matrix server allows private addresses).
+    CreateWebhookEndpoint,
+    /// The description of the `web` key's endpoint.
+    UpdateWebhookEndpoint,
+    /// The `web` key's endpoint.
+    DeleteWebhookEndpoint,
+    /// A delivery of the `web` key's endpoint.
+    RedeliverWebhook,
 }
 
 fn all_ops() -> Vec<Op> {
@@ -380,6 +392,10 @@ fn all_ops() -> Vec<Op> {
         Op::UnlockPickup,
         Op::MoveShipment,
         Op::RecordTrackingEvent,
+        Op::CreateWebhookEndpoint,
+        Op::UpdateWebhookEndpoint,
+        Op::DeleteWebhookEndpoint,
+        Op::RedeliverWebhook,
         // Reads last, when every kind of order exists.
         Op::ApiKeys,
         Op::Me,
@@ -404,6 +420,8 @@ fn all_ops() -> Vec<Op> {
         Op::RegionWarehouses,
         Op::Shipment,
         Op::Shipments,
+        Op::WebhookEndpoints,
+        Op::WebhookDeliveries,
     ]);
     ops
 }
@@ -466,6 +484,12 @@ impl Op {
             Op::RegionWarehouses => "regionWarehouses",
             Op::Shipment => "shipment",
             Op::Shipments => "shipments",
+            Op::WebhookEndpoints => "webhookEndpoints",
+            Op::WebhookDeliveries => "webhookDeliveries",
+            Op::CreateWebhookEndpoint => "createWebhookEndpoint",
+            Op::UpdateWebhookEndpoint => "updateWebhookEndpoint",
+            Op::DeleteWebhookEndpoint => "deleteWebhookEndpoint",
+            Op::RedeliverWebhook => "redeliverWebhook",
         }
     }
 
@@ -589,6 +613,18 @@ impl Op {
             | Op::Channels
             | Op::RegionWarehouses
             | Op::Shipments => by_role(who, STAFF),
+            // Admins manage every endpoint, a key its channel's; another
+            // channel's endpoint looks missing.
+            Op::WebhookEndpoints | Op::CreateWebhookEndpoint => {
+                by_role(who, &[Who::Admin, Who::ChannelKey, Who::OtherChannelKey])
+            }
+            Op::WebhookDeliveries
+            | Op::UpdateWebhookEndpoint
+            | Op::DeleteWebhookEndpoint
+            | Op::RedeliverWebhook => match who {
+                Who::OtherChannelKey => Expect::NotFound,
+                w => by_role(w, &[Who::Admin, Who::ChannelKey]),
+            },
             Op::AdjustStock | Op::ReceiveStock | Op::SetReorderPoint => by_role(who, STOCK_KEEPERS),
             // Only warehouse staff and admins work shipments: everyone else
             // is refused before the shipment is even looked up.
@@ -717,6 +753,10 @@ struct Fixture {
     move_to: Option<String>,
     /// The tracking number `shipShipment` gives it.
     tracking: String,
+    /// The `web` key's webhook endpoint the case acts on.
+    webhook: Option<String>,
+    /// A delivery of that endpoint.
+    delivery: Option<String>,
 }
 
 /// One shipment as the snapshot sees it.
@@ -793,6 +833,10 @@ struct Snapshot {
     rates: BTreeMap<String, RateMinor>,
     /// The nearest-region table: region → (warehouse, rank), nearest first.
     regions: BTreeMap<String, Vec<(String, i64)>>,
+    /// Webhook endpoint id → (enabled, description).
+    webhooks: BTreeMap<String, (bool, Option<String>)>,
+    /// Redeliveries in the log of the case's endpoint.
+    redeliveries: usize,
 }
 
 const SNAPSHOT: &str = "query($a: String!, $b: String!, $hasB: Boolean!) {
@@ -811,6 +855,7 @@ const SNAPSHOT: &str = "query($a: String!, $b: String!, $hasB: Boolean!) {
     shipments(first: 1) { totalCount }
     shippingRates { ...R }
     regionWarehouses { region warehouse rank }
+    webhookEndpoints { id enabled description }
 }
 fragment R on ShippingRate { method flat { amount } perKg { amount } perItem { amount } freeAbove { amount } }
 fragment L on StockLevel { sku warehouse { code } onHand allocated reorderPoint }
@@ -833,7 +878,11 @@ struct World {
 
 impl World {
     async fn new() -> World {
-        let app = TestApp::spawn().await;
+        // Webhook cases register endpoints on loopback.
+        let app = TestApp::builder()
+            .env("OMS_WEBHOOKS_ALLOW_PRIVATE", "1")
+            .spawn()
+            .await;
         let mut bearer = BTreeMap::new();
         let mut credentials = BTreeMap::new();
         for who in EVERYONE {
@@ -1205,9 +1254,63 @@ impl World {
             Op::SetRegionWarehouses => {
                 self.set_region(REGION_BEFORE, &REGION_RANKING_BEFORE).await;
             }
+            Op::WebhookDeliveries
+            | Op::UpdateWebhookEndpoint
+            | Op::DeleteWebhookEndpoint
+            | Op::RedeliverWebhook => {
+                let (endpoint, delivery) = self.web_key_webhook(op == Op::RedeliverWebhook).await;
+                fx.webhook = Some(endpoint);
+                fx.delivery = delivery;
+            }
             _ => {}
         }
         fx
+    }
+
+    /// An endpoint of the `web` key's (on a loopback port nothing listens
+    /// on), and with `with_delivery` a delivery in its log (of an order the
+    /// owner places on `web`).
+    async fn web_key_webhook(&self, with_delivery: bool) -> (String, Option<String>) {
+        let resp = self
+            .call(
+                self.token(Who::ChannelKey),
+                "mutation { createWebhookEndpoint(input: {url: \"http://127.0.0.1:9/matrix\", eventTypes: [ORDER_PLACED], description: \"fixture\"}) { endpoint { id } } }",
+                json!({}),
+            )
+            .await;
+        let id = assert_ok(&resp)["createWebhookEndpoint"]["endpoint"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no endpoint: {resp}"))
+            .to_owned();
+        if !with_delivery {
+            return (id, None);
+        }
+        self.place_as_owner(order_input(&new_key(), &[(ORDER_SKU, 1)]))
+            .await;
+        for _ in 0..400 {
+            if let Some(d) = self.webhook_log(&id).await.first() {
+                return (id, d["id"].as_str().map(str::to_owned));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no delivery was planned for the fixture endpoint {id}");
+    }
+
+    /// An endpoint's log as the admin sees it (empty once it is deleted).
+    async fn webhook_log(&self, endpoint: &str) -> Vec<Value> {
+        let resp = self
+            .call(
+                self.token(Who::Admin),
+                "query($w: ID!) { webhookDeliveries(endpointId: $w, first: 100) { edges { node { id redeliveryOf } } } }",
+                json!({ "w": endpoint }),
+            )
+            .await;
+        resp["data"]["webhookDeliveries"]["edges"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|e| e["node"].clone())
+            .collect()
     }
 
     async fn snapshot(&self, fx: &Fixture) -> Snapshot {
@@ -1351,6 +1454,29 @@ impl World {
                 })
                 .collect(),
             regions: region_table(&data["regionWarehouses"]),
+            webhooks: data["webhookEndpoints"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|e| {
+                    (
+                        e["id"].as_str().unwrap_or_default().to_owned(),
+                        (
+                            e["enabled"].as_bool().unwrap_or(false),
+                            e["description"].as_str().map(str::to_owned),
+                        ),
+                    )
+                })
+                .collect(),
+            redeliveries: match &fx.webhook {
+                Some(id) => self
+                    .webhook_log(id)
+                    .await
+                    .iter()
+                    .filter(|d| !d["redeliveryOf"].is_null())
+                    .count(),
+                None => 0,
+            },
         }
     }
 
@@ -1499,6 +1625,30 @@ impl World {
                 json!({ "e": fx.email }),
             ),
             Op::ApiKeys => ("{ apiKeys { id revoked } }", json!({})),
+            Op::WebhookEndpoints => (
+                "{ webhookEndpoints { id url channel { code } } }",
+                json!({}),
+            ),
+            Op::WebhookDeliveries => (
+                "query($w: ID!) { webhookDeliveries(endpointId: $w, first: 5) { totalCount edges { node { id status } } } }",
+                json!({ "w": fx.webhook }),
+            ),
+            Op::CreateWebhookEndpoint => (
+                "mutation($u: String!) { createWebhookEndpoint(input: {url: $u, eventTypes: [ORDER_PLACED]}) { secret endpoint { id url channel { code } } } }",
+                json!({ "u": "http://127.0.0.1:9/matrix-new" }),
+            ),
+            Op::UpdateWebhookEndpoint => (
+                "mutation($w: ID!) { updateWebhookEndpoint(id: $w, input: {description: \"changed\"}) { id description } }",
+                json!({ "w": fx.webhook }),
+            ),
+            Op::DeleteWebhookEndpoint => (
+                "mutation($w: ID!) { deleteWebhookEndpoint(id: $w) { id } }",
+                json!({ "w": fx.webhook }),
+            ),
+            Op::RedeliverWebhook => (
+                "mutation($w: ID!) { redeliverWebhook(deliveryId: $w) { id redeliveryOf } }",
+                json!({ "w": fx.delivery }),
+            ),
             Op::Me => ("{ me { email role } }", json!({})),
             Op::Products => ("{ products(first: 5) { totalCount } }", json!({})),
             Op::ProductsBySkus => (
@@ -1642,6 +1792,22 @@ impl World {
         let mut want = before.clone();
         let data = &resp["data"][op.field()];
         match op {
+            Op::CreateWebhookEndpoint => {
+                let id = data["endpoint"]["id"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
+                want.webhooks.insert(id, (true, None));
+            }
+            Op::UpdateWebhookEndpoint => {
+                let id = fx.webhook.clone().unwrap_or_default();
+                want.webhooks.insert(id, (true, Some("changed".into())));
+            }
+            Op::DeleteWebhookEndpoint => {
+                want.webhooks
+                    .remove(&fx.webhook.clone().unwrap_or_default());
+            }
+            Op::RedeliverWebhook => want.redeliveries += 1,
             Op::CreateApiKey => {
                 let id = data["apiKey"]["id"].as_str().unwrap_or_default().to_owned();
                 want.keys.insert(id, false);
@@ -1935,6 +2101,24 @@ impl World {
         let data = &resp["data"][op.field()];
         let number = fx.order.clone().unwrap_or_else(|| self.read_order.clone());
         match op {
+            Op::CreateWebhookEndpoint | Op::WebhookEndpoints => {
+                let channel = match who {
+                    Who::ChannelKey => json!({ "code": OWN_CHANNEL }),
+                    Who::OtherChannelKey => json!({ "code": OTHER_CHANNEL }),
+                    _ => Value::Null,
+                };
+                if op == Op::CreateWebhookEndpoint {
+                    assert_eq!(data["endpoint"]["channel"], channel, "{ctx}");
+                    let secret = data["secret"].as_str().unwrap_or_default();
+                    assert!(secret.starts_with("whsec_"), "{ctx}: {resp}");
+                } else if who != Who::Admin {
+                    let listed = data.as_array().cloned().unwrap_or_default();
+                    assert!(
+                        listed.iter().all(|e| e["channel"] == channel),
+                        "{ctx}: a key sees only its channel's endpoints: {resp}"
+                    );
+                }
+            }
             Op::CreateApiKey => {
                 assert_eq!(data["apiKey"]["channel"]["code"], NEW_KEY_CHANNEL, "{ctx}");
                 assert_eq!(data["apiKey"]["revoked"], false, "{ctx}");
@@ -2293,9 +2477,14 @@ impl World {
             Expect::NotFound => {
                 // Someone else's order (or shipment) answers exactly like a
                 // missing one.
-                let (var, target, absent) = match &fx.shipment {
-                    Some(id) => ("id", id.clone(), MISSING_SHIPMENT),
-                    None => (
+                let (var, target, absent) = match (&fx.webhook, &fx.shipment) {
+                    (Some(endpoint), _) => (
+                        "w",
+                        fx.delivery.clone().unwrap_or_else(|| endpoint.clone()),
+                        MISSING_SHIPMENT,
+                    ),
+                    (None, Some(id)) => ("id", id.clone(), MISSING_SHIPMENT),
+                    (None, None) => (
                         "n",
                         fx.order.clone().unwrap_or_else(|| self.read_order.clone()),
                         MISSING_ORDER,

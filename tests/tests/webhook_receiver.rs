@@ -215,3 +215,82 @@ where
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// The README's verification sample in `lang` (`python` or `js`), dedented.
+fn readme_sample(lang: &str) -> String {
+    let readme = std::fs::read_to_string(crate::helpers::workspace_root().join("README.md"))
+        .expect("read README.md");
+    let section = readme
+        .split("\n## Webhooks")
+        .nth(1)
+        .expect("README has a Webhooks section");
+    let start = section
+        .find(&format!("```{lang}\n"))
+        .unwrap_or_else(|| panic!("no {lang} sample under Webhooks"));
+    let code = &section[start..];
+    let code = &code[code.find('\n').expect("fence line") + 1..];
+    let code = &code[..code.find("```").expect("closing fence")];
+    let lines: Vec<&str> = code.lines().collect();
+    let indent = lines
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    lines
+        .iter()
+        .map(|l| l.get(indent..).unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Runs the README's Python and Node samples, as written, on a received
+/// request; returns what each answered (`None`: that runtime is missing).
+pub fn readme_samples_verify(
+    secret: &str,
+    header: &str,
+    body: &str,
+) -> Vec<(String, Option<bool>)> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let body_path = dir.path().join("body");
+    std::fs::write(&body_path, body).expect("write body");
+    let runs = [
+        (
+            "python3",
+            "python",
+            "verify.py",
+            "\nimport sys\nprint(verify(sys.argv[1], sys.argv[2], open(sys.argv[3], 'rb').read()))\n",
+        ),
+        (
+            "node",
+            "js",
+            "verify.js",
+            "\nconst fs = require('fs');\nconsole.log(verifyOmsSignature(process.argv[2], process.argv[3], fs.readFileSync(process.argv[4])) ? 'True' : 'False');\n",
+        ),
+    ];
+    runs.iter()
+        .map(|(program, lang, file, tail)| {
+            let script = dir.path().join(file);
+            std::fs::write(&script, readme_sample(lang) + tail).expect("write script");
+            let out = std::process::Command::new(program)
+                .arg(&script)
+                .arg(secret)
+                .arg(header)
+                .arg(&body_path)
+                .output();
+            let answer = match out {
+                Err(_) => None,
+                Ok(o) => {
+                    let text = String::from_utf8_lossy(&o.stdout).trim().to_string();
+                    assert!(
+                        o.status.success() && (text == "True" || text == "False"),
+                        "the README's {lang} sample failed: {text} {}",
+                        String::from_utf8_lossy(&o.stderr)
+                    );
+                    Some(text == "True")
+                }
+            };
+            (program.to_string(), answer)
+        })
+        .collect()
+}

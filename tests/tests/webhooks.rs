@@ -14,7 +14,9 @@ use crate::helpers::{Role, TestApp, assert_error_code, assert_ok};
 use crate::order_helpers::{
     cancel_raw, create_api_key, error_field, new_customer, new_key, order_input, place_order_ok,
 };
-use crate::webhook_receiver::{Receiver, Reply, eventually, verify_signature};
+use crate::webhook_receiver::{
+    Receiver, Reply, eventually, readme_samples_verify, verify_signature,
+};
 
 const CREATE: &str = "mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret endpoint { id url description eventTypes eventTypeNames enabled channel { code } } } }";
 const ENDPOINTS: &str = "{ webhookEndpoints { id url enabled disabledReason failingSince eventTypeNames channel { code } } }";
@@ -110,6 +112,23 @@ async fn a_registered_endpoint_receives_signed_events_it_can_verify_and_redelive
         "{signature}"
     );
     assert!(!verify_signature("whsec_wrong", signature, &got.body));
+    // The README's Python and Node samples, as written, agree.
+    for (runtime, ok) in readme_samples_verify(&secret, signature, &got.body) {
+        match ok {
+            Some(ok) => assert!(
+                ok,
+                "the README's {runtime} sample refused a genuine delivery"
+            ),
+            None => eprintln!("{runtime} is not installed: its README sample was not run"),
+        }
+    }
+    for (runtime, ok) in readme_samples_verify("whsec_wrong", signature, &got.body) {
+        assert_ne!(
+            ok,
+            Some(true),
+            "the README's {runtime} sample accepted a wrong secret"
+        );
+    }
     assert!(!verify_signature(
         &secret,
         signature,
