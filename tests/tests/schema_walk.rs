@@ -246,6 +246,8 @@ struct Values {
     number: String,
     /// A shipment the owner and staff can see (`shipment(id:)`).
     shipment_id: String,
+    /// A webhook endpoint the admin registered (`webhookDeliveries`).
+    webhook_id: String,
     fill_optional: bool,
 }
 
@@ -264,6 +266,7 @@ impl Values {
             "channel" => Some(json!("web")),
             "warehouseCode" => Some(json!("SHA")),
             "id" => Some(json!(self.shipment_id)),
+            "endpointId" => Some(json!(self.webhook_id)),
             "input" => Some(json!({
                 "lines": [{"sku": "AUD-001", "quantity": 1}],
                 "method": "EXPRESS",
@@ -446,7 +449,11 @@ async fn ship_one_unit(app: &TestApp, admin: &str, number: &str, sku: &str) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_query_field_answers_every_caller_without_internal_errors() {
-    let app = TestApp::spawn().await;
+    // A webhook endpoint on loopback gives `webhookDeliveries` a log to walk.
+    let app = TestApp::builder()
+        .env("OMS_WEBHOOKS_ALLOW_PRIVATE", "1")
+        .spawn()
+        .await;
 
     // Read the schema as GraphiQL, Apollo or graphql-codegen would.
     let intro = post(&app, None, GRAPHQL_JS_INTROSPECTION, &json!({})).await;
@@ -456,6 +463,17 @@ async fn every_query_field_answers_every_caller_without_internal_errors() {
     let owner = new_customer(&app).await.access_token;
     let web_key = create_api_key(&app, "web").await;
     let marketplace_key = create_api_key(&app, "marketplace").await;
+    let hook = app
+        .gql_as(
+            &admin,
+            "mutation { createWebhookEndpoint(input: {url: \"http://127.0.0.1:9/walk\", eventTypes: [ORDER_PLACED, ORDER_PAID]}) { endpoint { id } } }",
+            json!({}),
+        )
+        .await;
+    let webhook_id = assert_ok(&hook)["createWebhookEndpoint"]["endpoint"]["id"]
+        .as_str()
+        .expect("endpoint id")
+        .to_owned();
     let mut orders = orders_in_every_status(&app, &owner, &admin, &marketplace_key).await;
     let processing = orders
         .iter()
@@ -521,6 +539,7 @@ async fn every_query_field_answers_every_caller_without_internal_errors() {
                 let values = Values {
                     number: number.to_owned(),
                     shipment_id: shipment_id.clone(),
+                    webhook_id: webhook_id.clone(),
                     fill_optional,
                 };
                 let mut vars = Vec::new();
