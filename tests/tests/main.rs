@@ -16,12 +16,14 @@ mod demo;
 mod graphql_limits;
 mod portal;
 mod portal_fulfillment;
+mod portal_notifications;
 mod portal_orders;
 mod portal_payments;
 mod schema;
 mod schema_walk;
 mod subscriptions;
 
+mod mail_helpers;
 mod order_helpers;
 mod payment_signing;
 

@@ -116,6 +116,19 @@ async fn claim(state: &AppState, now: DateTime<Utc>) -> AppResult<Vec<notificati
                     .add(notification::Column::LockedUntil.lt(now)),
             )
     };
+    // An idle poll only reads: SQLite's single writer is taken only when
+    // something is due.
+    let any_due = notification::Entity::find()
+        .select_only()
+        .column(notification::Column::Id)
+        .filter(due())
+        .limit(1)
+        .into_tuple::<uuid::Uuid>()
+        .one(&state.db.conn)
+        .await?;
+    if any_due.is_none() {
+        return Ok(Vec::new());
+    }
     let tx = state.db.begin_write().await?;
     let mut pick = notification::Entity::find()
         .select_only()
@@ -140,9 +153,12 @@ async fn claim(state: &AppState, now: DateTime<Utc>) -> AppResult<Vec<notificati
         .filter(due())
         .exec(&*tx)
         .await?;
+    // Ours: the rows are locked by this transaction on PostgreSQL, and
+    // SQLite has one writer. (No equality on the lease time: PostgreSQL
+    // keeps microseconds, chrono has nanoseconds.)
     let rows = notification::Entity::find()
         .filter(notification::Column::Id.is_in(ids))
-        .filter(notification::Column::LockedUntil.eq(now + lease))
+        .filter(notification::Column::Status.eq(PENDING))
         .all(&*tx)
         .await?;
     tx.commit().await?;
@@ -303,6 +319,9 @@ async fn record(state: &AppState, n: &notification::Model, outcome: Outcome) -> 
             .col_expr(notification::Column::Error, Expr::value(error))
         }
     };
-    update.exec(&state.db.conn).await?;
+    // Through the writer like every write (SQLite has one).
+    let tx = state.db.begin_write().await?;
+    update.exec(&*tx).await?;
+    tx.commit().await?;
     Ok(())
 }
