@@ -39,7 +39,7 @@ async fn next_sequences(ws: &mut GqlWs, n: i64) -> Vec<i64> {
     let mut seen = Vec::new();
     for _ in 0..n {
         let u = next_data(ws, "orderUpdated").await;
-        assert_eq!(u["order"]["sequence"].as_i64().is_some(), true, "{u}");
+        assert!(u["order"]["sequence"].as_i64().is_some(), "{u}");
         seen.push(u["sequence"].as_i64().unwrap_or_default());
     }
     seen

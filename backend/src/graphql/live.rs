@@ -222,7 +222,7 @@ impl OutputType for SharedOrder {
             .get_or_try_init(|| async {
                 let order = Order(self.update.order.as_ref().clone());
                 let v = order.resolve(ctx, field).await?;
-                Ok::<_, ServerError>(Arc::new(v) as Arc<dyn std::any::Any + Send + Sync>)
+                Ok::<_, ServerError>(Arc::new(v) as svc::Rendering)
             })
             .await?;
         rendered

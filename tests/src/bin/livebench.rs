@@ -178,7 +178,7 @@ async fn subscriber(
                     }
                     Some("next") => {
                         let Some((round, after)) = current else { continue };
-                        if v["id"] != round.to_string() {
+                        if v["id"].as_str().and_then(|s| s.parse::<usize>().ok()) != Some(round) {
                             continue;
                         }
                         let u = &v["payload"]["data"]["orderUpdated"];

@@ -38,14 +38,20 @@ use crate::state::AppState;
 /// Rows read per outbox query.
 const READ_BATCH: u64 = 200;
 
+/// One rendering, of whatever type the API layer renders to.
+pub type Rendering = Arc<dyn Any + Send + Sync>;
+
+/// A rendering computed once, by whichever subscriber asks first.
+pub type MemoCell = Arc<OnceCell<Rendering>>;
+
 /// Renderings of one update shared by its subscribers, keyed by whatever
 /// identifies a selection to the caller (API layer).
 #[derive(Default)]
-pub struct Memo(Mutex<HashMap<Vec<u8>, Arc<OnceCell<Arc<dyn Any + Send + Sync>>>>>);
+pub struct Memo(Mutex<HashMap<Vec<u8>, MemoCell>>);
 
 impl Memo {
     /// The cell for `key`, created empty on first use.
-    pub fn cell(&self, key: Vec<u8>) -> Arc<OnceCell<Arc<dyn Any + Send + Sync>>> {
+    pub fn cell(&self, key: Vec<u8>) -> MemoCell {
         match self.0.lock() {
             Ok(mut m) => m.entry(key).or_default().clone(),
             // A panicked renderer poisoned the memo: render without it.
