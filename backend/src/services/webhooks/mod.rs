@@ -266,3 +266,6 @@ pub(crate) fn pending_row(
         redelivery_of: Set(redelivery_of),
     }
 }
+
+#[cfg(test)]
+mod tests;
