@@ -26,7 +26,7 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
 /// Emails claimed per round.
-const BATCH: u64 = 10;
+const BATCH: u64 = 16;
 /// The longest the worker sleeps without looking for due mail.
 const MAX_IDLE: Duration = Duration::from_secs(30);
 /// Error texts kept in the log (characters).
@@ -174,9 +174,13 @@ pub async fn deliver_due(state: &AppState, mailer: &Mailer) -> AppResult<Duratio
         if batch.is_empty() {
             break;
         }
-        for n in batch {
-            let outcome = send_one(state, mailer, &n).await;
-            record(state, &n, outcome).await?;
+        // The batch's messages go out together (lettre pools SMTP
+        // connections); each outcome is recorded on its own.
+        let sends = batch
+            .iter()
+            .map(|n| async move { (n, send_one(state, mailer, n).await) });
+        for (n, outcome) in futures_util::future::join_all(sends).await {
+            record(state, n, outcome).await?;
         }
     }
     next_wake(state).await
