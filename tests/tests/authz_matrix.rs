@@ -101,6 +101,18 @@ const ADVANCE_ACTIONS: [&str; 6] = [
     "CANCEL",
 ];
 
+/// `updateEmailTemplate` edits this template (reset before each case).
+const EDITED_TEMPLATE: (&str, &str) = ("ORDER_CANCELLED", "ZH");
+/// The subject an allowed `updateEmailTemplate` saves.
+const EDITED_SUBJECT: &str = "Matrix {{ order_number }}";
+/// `resetEmailTemplate` resets this template (edited before each case).
+const RESET_TEMPLATE: (&str, &str) = ("REFUND_ISSUED", "EN");
+/// Its built-in subject, which a reset brings back.
+const RESET_BUILTIN_SUBJECT: &str = "Refund of {{ refund_amount }} for order {{ order_number }}";
+/// What every `me` reads of the caller's email preferences.
+const PREFERENCES: &str =
+    "{ me { notificationPreferences { language shippingUpdates serviceUpdates } } }";
+
 /// Subscription fields, covered by the WebSocket test below.
 const SUBSCRIPTION_FIELDS: [&str; 3] = ["orderEvents", "orderUpdated", "productStockChanged"];
 
@@ -353,6 +365,17 @@ enum Op {
     DeleteWebhookEndpoint,
     /// A delivery of the `web` key's endpoint.
     RedeliverWebhook,
+    EmailTemplates,
+    /// ORDER_PLACED in Chinese.
+    EmailPreview,
+    /// [`EDITED_TEMPLATE`]'s subject to [`EDITED_SUBJECT`].
+    UpdateEmailTemplate,
+    /// [`RESET_TEMPLATE`], edited first.
+    ResetEmailTemplate,
+    /// The read order's confirmation email.
+    ResendNotification,
+    /// The caller's own: Chinese, no service updates.
+    UpdateNotificationPreferences,
 }
 
 fn all_ops() -> Vec<Op> {
@@ -396,6 +419,10 @@ fn all_ops() -> Vec<Op> {
         Op::UpdateWebhookEndpoint,
         Op::DeleteWebhookEndpoint,
         Op::RedeliverWebhook,
+        Op::UpdateEmailTemplate,
+        Op::ResetEmailTemplate,
+        Op::ResendNotification,
+        Op::UpdateNotificationPreferences,
         // Reads last, when every kind of order exists.
         Op::ApiKeys,
         Op::Me,
@@ -422,6 +449,8 @@ fn all_ops() -> Vec<Op> {
         Op::Shipments,
         Op::WebhookEndpoints,
         Op::WebhookDeliveries,
+        Op::EmailTemplates,
+        Op::EmailPreview,
     ]);
     ops
 }
@@ -490,6 +519,12 @@ impl Op {
             Op::UpdateWebhookEndpoint => "updateWebhookEndpoint",
             Op::DeleteWebhookEndpoint => "deleteWebhookEndpoint",
             Op::RedeliverWebhook => "redeliverWebhook",
+            Op::EmailTemplates => "emailTemplates",
+            Op::EmailPreview => "emailPreview",
+            Op::UpdateEmailTemplate => "updateEmailTemplate",
+            Op::ResetEmailTemplate => "resetEmailTemplate",
+            Op::ResendNotification => "resendNotification",
+            Op::UpdateNotificationPreferences => "updateNotificationPreferences",
         }
     }
 
@@ -625,6 +660,15 @@ impl Op {
                 Who::OtherChannelKey => Expect::NotFound,
                 w => by_role(w, &[Who::Admin, Who::ChannelKey]),
             },
+            Op::EmailTemplates | Op::EmailPreview => by_role(who, STAFF),
+            Op::UpdateEmailTemplate | Op::ResetEmailTemplate => by_role(who, ADMIN),
+            // Sending a customer an email again is the service desk's.
+            Op::ResendNotification => by_role(who, &[Who::Support, Who::Admin]),
+            // A user's own preferences; a key has none.
+            Op::UpdateNotificationPreferences => match who {
+                Who::Anonymous | Who::ChannelKey | Who::OtherChannelKey => Expect::Unauthenticated,
+                _ => Expect::Allow,
+            },
             Op::AdjustStock | Op::ReceiveStock | Op::SetReorderPoint => by_role(who, STOCK_KEEPERS),
             // Only warehouse staff and admins work shipments: everyone else
             // is refused before the shipment is even looked up.
@@ -757,6 +801,8 @@ struct Fixture {
     webhook: Option<String>,
     /// A delivery of that endpoint.
     delivery: Option<String>,
+    /// A notification of the read order's (to resend).
+    notification: Option<String>,
 }
 
 /// One shipment as the snapshot sees it.
@@ -837,6 +883,13 @@ struct Snapshot {
     webhooks: BTreeMap<String, (bool, Option<String>)>,
     /// Redeliveries in the log of the case's endpoint.
     redeliveries: usize,
+    /// Email templates: (template, language) → (subject, edited).
+    templates: BTreeMap<(String, String), (String, bool)>,
+    /// Entries of the read order's notification log.
+    read_notifications: usize,
+    /// The owner's and the admin's email preferences.
+    owner_prefs: Value,
+    admin_prefs: Value,
 }
 
 const SNAPSHOT: &str = "query($a: String!, $b: String!, $hasB: Boolean!) {
@@ -930,6 +983,9 @@ impl World {
             .place_as_owner(order_input(&new_key(), &[(READ_SKU, 1)]))
             .await;
         w.read_order = order;
+        // Its confirmation email is planned after commit: wait for it, so
+        // no case sees the log grow by itself.
+        w.read_order_email().await;
         w
     }
 
@@ -1262,9 +1318,44 @@ impl World {
                 fx.webhook = Some(endpoint);
                 fx.delivery = delivery;
             }
+            Op::UpdateEmailTemplate => {
+                let (t, l) = EDITED_TEMPLATE;
+                self.admin(
+                    "mutation($t: EmailTemplateName!, $l: EmailLanguage!) { resetEmailTemplate(template: $t, language: $l) { customized } }",
+                    json!({ "t": t, "l": l }),
+                )
+                .await;
+            }
+            Op::ResetEmailTemplate => {
+                let (t, l) = RESET_TEMPLATE;
+                self.admin(
+                    "mutation($i: EmailTemplateInput!) { updateEmailTemplate(input: $i) { customized } }",
+                    json!({ "i": { "template": t, "language": l, "subject": "Edited {{ order_number }}",
+                        "textBody": "edited", "htmlBody": "<p>edited</p>" } }),
+                )
+                .await;
+            }
+            Op::ResendNotification => fx.notification = Some(self.read_order_email().await),
             _ => {}
         }
         fx
+    }
+
+    /// The id of the read order's first email, once it is planned.
+    async fn read_order_email(&self) -> String {
+        for _ in 0..400 {
+            let data = self
+                .admin(
+                    "query($n: String!) { order(number: $n) { notifications { id } } }",
+                    json!({ "n": self.read_order }),
+                )
+                .await;
+            if let Some(id) = data["order"]["notifications"][0]["id"].as_str() {
+                return id.to_owned();
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no email was planned for {}", self.read_order);
     }
 
     /// An endpoint of the `web` key's (on a loopback port nothing listens
@@ -1425,7 +1516,37 @@ impl World {
                 json!({}),
             )
             .await;
+        let mail = self
+            .admin(
+                "query($n: String!) { emailTemplates { template language subject customized } \
+                 order(number: $n) { notifications { id } } \
+                 me { notificationPreferences { language shippingUpdates serviceUpdates } } }",
+                json!({ "n": self.read_order }),
+            )
+            .await;
+        let owner = self
+            .call(self.token(Who::Owner), PREFERENCES, json!({}))
+            .await;
+        let templates = mail["emailTemplates"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|t| {
+                let text = |k: &str| t[k].as_str().unwrap_or_default().to_owned();
+                (
+                    (text("template"), text("language")),
+                    (text("subject"), t["customized"].as_bool().unwrap_or(false)),
+                )
+            })
+            .collect();
         Snapshot {
+            templates,
+            read_notifications: mail["order"]["notifications"]
+                .as_array()
+                .map(Vec::len)
+                .unwrap_or(0),
+            owner_prefs: assert_ok(&owner)["me"]["notificationPreferences"].clone(),
+            admin_prefs: mail["me"]["notificationPreferences"].clone(),
             orders,
             payments_total: data["payments"]["totalCount"].as_i64().unwrap_or(-1),
             stock,
@@ -1645,6 +1766,31 @@ impl World {
                 "mutation($w: ID!) { deleteWebhookEndpoint(id: $w) { id } }",
                 json!({ "w": fx.webhook }),
             ),
+            Op::EmailTemplates => (
+                "{ emailTemplates { template language customized } }",
+                json!({}),
+            ),
+            Op::EmailPreview => (
+                "{ emailPreview(template: ORDER_PLACED, language: ZH) { subject text html } }",
+                json!({}),
+            ),
+            Op::UpdateEmailTemplate => (
+                "mutation($i: EmailTemplateInput!) { updateEmailTemplate(input: $i) { template language subject customized } }",
+                json!({ "i": { "template": EDITED_TEMPLATE.0, "language": EDITED_TEMPLATE.1,
+                    "subject": EDITED_SUBJECT, "textBody": "{{ total }}", "htmlBody": "<p>{{ total }}</p>" } }),
+            ),
+            Op::ResetEmailTemplate => (
+                "mutation($t: EmailTemplateName!, $l: EmailLanguage!) { resetEmailTemplate(template: $t, language: $l) { subject customized } }",
+                json!({ "t": RESET_TEMPLATE.0, "l": RESET_TEMPLATE.1 }),
+            ),
+            Op::ResendNotification => (
+                "mutation($id: ID!) { resendNotification(id: $id) { id resendOf template status } }",
+                json!({ "id": fx.notification }),
+            ),
+            Op::UpdateNotificationPreferences => (
+                "mutation { updateNotificationPreferences(input: {language: ZH, serviceUpdates: false}) { language shippingUpdates serviceUpdates } }",
+                json!({}),
+            ),
             Op::RedeliverWebhook => (
                 "mutation($w: ID!) { redeliverWebhook(deliveryId: $w) { id redeliveryOf } }",
                 json!({ "w": fx.delivery }),
@@ -1808,6 +1954,32 @@ impl World {
                     .remove(&fx.webhook.clone().unwrap_or_default());
             }
             Op::RedeliverWebhook => want.redeliveries += 1,
+            Op::UpdateEmailTemplate => {
+                let (t, l) = EDITED_TEMPLATE;
+                want.templates.insert(
+                    (t.to_owned(), l.to_owned()),
+                    (EDITED_SUBJECT.to_owned(), true),
+                );
+            }
+            Op::ResetEmailTemplate => {
+                let (t, l) = RESET_TEMPLATE;
+                want.templates.insert(
+                    (t.to_owned(), l.to_owned()),
+                    (RESET_BUILTIN_SUBJECT.to_owned(), false),
+                );
+            }
+            Op::ResendNotification => want.read_notifications += 1,
+            Op::UpdateNotificationPreferences => {
+                let prefs = match who {
+                    Who::Owner => Some(&mut want.owner_prefs),
+                    Who::Admin => Some(&mut want.admin_prefs),
+                    _ => None,
+                };
+                if let Some(p) = prefs {
+                    p["language"] = json!("ZH");
+                    p["serviceUpdates"] = json!(false);
+                }
+            }
             Op::CreateApiKey => {
                 let id = data["apiKey"]["id"].as_str().unwrap_or_default().to_owned();
                 want.keys.insert(id, false);
@@ -2101,6 +2273,25 @@ impl World {
         let data = &resp["data"][op.field()];
         let number = fx.order.clone().unwrap_or_else(|| self.read_order.clone());
         match op {
+            Op::EmailTemplates => {
+                assert_eq!(data.as_array().map(Vec::len), Some(22), "{ctx}: {resp}");
+            }
+            Op::EmailPreview => {
+                let subject = data["subject"].as_str().unwrap_or_default();
+                assert!(subject.contains("SO-2026-000123"), "{ctx}: {resp}");
+            }
+            Op::ResendNotification => {
+                assert_eq!(
+                    data["resendOf"].as_str(),
+                    fx.notification.as_deref(),
+                    "{ctx}"
+                );
+                assert_eq!(data["status"], "PENDING", "{ctx}: {resp}");
+            }
+            Op::UpdateNotificationPreferences => {
+                assert_eq!(data["language"], "ZH", "{ctx}: {resp}");
+                assert_eq!(data["serviceUpdates"], false, "{ctx}: {resp}");
+            }
             Op::CreateWebhookEndpoint | Op::WebhookEndpoints => {
                 let channel = match who {
                     Who::ChannelKey => json!({ "code": OWN_CHANNEL }),
