@@ -285,7 +285,7 @@ async fn bench(args: &Args, ws: &Workspace) -> Res<bool> {
     api.gql_ok(
         Some(&keeper),
         "mutation($i: AdjustStockInput!) { adjustStock(input: $i) { onHand } }",
-        json!({ "i": { "sku": "TEE-001", "warehouseCode": "SHA", "delta": total as i64 + 100, "reason": "outboxbench" } }),
+        json!({ "i": { "sku": "AUD-001", "warehouseCode": "SHA", "delta": total as i64 + 100, "reason": "outboxbench" } }),
     )
     .await?;
     let most = args.producers.iter().copied().max().unwrap_or(1);
@@ -334,10 +334,11 @@ async fn bench(args: &Args, ws: &Workspace) -> Res<bool> {
             let n = args.orders / producers + usize::from(p < args.orders % producers);
             set.spawn(async move {
                 let mut placed = Vec::with_capacity(n);
+                let mut refused = Vec::new();
                 for _ in 0..n {
                     let input = json!({
                         "idempotencyKey": format!("bench-{}", Uuid::new_v4().simple()),
-                        "lines": [{ "sku": "TEE-001", "quantity": 1 }],
+                        "lines": [{ "sku": "AUD-001", "quantity": 1 }],
                         "shippingAddress": address(),
                         "shippingMethod": "POSTAL",
                     });
@@ -349,18 +350,30 @@ async fn bench(args: &Args, ws: &Workspace) -> Res<bool> {
                         )
                         .await;
                     let at = Instant::now();
-                    if let Ok(d) = r
-                        && let Some(num) = d["placeOrder"]["number"].as_str()
-                    {
-                        placed.push((num.to_owned(), at));
+                    match r {
+                        Ok(d) if d["placeOrder"]["number"].is_string() => {
+                            let num = d["placeOrder"]["number"].as_str().unwrap_or_default();
+                            placed.push((num.to_owned(), at));
+                        }
+                        Ok(d) => refused.push(d.to_string()),
+                        Err(e) => refused.push(e.to_string()),
                     }
                 }
-                placed
+                (placed, refused)
             });
         }
         let mut committed: HashMap<String, Instant> = HashMap::new();
+        let mut refused: Vec<String> = Vec::new();
         while let Some(r) = set.join_next().await {
-            committed.extend(r?);
+            let (placed, errors) = r?;
+            committed.extend(placed);
+            refused.extend(errors);
+        }
+        if let Some(first) = refused.first() {
+            println!(
+                "  {producers:>2} producers: {} placements refused (not counted), first: {first}",
+                refused.len()
+            );
         }
         let deadline = Instant::now() + Duration::from_secs(120);
         loop {
