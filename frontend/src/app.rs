@@ -14,6 +14,7 @@ use crate::pages::{
     console_payments::ConsolePaymentsPage,
     console_shipment::{ConsoleShipmentPage, PackingSlipPage},
     console_shipments::{ConsoleShipmentsPage, PickupDeskPage},
+    console_webhooks::ConsoleWebhooksPage,
     login::LoginPage,
     notifications::{EmailTemplatesPage, PreferencesPage},
     orders::{MyOrdersPage, OrderPage},
@@ -79,6 +80,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/console/pickup") view=PickupDeskPage ssr=SsrMode::Async />
                     <Route path=path!("/account/notifications") view=PreferencesPage ssr=SsrMode::Async />
                     <Route path=path!("/console/email-templates") view=EmailTemplatesPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/webhooks") view=ConsoleWebhooksPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

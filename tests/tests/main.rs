@@ -19,6 +19,7 @@ mod portal_fulfillment;
 mod portal_notifications;
 mod portal_orders;
 mod portal_payments;
+mod portal_webhooks;
 mod schema;
 mod schema_walk;
 mod subscriptions;

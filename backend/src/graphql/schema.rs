@@ -135,10 +135,12 @@ mod tests {
         assert!(!frontend::api::queries::ALL.is_empty());
         let console_shipments = frontend::api::shipments_console::DOCUMENTS;
         let notifications = frontend::api::notifications::DOCUMENTS;
+        let webhooks = frontend::api::webhooks::DOCUMENTS;
         for (name, doc) in frontend::api::queries::ALL
             .iter()
             .chain(console_shipments)
             .chain(notifications)
+            .chain(webhooks)
         {
             let resp = schema.execute(*doc).await;
             let problems: Vec<String> = resp.errors.iter().map(|e| e.message.clone()).collect();

@@ -11,6 +11,7 @@ pub mod payments;
 pub mod queries;
 pub mod shipments_console;
 pub mod types;
+pub mod webhooks;
 
 use crate::i18n::Key;
 use serde::de::DeserializeOwned;

@@ -157,6 +157,7 @@ fn ConsoleNav(lang: Lang) -> impl IntoView {
                 <a href="/console/shipments" id="nav-console-shipments">{lang.t(Key::ConsoleShipments)}</a>
                 <a href="/console/pickup" id="nav-console-pickup">{lang.t(Key::PageTitlePickupDesk)}</a>
                 <a href="/console/email-templates" id="nav-console-email-templates">{lang.t(Key::PageTitleEmailTemplates)}</a>
+                <a href="/console/webhooks" id="nav-console-webhooks">{lang.t(Key::ConsoleWebhooks)}</a>
             </div>
         </nav>
     }

@@ -135,11 +135,13 @@ mod fulfillment;
 mod keys;
 mod notifications;
 mod payments;
+mod webhooks;
 
 pub use fulfillment::*;
 pub use keys::Key;
 pub use notifications::*;
 pub use payments::*;
+pub use webhooks::*;
 
 /// `template` with each `{name}` placeholder replaced.
 pub fn fill(template: &str, params: &[(&str, &str)]) -> String {

@@ -11,6 +11,7 @@ pub mod console_orders;
 pub mod console_payments;
 pub mod console_shipment;
 pub mod console_shipments;
+pub mod console_webhooks;
 pub mod login;
 pub mod notifications;
 pub mod orders;

@@ -34,6 +34,7 @@ mod notifications;
 mod orders;
 mod payments;
 mod stock;
+mod webhooks;
 
 use cart::*;
 use orders::*;
@@ -57,7 +58,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .configure(payments::configure)
         .configure(fulfillment::configure)
-        .configure(notifications::configure);
+        .configure(notifications::configure)
+        .configure(webhooks::configure);
 }
 
 /// The posted fields, in order (names may repeat: the new-order form's
