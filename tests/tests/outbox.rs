@@ -190,3 +190,37 @@ async fn events_committed_before_a_crash_are_dispatched_after_restart() {
     assert!(new.3.expect("dispatched") > last, "{new:?} after {last}");
     assert_eq!(cursor(&db).await, new.3.expect("dispatched"));
 }
+
+#[tokio::test]
+async fn cancelling_a_confirmed_order_writes_its_shipments_cancellations_too() {
+    let app = TestApp::spawn().await;
+    let support = app.login_as(Role::Support).await.access_token;
+    let (_, number) = confirmed_order(&app, &[("MUG-003", 1)], "POSTAL").await;
+    let cancel = app
+        .gql_as(
+            &support,
+            "mutation($n: String!) { cancelOrder(number: $n, reason: \"customer asked\") { status } }",
+            serde_json::json!({ "n": number }),
+        )
+        .await;
+    assert_eq!(
+        cancel["data"]["cancelOrder"]["status"], "CANCELLED",
+        "{cancel}"
+    );
+    let db = Database::connect(app.sql_url())
+        .await
+        .expect("open the database");
+    let mut mine: Vec<(i64, String)> = all_dispatched(&db)
+        .await
+        .into_iter()
+        .filter(|r| r.0.as_deref() == Some(number.as_str()))
+        .filter_map(|r| Some((r.1?, r.2)))
+        .collect();
+    mine.sort();
+    let topics: Vec<&str> = mine.iter().map(|r| r.1.as_str()).collect();
+    assert_eq!(
+        &topics[topics.len() - 2..],
+        ["shipment.cancelled", "order.cancelled"],
+        "{topics:?}"
+    );
+}

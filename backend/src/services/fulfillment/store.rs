@@ -356,7 +356,7 @@ pub(crate) async fn follow(
 /// cancelled with it (the caller releases the stock).
 pub(crate) async fn cancel_open(
     db: &impl ConnectionTrait,
-    order_id: Uuid,
+    o: &order::Model,
     actor: &str,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
@@ -366,7 +366,7 @@ pub(crate) async fn cancel_open(
         .map(ShipmentStatus::as_str)
         .collect();
     let rows = shipment::Entity::find()
-        .filter(shipment::Column::OrderId.eq(order_id))
+        .filter(shipment::Column::OrderId.eq(o.id))
         .filter(shipment::Column::Status.is_in(open))
         .all(db)
         .await?;
@@ -384,6 +384,8 @@ pub(crate) async fn cancel_open(
             actor,
         )
         .await?;
+        let wh = warehouse_code(db, r.warehouse_id).await?;
+        emit_shipment(db, o, &r, &wh, ShipmentStatus::Cancelled, now).await?;
     }
     Ok(())
 }

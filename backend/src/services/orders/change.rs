@@ -109,11 +109,13 @@ async fn transition(
             current.number
         )));
     }
+    let current_row = crate::services::payments::store::lock_order(&*tx, current.id).await?;
     let mut events = Vec::new();
     let mut payment_calls = Vec::new();
     if action == OrderAction::Cancel {
         events = move_stock(&*tx, p, &current, StockMove::Release).await?;
-        crate::services::fulfillment::store::cancel_open(&*tx, current.id, &p.actor(), now).await?;
+        crate::services::fulfillment::store::cancel_open(&*tx, &current_row, &p.actor(), now)
+            .await?;
         // Void what is held, refund what was captured, close unpaid trades.
         payment_calls =
             crate::services::payments::reverse_cancelled(&*tx, current.id, &p.actor(), now).await?;
@@ -136,7 +138,6 @@ async fn transition(
     })
     .exec_without_returning(&*tx)
     .await?;
-    let current_row = crate::services::payments::store::lock_order(&*tx, current.id).await?;
     let event_seq = crate::services::notifications::outbox::emit_order(
         &*tx,
         &current_row,
