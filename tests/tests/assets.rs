@@ -301,6 +301,7 @@ async fn every_page_has_a_title_naming_it_and_a_description_in_both_languages() 
         (&admin, "/console/orders/new".into(), 200, "New order"),
         (&admin, format!("/console/orders/{number}"), 200, &number),
         (&admin, "/console/inventory".into(), 200, "Inventory"),
+        (&admin, "/console/webhooks".into(), 200, "Webhooks"),
     ];
     let mut descriptions = std::collections::HashMap::new();
     for (client, path, status, words) in &pages {
