@@ -212,3 +212,16 @@ pub(crate) async fn set_preferences(app: &TestApp, token: &str, input: Value) ->
 pub(crate) fn mailing(sink: &SmtpSink) -> TestAppBuilder {
     TestApp::builder().env("OMS_SMTP_URL", sink.url())
 }
+
+/// A new customer with one order placed (an AUD-001 by post): (customer,
+/// order number).
+pub(crate) async fn customer_with_order(app: &TestApp) -> (crate::helpers::Tokens, String) {
+    let customer = crate::order_helpers::new_customer(app).await;
+    let number = crate::fulfillment::place(
+        app,
+        &customer.access_token,
+        crate::fulfillment::input(&[("AUD-001", 1)], "POSTAL"),
+    )
+    .await;
+    (customer, number)
+}

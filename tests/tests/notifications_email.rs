@@ -13,7 +13,8 @@ use serde_json::{Value, json};
 use crate::fulfillment::{act, input, place, shipments, to_packed};
 use crate::helpers::{Role, TestApp, assert_error_code, assert_ok, workspace_root};
 use crate::mail_helpers::{
-    SmtpSink, email_of, free_port, log_of, mailing, python, set_preferences, wait_log,
+    SmtpSink, customer_with_order, email_of, free_port, log_of, mailing, python, set_preferences,
+    wait_log,
 };
 use crate::order_helpers::{
     error_field, fulfil, new_customer, pay_order, register_customer, set_available,
@@ -215,13 +216,7 @@ async fn with_the_smtp_server_down_mail_is_retried_and_delivered_when_it_comes_b
         .env("OMS_MAIL_MAX_ATTEMPTS", "1000")
         .spawn()
         .await;
-    let customer = new_customer(&app).await;
-    let number = place(
-        &app,
-        &customer.access_token,
-        input(&[("AUD-001", 1)], "POSTAL"),
-    )
-    .await;
+    let (customer, number) = customer_with_order(&app).await;
 
     // Refused connections are temporary: still PENDING, with the error.
     let failing = wait_log(&app, &customer.access_token, &number, "ORDER_PLACED", |n| {
@@ -274,13 +269,7 @@ async fn without_smtp_mail_is_written_as_eml_files_in_the_data_dir() {
         .env("OMS_DATA_DIR", data_dir.path().display().to_string())
         .spawn()
         .await;
-    let customer = new_customer(&app).await;
-    let number = place(
-        &app,
-        &customer.access_token,
-        input(&[("AUD-001", 1)], "POSTAL"),
-    )
-    .await;
+    let (customer, number) = customer_with_order(&app).await;
     wait_log(&app, &customer.access_token, &number, "ORDER_PLACED", |n| {
         n["status"] == "SENT"
     })
@@ -452,13 +441,7 @@ async fn templates_are_checked_when_saved_previewed_and_used_and_staff_can_resen
         "{zh}"
     );
 
-    let customer = new_customer(&app).await;
-    let number = place(
-        &app,
-        &customer.access_token,
-        input(&[("AUD-001", 1)], "POSTAL"),
-    )
-    .await;
+    let (customer, number) = customer_with_order(&app).await;
     let mail = sink.wait_for(&email_of(&customer), "Thanks for").await;
     assert_eq!(mail.subject, format!("Thanks for {number}!"));
     assert!(mail.text.contains("your total is"), "{}", mail.text);
