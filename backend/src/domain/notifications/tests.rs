@@ -9,7 +9,10 @@ fn wire_names_are_unique_and_read_back() {
         assert!(t.as_str().contains('.'));
     }
     assert_eq!(EventType::parse("order.exploded"), None);
-    assert_eq!(EventType::parse(" order.placed "), Some(EventType::OrderPlaced));
+    assert_eq!(
+        EventType::parse(" order.placed "),
+        Some(EventType::OrderPlaced)
+    );
 }
 
 #[test]
@@ -26,7 +29,10 @@ fn every_order_status_has_its_event() {
 
 #[test]
 fn shipment_and_payment_events_map() {
-    assert_eq!(EventType::for_shipment_status(ShipmentStatus::Pending), None);
+    assert_eq!(
+        EventType::for_shipment_status(ShipmentStatus::Pending),
+        None
+    );
     for s in ShipmentStatus::ALL {
         if let Some(t) = EventType::for_shipment_status(s) {
             assert_eq!(t.object(), "shipment");
