@@ -118,7 +118,7 @@ pub fn ConsoleWebhooksPage() -> impl IntoView {
                 let forbidden = || view! {
                     <p class="error" role="alert" id="console-denied">{lang.t(Key::WhForbidden)}</p>
                 }.into_any();
-                if !session.user().await.is_some_and(|u| u.role == Role::Admin) {
+                if session.user().await.is_none_or(|u| u.role != Role::Admin) {
                     return forbidden();
                 }
                 match data.await {
