@@ -29,6 +29,9 @@ pub struct Model {
     pub sent_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub resend_of: Option<Uuid>,
+    /// Variables of an email that is not about an order (JSON), e.g. the
+    /// endpoint and reason of `webhook_disabled`.
+    pub data: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -159,6 +159,7 @@ impl MigrationTrait for Migration {
                 .col(ts_null(Notifications::SentAt))
                 .col(ts(Notifications::CreatedAt))
                 .col(uuid_null(Notifications::ResendOf))
+                .col(text_null(Notifications::Data))
                 .to_owned(),
         )
         .await?;
@@ -372,6 +373,7 @@ enum Notifications {
     SentAt,
     CreatedAt,
     ResendOf,
+    Data,
 }
 
 #[derive(DeriveIden)]

@@ -374,6 +374,25 @@ async fn an_endpoint_failing_for_the_whole_window_is_disabled_with_its_reason() 
     let reason = e["disabledReason"].as_str().unwrap_or_default();
     assert!(reason.contains("failed"), "{e}");
     assert!(e["failingSince"].is_string(), "{e}");
+    // Its owner (the admin who registered it) is told by email, written as
+    // an .eml file here (no SMTP server configured).
+    let mail = eventually("the owner's email", || async {
+        let dir = app.data_dir().join("mail");
+        std::fs::read_dir(dir)
+            .ok()?
+            .filter_map(Result::ok)
+            .filter_map(|f| std::fs::read_to_string(f.path()).ok())
+            .find(|m| m.contains("To: admin@example.com") && m.contains("endpoint disabled"))
+    })
+    .await;
+    let port = rx
+        .url("/down")
+        .rsplit(':')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let port = port.split('/').next().unwrap_or_default().to_owned();
+    assert!(mail.contains(&port), "the email names the endpoint: {mail}");
     let log = settled(&app, &admin, &ep, 1).await;
     assert_eq!(log[0]["status"], "FAILED");
     assert_eq!(log[0]["responseCode"], 500);

@@ -473,6 +473,7 @@ keys! {
     NotifTplReturnApproved => ("Return approved", "退货已批准"),
     NotifTplReturnReceived => ("Return received", "退货已收到"),
     NotifTplTicketReplied => ("Reply to your request", "咨询已回复"),
+    NotifTplWebhookDisabled => ("Webhook endpoint disabled", "Webhook 端点已停用"),
     NotifTplUnknown => ("Other email", "其他邮件"),
     EmailLangEn => ("English", "英文"),
     EmailLangZh => ("Simplified Chinese", "简体中文"),

@@ -20,6 +20,7 @@ pub fn email_template_key(template: Option<EmailTemplateName>) -> Key {
         Some(T::ReturnApproved) => Key::NotifTplReturnApproved,
         Some(T::ReturnReceived) => Key::NotifTplReturnReceived,
         Some(T::TicketReplied) => Key::NotifTplTicketReplied,
+        Some(T::WebhookDisabled) => Key::NotifTplWebhookDisabled,
         None => Key::NotifTplUnknown,
     }
 }

@@ -34,6 +34,9 @@ pub enum EmailTemplateName {
     ReturnReceived,
     /// Staff replied to a ticket (service update).
     TicketReplied,
+    /// To a webhook endpoint's owner: the endpoint was disabled after failing
+    /// for the retry window.
+    WebhookDisabled,
 }
 
 impl From<EmailTemplateName> for Template {
@@ -51,6 +54,7 @@ impl From<EmailTemplateName> for Template {
             G::ReturnApproved => Template::ReturnApproved,
             G::ReturnReceived => Template::ReturnReceived,
             G::TicketReplied => Template::TicketReplied,
+            G::WebhookDisabled => Template::WebhookDisabled,
         }
     }
 }
@@ -70,6 +74,7 @@ impl From<Template> for EmailTemplateName {
             Template::ReturnApproved => G::ReturnApproved,
             Template::ReturnReceived => G::ReturnReceived,
             Template::TicketReplied => G::TicketReplied,
+            Template::WebhookDisabled => G::WebhookDisabled,
         }
     }
 }

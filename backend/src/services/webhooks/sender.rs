@@ -324,6 +324,10 @@ async fn record(state: &AppState, d: &webhook_delivery::Model, outcome: Outcome)
         None => {}
     }
     tx.commit().await?;
+    if endpoint_ok == Some(false) {
+        // A disabled endpoint's owner may have an email waiting.
+        state.notifications.mail_wake.notify_one();
+    }
     Ok(())
 }
 

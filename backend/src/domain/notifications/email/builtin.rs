@@ -78,6 +78,12 @@ fn file(template: Template, language: Language) -> &'static str {
         (T::TicketReplied, L::Zh) => {
             include_str!("../../../../templates/email/ticket_replied.zh.jinja")
         }
+        (T::WebhookDisabled, L::En) => {
+            include_str!("../../../../templates/email/webhook_disabled.en.jinja")
+        }
+        (T::WebhookDisabled, L::Zh) => {
+            include_str!("../../../../templates/email/webhook_disabled.zh.jinja")
+        }
     }
 }
 

@@ -25,6 +25,8 @@ pub enum Template {
     ReturnApproved,
     ReturnReceived,
     TicketReplied,
+    /// To a webhook endpoint's owner: it was disabled (not about an order).
+    WebhookDisabled,
 }
 
 /// Whether a customer may turn a template off, and with which switch.
@@ -39,7 +41,7 @@ pub enum Category {
 }
 
 impl Template {
-    pub const ALL: [Template; 11] = [
+    pub const ALL: [Template; 12] = [
         Template::OrderPlaced,
         Template::PaymentReceived,
         Template::ShipmentShipped,
@@ -51,6 +53,7 @@ impl Template {
         Template::ReturnApproved,
         Template::ReturnReceived,
         Template::TicketReplied,
+        Template::WebhookDisabled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -66,6 +69,7 @@ impl Template {
             Template::ReturnApproved => "return_approved",
             Template::ReturnReceived => "return_received",
             Template::TicketReplied => "ticket_replied",
+            Template::WebhookDisabled => "webhook_disabled",
         }
     }
 
@@ -121,7 +125,8 @@ impl Template {
             | Template::PaymentReceived
             | Template::ReadyForPickup
             | Template::OrderCancelled
-            | Template::RefundIssued => Category::Essential,
+            | Template::RefundIssued
+            | Template::WebhookDisabled => Category::Essential,
             Template::ShipmentShipped
             | Template::ShipmentOutForDelivery
             | Template::ShipmentDelivered => Category::ShippingUpdates,

@@ -159,5 +159,7 @@ pub fn sample_context(lang: &str) -> Value {
         "refund_amount": "129.00 CNY",
         "reference": "RMA-2026-000007",
         "message": "We have received your request and will reply within one working day.",
+        "endpoint_url": "https://partner.example.com/oms-hooks",
+        "reason": "every delivery failed for 24 hours (last: HTTP 503)",
     })
 }

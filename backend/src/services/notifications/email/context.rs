@@ -53,9 +53,22 @@ pub(crate) async fn context_for(
     shop_name: &str,
     n: &notification::Model,
 ) -> AppResult<Value> {
-    let order_id = n
-        .order_id
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("notification {} has no order", n.id)))?;
+    let Some(order_id) = n.order_id else {
+        // Not about an order: its variables were stored with it.
+        let mut ctx = n
+            .data
+            .as_deref()
+            .and_then(|d| serde_json::from_str::<Map<String, Value>>(d).ok())
+            .ok_or_else(|| {
+                AppError::Internal(anyhow::anyhow!(
+                    "notification {} has neither an order nor data",
+                    n.id
+                ))
+            })?;
+        ctx.insert("lang".into(), json!(n.language));
+        ctx.insert("shop_name".into(), json!(shop_name));
+        return Ok(Value::Object(ctx));
+    };
     let o = order::Entity::find_by_id(order_id)
         .one(db)
         .await?

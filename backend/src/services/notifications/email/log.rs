@@ -117,6 +117,7 @@ pub async fn resend(state: &AppState, p: &Principal, id: Uuid) -> AppResult<Noti
         sent_at: None,
         created_at: now,
         resend_of: Some(original.id),
+        data: original.data.clone(),
     };
     let active: notification::ActiveModel = row.clone().into();
     notification::Entity::insert(active)

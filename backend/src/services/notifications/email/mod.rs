@@ -137,6 +137,7 @@ pub(crate) async fn plan(
             sent_at: Set(None),
             created_at: Set(now),
             resend_of: Set(None),
+            data: Set(None),
         };
         notification::Entity::insert(row)
             .on_conflict(
