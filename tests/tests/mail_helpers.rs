@@ -225,3 +225,49 @@ pub(crate) async fn customer_with_order(app: &TestApp) -> (crate::helpers::Token
     .await;
     (customer, number)
 }
+
+/// The emails the issue asks for (the list may grow: every template is
+/// listed in both languages).
+pub(crate) const ISSUE_TEMPLATES: [&str; 11] = [
+    "ORDER_PLACED",
+    "PAYMENT_RECEIVED",
+    "SHIPMENT_SHIPPED",
+    "SHIPMENT_OUT_FOR_DELIVERY",
+    "SHIPMENT_DELIVERED",
+    "READY_FOR_PICKUP",
+    "ORDER_CANCELLED",
+    "REFUND_ISSUED",
+    "RETURN_APPROVED",
+    "RETURN_RECEIVED",
+    "TICKET_REPLIED",
+];
+
+/// `(template, language)` of every entry of an `emailTemplates` list.
+pub(crate) fn listed(list: &[Value]) -> std::collections::BTreeSet<(String, String)> {
+    list.iter()
+        .map(|t| {
+            let text = |k: &str| t[k].as_str().unwrap_or_default().to_owned();
+            (text("template"), text("language"))
+        })
+        .collect()
+}
+
+/// Every template of the issue, and every template at all, in English and Chinese.
+pub(crate) fn assert_every_template_in_both_languages(list: &[Value]) {
+    let listed = listed(list);
+    assert_eq!(listed.len(), list.len(), "listed twice: {list:?}");
+    for (template, _) in &listed {
+        for lang in ["EN", "ZH"] {
+            assert!(
+                listed.contains(&(template.clone(), lang.to_owned())),
+                "{template} lacks {lang}"
+            );
+        }
+    }
+    for t in ISSUE_TEMPLATES {
+        assert!(
+            listed.contains(&(t.to_owned(), "EN".to_owned())),
+            "{t} not listed"
+        );
+    }
+}
