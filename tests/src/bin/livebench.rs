@@ -226,22 +226,29 @@ async fn run(args: &Args, ws: &Workspace) -> Res<bool> {
     tokio::time::sleep(Duration::from_secs(1)).await;
     let rss_before = rss_kib(pid)?;
 
-    let (target_tx, target_rx) = watch::channel::<Target>(None);
+    // One target per wave of sockets: subscribing 10,000 at the same
+    // instant would queue 10,000 replay reads on the database pool.
+    const WAVE: usize = 500;
+    let waves = args.subscribers.div_ceil(WAVE);
+    let targets: Vec<watch::Sender<Target>> = (0..waves)
+        .map(|_| watch::channel::<Target>(None).0)
+        .collect();
     let (report_tx, mut reports) = mpsc::unbounded_channel();
     let connected = Arc::new(AtomicUsize::new(0));
     let opening = Instant::now();
     // Open in waves so the listen backlog never overflows.
-    for chunk in (0..args.subscribers).collect::<Vec<_>>().chunks(500) {
-        for _ in chunk {
+    for (w, target) in targets.iter().enumerate() {
+        let size = WAVE.min(args.subscribers - w * WAVE);
+        for _ in 0..size {
             tokio::spawn(subscriber(
                 ws_url.clone(),
                 token.clone(),
-                target_rx.clone(),
+                target.subscribe(),
                 report_tx.clone(),
                 connected.clone(),
             ));
         }
-        while connected.load(Ordering::Relaxed) < chunk[chunk.len() - 1] + 1 {
+        while connected.load(Ordering::Relaxed) < w * WAVE + size {
             if let Ok(Report::Failed(e)) = reports.try_recv() {
                 return Err(format!("a subscriber failed: {e}").into());
             }
@@ -258,7 +265,7 @@ async fn run(args: &Args, ws: &Workspace) -> Res<bool> {
     for round in 1..=args.rounds {
         let input = json!({
             "idempotencyKey": format!("livebench-{}", Uuid::new_v4().simple()),
-            "lines": [{ "sku": "TEE-001", "quantity": 1 }],
+            "lines": [{ "sku": "MUG-001", "quantity": 1 }],
             "shippingAddress": address(),
             "shippingMethod": "POSTAL",
         });
@@ -275,17 +282,20 @@ async fn run(args: &Args, ws: &Workspace) -> Res<bool> {
             .to_owned();
         let seq = placed["placeOrder"]["sequence"].as_i64().unwrap_or(1);
         let subscribing = Instant::now();
-        target_tx.send(Some((round, number.clone(), seq - 1)))?;
         let mut subscribed = 0;
-        while subscribed < args.subscribers {
-            match tokio::time::timeout(Duration::from_secs(120), reports.recv()).await {
-                Ok(Some(Report::Subscribed(r))) if r == round => subscribed += 1,
-                Ok(Some(Report::Failed(e))) => {
-                    return Err(format!("a subscriber failed: {e}").into());
-                }
-                Ok(Some(_)) => {}
-                Ok(None) | Err(_) => {
-                    return Err(format!("only {subscribed} subscriptions confirmed").into());
+        for (w, target) in targets.iter().enumerate() {
+            target.send(Some((round, number.clone(), seq - 1)))?;
+            let wave_end = args.subscribers.min((w + 1) * WAVE);
+            while subscribed < wave_end {
+                match tokio::time::timeout(Duration::from_secs(120), reports.recv()).await {
+                    Ok(Some(Report::Subscribed(r))) if r == round => subscribed += 1,
+                    Ok(Some(Report::Failed(e))) => {
+                        return Err(format!("a subscriber failed: {e}").into());
+                    }
+                    Ok(Some(_)) => {}
+                    Ok(None) | Err(_) => {
+                        return Err(format!("only {subscribed} subscriptions confirmed").into());
+                    }
                 }
             }
         }
@@ -336,7 +346,7 @@ async fn run(args: &Args, ws: &Workspace) -> Res<bool> {
             ms(lat.last().copied().unwrap_or_default()),
         );
     }
-    drop(target_tx);
+    drop(targets);
     server.stop().await;
     Ok(ok)
 }

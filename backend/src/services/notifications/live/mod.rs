@@ -175,6 +175,30 @@ struct Follower {
 }
 
 impl Follower {
+    /// Whether the caller's session or key still holds, checked once per
+    /// update and caller (subscribers of one update share the answer).
+    async fn still_valid(&self, update: &Update) -> bool {
+        let mut key = b"valid:".to_vec();
+        match &self.principal {
+            Principal::User { session_id, .. } => key.extend_from_slice(session_id.as_bytes()),
+            Principal::Integration { key_id, .. } => key.extend_from_slice(key_id.as_bytes()),
+            Principal::Anonymous | Principal::System => return true,
+        }
+        let (state, principal) = (&self.state, &self.principal);
+        let answer = update
+            .memo
+            .cell(key)
+            .get_or_init(|| async move {
+                let ok = crate::services::auth::tokens::still_valid(state, principal)
+                    .await
+                    .unwrap_or(false);
+                Arc::new(ok) as Rendering
+            })
+            .await
+            .clone();
+        answer.downcast_ref::<bool>().copied().unwrap_or(false)
+    }
+
     async fn next(&mut self) -> Option<Arc<Update>> {
         loop {
             if self.refill {
@@ -221,10 +245,7 @@ impl Follower {
             let Ok(update) = item else { continue };
             // The caller was resolved when the socket opened: a logout or a
             // revoked key since then ends the feed.
-            if !crate::services::auth::tokens::still_valid(&self.state, &self.principal)
-                .await
-                .unwrap_or(false)
-            {
+            if !self.still_valid(&update).await {
                 return None;
             }
             return Some(update);
