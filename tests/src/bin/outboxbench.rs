@@ -328,9 +328,9 @@ async fn bench(args: &Args, ws: &Workspace) -> Res<bool> {
         }
         let start = Instant::now();
         let mut set = JoinSet::new();
-        for p in 0..producers {
+        for (p, token) in tokens.iter().take(producers).enumerate() {
             let api = api.clone();
-            let token = tokens[p].clone();
+            let token = token.clone();
             let n = args.orders / producers + usize::from(p < args.orders % producers);
             set.spawn(async move {
                 let mut placed = Vec::with_capacity(n);
