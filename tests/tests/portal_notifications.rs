@@ -95,6 +95,13 @@ async fn staff_resend_from_the_console_order_page_and_preview_templates_without_
     assert!(html.contains(&format!("action=\"{resend}\"")), "{html}");
     assert!(html.contains(">Resend<"), "{html}");
 
+    // Warehouse staff see the log but get no resend button.
+    let clerk = app.cookie_client();
+    sign_in(&app, &clerk, Role::Warehouse, "/console").await;
+    let html = page(&app, &clerk, &format!("/console/orders/{number}")).await;
+    assert!(html.contains("data-template=\"ORDER_PLACED\""), "{html}");
+    assert!(!html.contains(&resend), "{html}");
+
     // A customer's post is refused and changes nothing.
     let customer = app.cookie_client();
     sign_in(&app, &customer, Role::Customer, "/").await;

@@ -10,6 +10,8 @@ use crate::api::notifications::{Notification, order_notifications};
 use crate::components::order::format_time;
 use crate::components::url_encode;
 use crate::i18n::{Key, Lang, email_template_key, notification_status_key};
+use crate::schema::Role;
+use crate::session::use_session;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -47,7 +49,18 @@ fn ResendNotice(lang: Lang) -> impl IntoView {
     }
 }
 
-fn row(n: Notification, number: &str, console: bool, lang: Lang) -> impl IntoView + use<> {
+/// Who may send a customer an email again (the API checks too).
+fn resends(role: Role) -> bool {
+    matches!(role, Role::Support | Role::Admin)
+}
+
+fn row(
+    n: Notification,
+    number: &str,
+    console: bool,
+    can_resend: bool,
+    lang: Lang,
+) -> impl IntoView + use<> {
     let at = n.sent_at.clone().unwrap_or_else(|| n.created_at.clone());
     let status = n.status;
     // Customers read why an email was skipped; staff also why one failed.
@@ -55,7 +68,7 @@ fn row(n: Notification, number: &str, console: bool, lang: Lang) -> impl IntoVie
         .error
         .clone()
         .filter(|_| console || status == crate::schema::NotificationStatus::Skipped);
-    let resend = console.then(|| {
+    let resend = can_resend.then(|| {
         view! {
             <form method="post" action=resend_href(number, &n.id) class="inline-form">
                 <button type="submit" class="resend">{lang.t(Key::NotifResend)}</button>
@@ -77,7 +90,7 @@ fn row(n: Notification, number: &str, console: bool, lang: Lang) -> impl IntoVie
                 {detail.map(|e| view! { <br /><small class="muted error-detail">{e}</small> })}
             </td>
             {console.then(|| view! { <td class="attempts">{n.attempts}</td> })}
-            {resend.map(|f| view! { <td>{f}</td> })}
+            {console.then(|| view! { <td>{resend}</td> })}
         </tr>
     }
 }
@@ -88,6 +101,7 @@ fn row(n: Notification, number: &str, console: bool, lang: Lang) -> impl IntoVie
 pub fn NotificationLog(number: String, lang: Lang, console: bool) -> impl IntoView {
     let key = number.clone();
     let log = Resource::new(move || key.clone(), order_notifications);
+    let session = use_session();
     view! {
         <section class="notifications" id="notifications">
             <h2>{lang.t(Key::NotifHeading)}</h2>
@@ -98,6 +112,8 @@ pub fn NotificationLog(number: String, lang: Lang, console: bool) -> impl IntoVi
                     move || {
                         let number = number.clone();
                         Suspend::new(async move {
+                            let role = session.user().await.map(|u| u.role);
+                            let can_resend = console && role.is_some_and(resends);
                             match log.await {
                                 Ok(entries) if entries.is_empty() => {
                                     view! { <p class="muted" id="notifications-none">{lang.t(Key::NotifNone)}</p> }
@@ -114,7 +130,7 @@ pub fn NotificationLog(number: String, lang: Lang, console: bool) -> impl IntoVi
                                             {console.then(|| view! { <th></th> })}
                                         </tr></thead>
                                         <tbody>
-                                            {entries.into_iter().map(|n| row(n, &number, console, lang)).collect_view()}
+                                            {entries.into_iter().map(|n| row(n, &number, console, can_resend, lang)).collect_view()}
                                         </tbody>
                                     </table>
                                 }
