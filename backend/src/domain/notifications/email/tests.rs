@@ -36,8 +36,12 @@ fn the_issue_s_events_send_their_templates_and_nothing_else_does() {
             (EventType::TicketReplied, Template::TicketReplied),
         ]
     );
-    // Every template is reachable from some event.
-    for t in Template::ALL {
+    // Every template is sent by some event, but the endpoint owner's
+    // notice (the webhook sender sends it when it disables an endpoint).
+    for t in Template::ALL
+        .into_iter()
+        .filter(|t| *t != Template::WebhookDisabled)
+    {
         assert!(mapped.iter().any(|(_, m)| *m == t), "{t:?} is never sent");
     }
 }
@@ -139,6 +143,14 @@ fn every_built_in_template_renders_in_every_language() {
             let src = builtin::source(t, l);
             let out = render(&src, &sample_context(l.as_str()))
                 .unwrap_or_else(|e| panic!("{t:?} {l:?}: {e:?}"));
+            assert!(out.html.starts_with("<!DOCTYPE html>"), "{t:?} {l:?}");
+            // The customer's emails, about an order.
+            if !EventType::ALL
+                .into_iter()
+                .any(|e| Template::for_event(e) == Some(t))
+            {
+                continue;
+            }
             assert!(out.subject.contains("SO-2026-000123") || out.subject.contains("RMA-"));
             assert!(out.text.contains("Li Lei"), "{t:?} {l:?}");
             assert!(out.html.starts_with("<!DOCTYPE html>"), "{t:?} {l:?}");
