@@ -29,7 +29,12 @@ pub(crate) async fn tell_disabled(
         reason,
         "webhook endpoint disabled"
     );
-    let Some(to) = e.owner_email.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
+    let Some(to) = e
+        .owner_email
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    else {
         return Ok(());
     };
     let owner = user::Entity::find()
