@@ -6,6 +6,11 @@
 //! (see [`api`]), in-process during SSR and over `POST /graphql` in the
 //! browser. Every page and form works with JavaScript off.
 
+// Leptos views are nested types; the console's webhook cards (a table of
+// deliveries with a form per row) go deeper than the default limit when the
+// browser bundle is laid out.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 pub mod cart;
