@@ -11,7 +11,7 @@ use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 
 use crate::fulfillment::{confirmed_order, input, place};
 use crate::helpers::{Role, TestApp};
-use crate::order_helpers::{fulfil, set_available};
+use crate::order_helpers::{cancel_raw, fulfil, set_available};
 
 /// (order number, sequence, topic, position) of every outbox row.
 async fn rows(db: &DatabaseConnection) -> Vec<(Option<String>, Option<i64>, String, Option<i64>)> {
@@ -39,6 +39,20 @@ async fn cursor(db: &DatabaseConnection) -> i64 {
         .expect("the cursor row")
         .try_get("", "position")
         .expect("position")
+}
+
+async fn open(app: &TestApp) -> DatabaseConnection {
+    Database::connect(app.sql_url())
+        .await
+        .expect("open the database")
+}
+
+async fn assert_cancelled(app: &TestApp, token: &str, number: &str, reason: Option<&str>) {
+    let cancel = cancel_raw(app, token, number, reason).await;
+    assert_eq!(
+        cancel["data"]["cancelOrder"]["status"], "CANCELLED",
+        "{cancel}"
+    );
 }
 
 /// Waits until the dispatcher has stamped every row.
@@ -74,21 +88,9 @@ async fn racing_commands_number_each_orders_events_without_gaps_and_dispatch_the
         .map(|n| fulfil(&app, &warehouse, n, "SHIPPED"))
         .collect::<Vec<_>>();
     futures_util::future::join_all(runs).await;
-    let cancel = app
-        .gql_as(
-            &customer,
-            "mutation($n: String!) { cancelOrder(number: $n) { status } }",
-            serde_json::json!({ "n": unpaid }),
-        )
-        .await;
-    assert_eq!(
-        cancel["data"]["cancelOrder"]["status"], "CANCELLED",
-        "{cancel}"
-    );
+    assert_cancelled(&app, &customer, &unpaid, None).await;
 
-    let db = Database::connect(app.sql_url())
-        .await
-        .expect("open the database");
+    let db = open(&app).await;
     let rows = all_dispatched(&db).await;
     let mut per_order: BTreeMap<String, Vec<(i64, String, i64)>> = BTreeMap::new();
     for (number, seq, topic, pos) in &rows {
@@ -150,9 +152,7 @@ async fn racing_commands_number_each_orders_events_without_gaps_and_dispatch_the
 async fn events_committed_before_a_crash_are_dispatched_after_restart() {
     let mut app = TestApp::spawn().await;
     let (_, number) = confirmed_order(&app, &[("MUG-003", 1)], "POSTAL").await;
-    let db = Database::connect(app.sql_url())
-        .await
-        .expect("open the database");
+    let db = open(&app).await;
     let before = all_dispatched(&db).await.len();
     let last = cursor(&db).await;
     app.kill9().await;
@@ -196,20 +196,8 @@ async fn cancelling_a_confirmed_order_writes_its_shipments_cancellations_too() {
     let app = TestApp::spawn().await;
     let support = app.login_as(Role::Support).await.access_token;
     let (_, number) = confirmed_order(&app, &[("MUG-003", 1)], "POSTAL").await;
-    let cancel = app
-        .gql_as(
-            &support,
-            "mutation($n: String!) { cancelOrder(number: $n, reason: \"customer asked\") { status } }",
-            serde_json::json!({ "n": number }),
-        )
-        .await;
-    assert_eq!(
-        cancel["data"]["cancelOrder"]["status"], "CANCELLED",
-        "{cancel}"
-    );
-    let db = Database::connect(app.sql_url())
-        .await
-        .expect("open the database");
+    assert_cancelled(&app, &support, &number, Some("customer asked")).await;
+    let db = open(&app).await;
     let mut mine: Vec<(i64, String)> = all_dispatched(&db)
         .await
         .into_iter()

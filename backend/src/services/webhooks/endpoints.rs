@@ -154,6 +154,19 @@ pub async fn create(
     let events = valid_events(&input.event_types)?;
     let description = valid_description(input.description.as_deref())?;
     points_public(state, &url).await?;
+    register(state, p, url.as_str(), &events, description, channel_id).await
+}
+
+/// Stores an endpoint whose input was checked (or the demo data's, whose
+/// host never resolves) with a new secret; `p` is its owner.
+pub(crate) async fn register(
+    state: &AppState,
+    p: &Principal,
+    url: &str,
+    events: &EventFilter,
+    description: Option<String>,
+    channel_id: Option<Uuid>,
+) -> AppResult<CreatedEndpoint> {
     let secret = format!("{SECRET_PREFIX}{}", random_token(32));
     let owner_email = match p {
         Principal::User { email, .. } if !email.is_empty() => Some(email.clone()),
@@ -163,7 +176,7 @@ pub async fn create(
     let tx = state.db.begin_write().await?;
     let model = webhook_endpoint::ActiveModel {
         id: Set(Uuid::now_v7()),
-        url: Set(url.as_str().to_string()),
+        url: Set(url.to_string()),
         description: Set(description),
         event_types: Set(events.to_json()),
         secret: Set(secret.clone()),
