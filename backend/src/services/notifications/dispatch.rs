@@ -37,6 +37,19 @@ pub async fn dispatch(state: &AppState) -> AppResult<usize> {
 }
 
 async fn dispatch_batch(state: &AppState) -> AppResult<usize> {
+    // An idle round only reads: SQLite's single writer is taken only when
+    // something waits.
+    let waiting = outbox::Entity::find()
+        .select_only()
+        .column(outbox::Column::Id)
+        .filter(outbox::Column::Position.is_null())
+        .limit(1)
+        .into_tuple::<i64>()
+        .one(&state.db.conn)
+        .await?;
+    if waiting.is_none() {
+        return Ok(0);
+    }
     let tx = state.db.begin_write().await?;
     let mut find = outbox_cursor::Entity::find_by_id(1);
     if state.db.backend() == DbBackend::Postgres {

@@ -204,7 +204,8 @@ async fn next_wake(state: &AppState) -> AppResult<Duration> {
         Some(at) => (at - Utc::now())
             .to_std()
             .unwrap_or(floor)
-            .clamp(floor, MAX_IDLE),
+            .max(floor)
+            .min(MAX_IDLE),
     })
 }
 
