@@ -19,6 +19,18 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   fi
 fi
 
+# The email tests talk to a real SMTP server on loopback (tests/smtp_sink.py).
+if ! /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null && ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    echo "==> installing Debian's python3-aiosmtpd for the email tests"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd >/dev/null
+  else
+    echo "!! python3 with aiosmtpd not found: the email tests will fail" >&2
+    echo "!! (install Debian's python3-aiosmtpd, or pip install aiosmtpd)" >&2
+  fi
+fi
+
 echo "==> building the server"
 cargo build -p backend --bin oms
 if [[ -n "${TEST_DATABASE_URL:-}" ]]; then echo "==> running tests (PostgreSQL)"; else echo "==> running tests (SQLite)"; fi
