@@ -5,7 +5,7 @@
 //! `webhookEndpoints` and the console).
 
 use chrono::{DateTime, Utc};
-use entity::{notification, notification_preference, user, webhook_endpoint};
+use entity::{notification, user, webhook_endpoint};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
@@ -41,13 +41,10 @@ pub(crate) async fn tell_disabled(
         .filter(user::Column::Email.eq(to))
         .first(db)
         .await?;
-    let language = match &owner {
-        Some(u) => notification_preference::Entity::find_by_id(u.id)
-            .one(db)
+    let language =
+        crate::services::notifications::email::preferences_of(db, owner.as_ref().map(|u| u.id))
             .await?
-            .and_then(|p| p.language),
-        None => None,
-    };
+            .language;
     notification::Entity::insert(notification::ActiveModel {
         id: Set(Uuid::new_v4()),
         event_id: Set(None),
@@ -55,7 +52,7 @@ pub(crate) async fn tell_disabled(
         user_id: Set(owner.map(|u| u.id)),
         channel: Set(crate::services::notifications::email::EMAIL.into()),
         template: Set(Template::WebhookDisabled.as_str().into()),
-        language: Set(language.unwrap_or_else(|| "en".into())),
+        language: Set(language.as_str().into()),
         recipient: Set(to.to_string()),
         subject: Set(None),
         status: Set(crate::services::notifications::email::PENDING.into()),

@@ -11,12 +11,13 @@ pub mod log;
 pub mod send;
 pub mod templates;
 
+use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use entity::{notification, notification_preference, order};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ConnectionTrait, EntityTrait, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::outbox::OutboxEvent;
@@ -81,16 +82,20 @@ pub(crate) async fn preferences_of(
     Ok(notification_preference::Entity::find_by_id(id)
         .one(db)
         .await?
-        .map(|row| Preferences {
-            language: row
-                .language
-                .as_deref()
-                .and_then(Language::parse)
-                .unwrap_or(Language::En),
-            shipping_updates: row.shipping_updates,
-            service_updates: row.service_updates,
-        })
+        .map(preferences_from_row)
         .unwrap_or_default())
+}
+
+fn preferences_from_row(row: notification_preference::Model) -> Preferences {
+    Preferences {
+        language: row
+            .language
+            .as_deref()
+            .and_then(Language::parse)
+            .unwrap_or(Language::En),
+        shipping_updates: row.shipping_updates,
+        service_updates: row.service_updates,
+    }
 }
 
 /// Plans the emails `events` call for, in the dispatcher's transaction:
@@ -103,23 +108,46 @@ pub(crate) async fn plan(
     events: &[OutboxEvent],
     now: DateTime<Utc>,
 ) -> AppResult<()> {
-    for event in events {
-        let (Some(template), Some(order_id)) =
-            (event.kind.and_then(Template::for_event), event.order_id)
-        else {
+    let wanted: Vec<(&OutboxEvent, Template, Uuid)> = events
+        .iter()
+        .filter_map(|e| Some((e, e.kind.and_then(Template::for_event)?, e.order_id?)))
+        .collect();
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    // The batch's orders and their customers' preferences, one query each.
+    let order_ids: BTreeSet<Uuid> = wanted.iter().map(|w| w.2).collect();
+    let orders: HashMap<Uuid, order::Model> = order::Entity::find()
+        .filter(order::Column::Id.is_in(order_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    let customer_ids: BTreeSet<Uuid> = orders.values().filter_map(|o| o.customer_id).collect();
+    let prefs: HashMap<Uuid, Preferences> = notification_preference::Entity::find()
+        .filter(notification_preference::Column::UserId.is_in(customer_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| (row.user_id, preferences_from_row(row)))
+        .collect();
+    let mut rows = Vec::with_capacity(wanted.len());
+    for (event, template, order_id) in wanted {
+        let Some(o) = orders.get(&order_id) else {
             continue;
         };
-        let Some(o) = order::Entity::find_by_id(order_id).one(db).await? else {
-            continue;
-        };
-        let prefs = preferences_of(db, o.customer_id).await?;
+        let prefs = o
+            .customer_id
+            .and_then(|id| prefs.get(&id).copied())
+            .unwrap_or_default();
         let recipient = o.customer_email.trim().to_string();
         let skipped = if recipient.is_empty() {
             Some("the order has no email address")
         } else {
             prefs.skip_reason(template)
         };
-        let row = notification::ActiveModel {
+        rows.push(notification::ActiveModel {
             id: Set(Uuid::new_v4()),
             event_id: Set(Some(event.id)),
             order_id: Set(Some(o.id)),
@@ -138,8 +166,11 @@ pub(crate) async fn plan(
             created_at: Set(now),
             resend_of: Set(None),
             data: Set(None),
-        };
-        notification::Entity::insert(row)
+        });
+    }
+    // Bounded batches keep each statement under the databases' parameter limits.
+    for chunk in rows.chunks(200) {
+        notification::Entity::insert_many(chunk.to_vec())
             .on_conflict(
                 OnConflict::columns([
                     notification::Column::EventId,
