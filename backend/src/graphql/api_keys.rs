@@ -92,8 +92,7 @@ impl ApiKeysMutation {
     /// Revokes an API key at once (admin only).
     #[graphql(guard = "RoleGuard(ADMINS)")]
     async fn revoke_api_key(&self, ctx: &Context<'_>, id: ID) -> Result<ApiKey> {
-        let id = uuid::Uuid::parse_str(&id)
-            .map_err(|_| crate::error::AppError::invalid("id", "is not a valid id"))?;
+        let id = super::types::id_arg(&id, "id", "is not a valid id")?;
         Ok(ApiKey(svc::revoke(state(ctx)?, principal(ctx), id).await?))
     }
 }

@@ -343,7 +343,7 @@ pub struct PaymentConnection {
 }
 
 fn parse_payment_id(id: &ID) -> Result<Uuid, AppError> {
-    Uuid::parse_str(id.as_str()).map_err(|_| AppError::invalid("paymentId", "is not a payment id"))
+    super::types::id_arg(id, "paymentId", "is not a payment id")
 }
 
 #[derive(Default)]

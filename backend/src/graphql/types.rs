@@ -118,6 +118,16 @@ pub struct PageInfo {
     pub end_cursor: Option<String>,
 }
 
+/// An `ID` argument that must be a UUID; anything else is `INVALID_INPUT`
+/// on `field` with `message` (e.g. "is not a payment id").
+pub fn id_arg(
+    raw: &async_graphql::ID,
+    field: &str,
+    message: &str,
+) -> Result<uuid::Uuid, crate::error::AppError> {
+    uuid::Uuid::parse_str(raw.as_str()).map_err(|_| crate::error::AppError::invalid(field, message))
+}
+
 /// Where a page of an offset-paged list starts: 0, or one past `after`.
 pub fn offset_after(after: Option<&str>) -> Result<u64, crate::error::AppError> {
     match after {

@@ -17,8 +17,7 @@ use crate::error::AppError;
 use crate::services::fulfillment as svc;
 
 fn parse_id(raw: &ID) -> Result<Uuid, AppError> {
-    Uuid::parse_str(raw.as_str())
-        .map_err(|_| AppError::invalid("shipmentId", "is not a shipment id"))
+    super::types::id_arg(raw, "shipmentId", "is not a shipment id")
 }
 
 #[derive(Default)]

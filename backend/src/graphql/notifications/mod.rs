@@ -7,14 +7,12 @@
 mod types;
 
 use async_graphql::{ComplexObject, Context, ID, Object, Result};
-use uuid::Uuid;
 
 pub use types::*;
 
 use super::context::{principal, state};
 use super::types::User;
 use crate::domain::notifications::email::render::Source;
-use crate::error::AppError;
 use crate::services::notifications::email::{log, templates};
 
 #[derive(Default)]
@@ -67,8 +65,7 @@ impl NotificationsMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The notification to repeat.")] id: ID,
     ) -> Result<Notification> {
-        let id = Uuid::parse_str(id.as_str())
-            .map_err(|_| AppError::invalid("id", "is not a notification id"))?;
+        let id = super::types::id_arg(&id, "id", "is not a notification id")?;
         Ok(Notification(
             log::resend(state(ctx)?, principal(ctx), id).await?,
         ))

@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::services::webhooks::{self as svc, WEBHOOK_MANAGERS, endpoints, log};
 
 fn parse_id(raw: &ID, field: &str) -> Result<Uuid, AppError> {
-    Uuid::parse_str(raw.as_str()).map_err(|_| AppError::invalid(field, "is not a valid id"))
+    super::types::id_arg(raw, field, "is not a valid id")
 }
 
 fn domain_types(
