@@ -5,6 +5,7 @@ pub mod actors;
 pub mod api_keys;
 pub mod auth;
 pub mod catalog;
+pub mod changes;
 pub mod channels;
 pub mod demo_fulfillment;
 pub mod demo_notifications;
@@ -14,7 +15,10 @@ pub mod inventory;
 pub mod notifications;
 pub mod orders;
 pub mod payments;
+pub mod returns;
+pub mod reviews;
 pub mod seed;
+pub mod tickets;
 pub mod users;
 pub mod webhooks;
 

@@ -442,6 +442,15 @@ impl Order {
             })
             .collect())
     }
+    /// The after-sales actions the caller may take now (change, cancel
+    /// items, return or exchange, get help, review). Clients show exactly
+    /// these; the server re-checks each when it is taken.
+    async fn service_actions(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::graphql::service_actions::ServiceAction>> {
+        crate::graphql::service_actions::for_order(ctx, &self.0).await
+    }
     /// Every action, with whether the caller may take it now and why not.
     async fn available_transitions(&self, ctx: &Context<'_>) -> Result<Vec<Transition>> {
         let p = principal(ctx);
