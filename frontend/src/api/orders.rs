@@ -9,7 +9,7 @@ use super::types::{Money, PageInfo, ProductSummary};
 use super::{ApiError, queries, request};
 use crate::schema::{
     ActorKind, OrderAction, OrderEventType, OrderPaymentStatus, OrderSort, OrderStatus,
-    PaymentMethod, RefusalCode, Role,
+    PaymentMethod, RefusalCode, Role, ServiceAction,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -173,6 +173,9 @@ pub struct Order {
     pub events: Vec<OrderEvent>,
     pub allocations: Vec<Allocation>,
     pub available_transitions: Vec<Transition>,
+    /// The after-sales actions the caller may take now.
+    #[serde(default)]
+    pub service_actions: Vec<ServiceAction>,
     pub payment_status: OrderPaymentStatus,
     pub payment_method: Option<PaymentMethod>,
     /// What the customer still owes (zero once paid, authorized or cancelled).
@@ -182,6 +185,11 @@ pub struct Order {
 }
 
 impl Order {
+    /// Whether the caller may take the after-sales `action` now.
+    pub fn offers(&self, action: ServiceAction) -> bool {
+        self.service_actions.contains(&action)
+    }
+
     /// Whether the caller may take `action` now.
     pub fn can(&self, action: OrderAction) -> bool {
         self.available_transitions

@@ -108,7 +108,7 @@ pub const ORDER: &str = concat!(
     "shipments ",
     shipment!(),
     " allocations { sku quantity warehouse { code name } } ",
-    "availableTransitions { action allowed refusal { code status action role } } ",
+    "availableTransitions { action allowed refusal { code status action role } } serviceActions ",
     "paymentStatus paymentMethod amountDue ",
     money!(),
     " payments ",

@@ -3,6 +3,7 @@
 pub mod access;
 pub mod add_to_cart;
 pub mod address_fields;
+pub mod after_sales;
 pub mod delivery;
 pub mod form_error;
 pub mod header;

@@ -539,4 +539,12 @@ keys! {
     WhStatusPending => ("Pending", "待发送"),
     WhStatusSucceeded => ("Delivered", "已送达"),
     WhStatusFailed => ("Failed", "失败"),
+    // After-sales actions on an order (i18n/service.rs); each area's own
+    // texts follow in its section.
+    SvcChangeOrder => ("Change order", "修改订单"),
+    SvcCancelItems => ("Cancel items", "取消商品"),
+    SvcReturnOrExchange => ("Return or exchange", "退货或换货"),
+    SvcGetHelp => ("Get help", "获取帮助"),
+    SvcWriteReview => ("Write a review", "撰写评价"),
+    SvcActionsTitle => ("After-sales service", "售后服务"),
 }

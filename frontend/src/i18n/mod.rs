@@ -135,12 +135,14 @@ mod fulfillment;
 mod keys;
 mod notifications;
 mod payments;
+mod service;
 mod webhooks;
 
 pub use fulfillment::*;
 pub use keys::Key;
 pub use notifications::*;
 pub use payments::*;
+pub use service::*;
 pub use webhooks::*;
 
 /// `template` with each `{name}` placeholder replaced.

@@ -7,6 +7,7 @@ use crate::api::live::use_order_updates;
 use crate::api::orders::{self, Order};
 use crate::api::{self, ApiError};
 use crate::components::access::sign_in_prompt;
+use crate::components::after_sales::AfterSalesActions;
 use crate::components::notifications::NotificationLog;
 use crate::components::order::{
     AddressView, FormNotice, OrderLines, StatusBadge, Timeline, format_time,
@@ -130,6 +131,7 @@ fn CustomerOrder(order: Order, lang: Lang) -> impl IntoView {
             <OrderLines order=order.clone() lang />
             <CustomerPayment order=order.clone() lang />
             <Shipments shipments=order.shipments.clone() lines=order.lines.clone() lang />
+            <AfterSalesActions order=order.clone() lang />
             <NotificationLog number=order.number.clone() lang console=false />
             <div class="two-col">
                 <section class="card">

@@ -29,8 +29,9 @@ use crate::domain::payments::{ExpiryPolicy, PaymentMethod};
 use providers::{Gateway, Provider, Providers};
 
 pub use commands::{
-    PaymentSession, RefundLine, capture_for_shipment, capture_payment, record_manual_payment,
-    refund_lines_amount, refund_payment, start_payment, void_payment,
+    PaymentSession, RefundFollowUp, RefundLine, after_refund, capture_for_shipment,
+    capture_payment, record_manual_payment, refund_lines_amount, refund_order_amount,
+    refund_payment, start_payment, void_payment,
 };
 pub use queries::{PaymentFilter, PaymentPage, list_payments, payments_for_orders};
 pub(crate) use settle::reverse_cancelled;

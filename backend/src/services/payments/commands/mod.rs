@@ -6,6 +6,7 @@
 
 mod manual;
 mod money;
+mod refund_order;
 mod start;
 
 pub use manual::record_manual_payment;
@@ -13,6 +14,7 @@ pub use money::{
     RefundLine, capture_for_shipment, capture_payment, refund_lines_amount, refund_payment,
     void_payment,
 };
+pub use refund_order::{RefundFollowUp, after_refund, refund_order_amount};
 pub use start::{PaymentSession, start_payment};
 
 use chrono::{DateTime, Utc};

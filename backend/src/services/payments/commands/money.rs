@@ -61,67 +61,10 @@ async fn move_money(
         }
     };
     let actor = p.actor();
-    store::append(
-        &*tx,
-        &mut pay,
-        NewEvent {
-            kind,
-            status: PaymentEventStatus::Requested,
-            amount_minor: amount,
-            op_key: op_key.clone(),
-            provider_reference: None,
-            notification_id: None,
-            actor: actor.clone(),
-            note: note.clone(),
-        },
-        now,
+    super::refund_order::request_movement(
+        &*tx, &row, &mut pay, kind, amount, &op_key, &actor, note, now,
     )
     .await?;
-    record_movement(
-        &*tx,
-        &row,
-        &pay,
-        Movement {
-            kind,
-            status: PaymentEventStatus::Requested,
-            amount,
-        },
-        &actor,
-        now,
-    )
-    .await?;
-    if pay.method.is_manual() {
-        // No provider: finance pays cash or a transfer back by hand.
-        store::append(
-            &*tx,
-            &mut pay,
-            NewEvent {
-                kind,
-                status: PaymentEventStatus::Succeeded,
-                amount_minor: amount,
-                op_key,
-                provider_reference: None,
-                notification_id: None,
-                actor: actor.clone(),
-                note,
-            },
-            now,
-        )
-        .await?;
-        record_movement(
-            &*tx,
-            &row,
-            &pay,
-            Movement {
-                kind,
-                status: PaymentEventStatus::Succeeded,
-                amount,
-            },
-            &actor,
-            now,
-        )
-        .await?;
-    }
     let after = settle::settle_order(&*tx, row.id, &actor, now).await?;
     tx.commit().await?;
     for e in after.events {
