@@ -12,6 +12,7 @@ use crate::pages::{
     console_new_order::NewOrderPage,
     console_orders::{ConsoleOrderPage, ConsoleOrdersPage},
     console_payments::ConsolePaymentsPage,
+    console_service::ServiceDeskPage,
     console_shipment::{ConsoleShipmentPage, PackingSlipPage},
     console_shipments::{ConsoleShipmentsPage, PickupDeskPage},
     console_webhooks::ConsoleWebhooksPage,
@@ -81,6 +82,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/notifications") view=PreferencesPage ssr=SsrMode::Async />
                     <Route path=path!("/console/email-templates") view=EmailTemplatesPage ssr=SsrMode::Async />
                     <Route path=path!("/console/webhooks") view=ConsoleWebhooksPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/service") view=ServiceDeskPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

@@ -547,4 +547,12 @@ keys! {
     SvcGetHelp => ("Get help", "获取帮助"),
     SvcWriteReview => ("Write a review", "撰写评价"),
     SvcActionsTitle => ("After-sales service", "售后服务"),
+    // The console's service desk (components/service_desk.rs, pages/console_service.rs).
+    DeskOverview => ("Overview", "概览"),
+    DeskChanges => ("Change requests", "修改申请"),
+    DeskReturns => ("Returns", "退换货"),
+    DeskTickets => ("Tickets", "工单"),
+    DeskReviews => ("Reviews", "评价"),
+    DeskIntro => ("Requests from customers that need someone: approve changes, handle returns, answer tickets, moderate reviews.", "需要处理的顾客请求：审批修改、处理退换货、回复工单、审核评价。"),
+    MetaServiceDesk => ("Service desk: change requests, returns, tickets and reviews.", "售后工作台：修改申请、退换货、工单和评价。"),
 }

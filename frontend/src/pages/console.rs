@@ -24,7 +24,7 @@ const SECTIONS: &[(&str, Key, Option<&str>)] = &[
         Some("/console/shipments"),
     ),
     ("pickup", Key::PageTitlePickupDesk, Some("/console/pickup")),
-    ("service", Key::ConsoleService, None),
+    ("service", Key::ConsoleService, Some("/console/service")),
     ("reports", Key::ConsoleReports, None),
 ];
 

@@ -9,6 +9,7 @@ pub mod console_inventory;
 pub mod console_new_order;
 pub mod console_orders;
 pub mod console_payments;
+pub mod console_service;
 pub mod console_shipment;
 pub mod console_shipments;
 pub mod console_webhooks;
