@@ -7,6 +7,7 @@ use crate::api::ApiError;
 use crate::api::live::use_order_updates;
 use crate::api::orders::{self, ConsoleOrdersData, Order, OrderFilterForm};
 use crate::components::access::staff_gate;
+use crate::components::after_sales::AfterSalesActions;
 use crate::components::notifications::NotificationLog;
 use crate::components::order::{
     AddressView, FormNotice, OrderLines, StatusBadge, Timeline, format_time, refusal_text,
@@ -295,6 +296,7 @@ fn StaffOrder(order: Order, key_base: String, can_move_money: bool, lang: Lang) 
             <OrderLines order=order.clone() lang />
             <PaymentPanel order=order.clone() key_base can_move_money lang />
             <Shipments shipments=order.shipments.clone() lines=order.lines.clone() lang console=true />
+            <AfterSalesActions order=order.clone() lang />
             <NotificationLog number=order.number.clone() lang console=true />
             <div class="two-col">
                 <section class="card">
