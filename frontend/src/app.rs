@@ -22,6 +22,8 @@ use crate::pages::{
     product::ProductPage,
     products::ProductsPage,
     register::RegisterPage,
+    reviews::OrderReviewPage,
+    console_reviews::ConsoleReviewsPage,
 };
 use crate::session::Session;
 use leptos::prelude::*;
@@ -57,6 +59,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/checkout") view=CheckoutPage ssr=SsrMode::Async />
                     <Route path=path!("/orders") view=MyOrdersPage ssr=SsrMode::Async />
                     <Route path=path!("/orders/:number") view=OrderPage ssr=SsrMode::Async />
+                    <Route path=path!("/orders/:number/review") view=OrderReviewPage ssr=SsrMode::Async />
                     <Route path=path!("/console/orders") view=ConsoleOrdersPage ssr=SsrMode::Async />
                     // Before `:number`, so "new" is not taken for an order number.
                     <Route path=path!("/console/orders/new") view=NewOrderPage ssr=SsrMode::Async />
@@ -82,6 +85,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/notifications") view=PreferencesPage ssr=SsrMode::Async />
                     <Route path=path!("/console/email-templates") view=EmailTemplatesPage ssr=SsrMode::Async />
                     <Route path=path!("/console/webhooks") view=ConsoleWebhooksPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/service/reviews") view=ConsoleReviewsPage ssr=SsrMode::Async />
                     <Route path=path!("/console/service") view=ServiceDeskPage ssr=SsrMode::Async />
                 </Routes>
             </main>

@@ -13,4 +13,5 @@ pub mod orders;
 pub mod payments;
 pub mod pricing;
 pub mod time;
+pub mod reviews;
 pub mod webhooks;

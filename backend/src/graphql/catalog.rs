@@ -42,6 +42,19 @@ impl Product {
             .unwrap_or(0)
             .max(0))
     }
+    /// Published reviews, most recently published first (see `reviews`).
+    async fn reviews(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1 to 100.", default = 10)] first: i64,
+        #[graphql(desc = "Cursor of the item after which the page starts.")] after: Option<String>,
+    ) -> Result<super::reviews::ReviewConnection> {
+        super::reviews::product_reviews(ctx, self.0.id, first, after).await
+    }
+    /// Average, count and distribution of the published reviews' ratings.
+    async fn rating(&self, ctx: &Context<'_>) -> Result<super::reviews::ProductRating> {
+        super::reviews::product_rating(ctx, self.0.id).await
+    }
 }
 
 /// A product in a page of results.

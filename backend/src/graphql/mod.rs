@@ -17,6 +17,7 @@ pub mod notifications_types;
 pub mod orders;
 pub mod payments;
 pub mod schema;
+pub mod reviews;
 pub mod service_actions;
 pub mod types;
 pub mod users;

@@ -16,6 +16,7 @@ use super::notifications::{NotificationsMutation, NotificationsQuery};
 use super::orders::{OrdersMutation, OrdersQuery};
 use super::payments::{PaymentsMutation, PaymentsQuery};
 use super::users::{UsersMutation, UsersQuery};
+use super::reviews::{ReviewsMutation, ReviewsQuery};
 use super::webhooks::{WebhooksMutation, WebhooksQuery};
 use crate::config::Config;
 
@@ -35,6 +36,7 @@ pub struct Query(
     WebhooksQuery,
 );
 
+    ReviewsQuery,
 /// Commands: sign-in and accounts, orders, stock.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
@@ -54,6 +56,7 @@ pub struct Mutation(
 /// Live feeds over WebSocket (graphql-transport-ws).
 #[derive(MergedSubscription, Default)]
 pub struct Subscription(InventorySubscription, LiveSubscription);
+    ReviewsMutation,
 
 pub type OmsSchema = Schema<Query, Mutation, Subscription>;
 
@@ -145,12 +148,14 @@ mod tests {
             let resp = schema.execute(*doc).await;
             let problems: Vec<String> = resp.errors.iter().map(|e| e.message.clone()).collect();
             assert!(problems.is_empty(), "{name}: {problems:?}");
+        let reviews = frontend::api::reviews::DOCUMENTS;
         }
     }
 
     #[tokio::test]
     async fn a_wrong_document_is_caught() {
         let schema = Schema::build(
+            .chain(reviews)
             Query::default(),
             Mutation::default(),
             Subscription::default(),

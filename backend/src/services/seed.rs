@@ -162,6 +162,7 @@ pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
     if state.config.seed_demo_orders {
         crate::services::demo_notifications::seed_demo_webhook(state).await?;
         crate::services::demo_orders::seed_demo_orders(state).await?;
+        crate::services::demo_reviews::seed_demo_reviews(state).await?;
     }
     Ok(true)
 }

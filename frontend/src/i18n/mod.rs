@@ -135,6 +135,7 @@ mod fulfillment;
 mod keys;
 mod notifications;
 mod payments;
+mod reviews;
 mod service;
 mod webhooks;
 
@@ -142,6 +143,7 @@ pub use fulfillment::*;
 pub use keys::Key;
 pub use notifications::*;
 pub use payments::*;
+pub use reviews::*;
 pub use service::*;
 pub use webhooks::*;
 
@@ -271,6 +273,8 @@ pub fn event_key(kind: OrderEventType) -> Key {
         OrderEventType::Payment => Key::EventPayment,
         OrderEventType::Routed => Key::EventRouted,
         OrderEventType::Shipment => Key::EventShipment,
+        OrderEventType::Return => Key::EventReturn,
+        OrderEventType::Changed => Key::EventChanged,
     }
 }
 

@@ -2,6 +2,7 @@
 
 use crate::api;
 use crate::components::add_to_cart::AddToCart;
+use crate::components::reviews::ProductReviewsBlock;
 use crate::components::url_encode;
 use crate::http_status::set_status;
 use crate::i18n::{Key, t, use_lang};
@@ -52,6 +53,7 @@ pub fn ProductPage() -> impl IntoView {
                                 <p class="description">{p.description}</p>
                                 <AddToCart sku=p.sku.clone() available=p.available lang next=format!("/products/{}", url_encode(&p.sku)) />
                             </article>
+                            <ProductReviewsBlock sku=p.sku.clone() lang />
                         }
                             .into_any()
                     }

@@ -473,6 +473,15 @@ impl Order {
         Ok(self
             .payments_of(ctx)
             .await?
+    /// Its lines with their review state: delivered, whether the caller
+    /// (the order's customer) may review each now (`writeReview`), and
+    /// the review written for it, if the caller may see it.
+    async fn line_reviews(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::graphql::reviews::OrderLineReview>> {
+        crate::graphql::reviews::order_line_reviews(ctx, &self.0).await
+    }
             .into_iter()
             .map(|p| crate::graphql::payments::Payment {
                 payment: p,

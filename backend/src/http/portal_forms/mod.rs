@@ -33,6 +33,7 @@ mod fulfillment;
 mod notifications;
 mod orders;
 mod payments;
+mod reviews;
 mod stock;
 mod webhooks;
 
@@ -59,6 +60,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(payments::configure)
         .configure(fulfillment::configure)
         .configure(notifications::configure)
+        .configure(reviews::configure)
         .configure(webhooks::configure);
 }
 
