@@ -27,6 +27,8 @@ pub mod shipment_line;
 pub mod shipping_rate;
 pub mod stock_level;
 pub mod stock_movement;
+pub mod ticket;
+pub mod ticket_message;
 pub mod user;
 pub mod warehouse;
 pub mod webhook_delivery;
@@ -59,6 +61,8 @@ pub mod prelude {
     pub use super::stock_level::Entity as StockLevel;
     pub use super::product_rating::Entity as ProductRating;
     pub use super::stock_movement::Entity as StockMovement;
+    pub use super::ticket::Entity as Ticket;
+    pub use super::ticket_message::Entity as TicketMessage;
     pub use super::user::Entity as User;
     pub use super::review::Entity as Review;
     pub use super::warehouse::Entity as Warehouse;

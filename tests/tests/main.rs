@@ -50,6 +50,7 @@ mod payments_refund_numbers;
 mod payments_timeline;
 mod payments_webhooks;
 mod race;
+mod tickets;
 mod timeline;
 mod reviews;
 mod webhook_receiver;

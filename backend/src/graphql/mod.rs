@@ -19,6 +19,7 @@ pub mod payments;
 pub mod schema;
 pub mod reviews;
 pub mod service_actions;
+pub mod tickets;
 pub mod types;
 pub mod users;
 pub mod webhooks;

@@ -17,6 +17,7 @@ use super::orders::{OrdersMutation, OrdersQuery};
 use super::payments::{PaymentsMutation, PaymentsQuery};
 use super::users::{UsersMutation, UsersQuery};
 use super::reviews::{ReviewsMutation, ReviewsQuery};
+use super::tickets::{TicketsMutation, TicketsQuery};
 use super::webhooks::{WebhooksMutation, WebhooksQuery};
 use crate::config::Config;
 
@@ -37,6 +38,7 @@ pub struct Query(
 );
 
     ReviewsQuery,
+    TicketsQuery,
 /// Commands: sign-in and accounts, orders, stock.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
@@ -57,6 +59,7 @@ pub struct Mutation(
 #[derive(MergedSubscription, Default)]
 pub struct Subscription(InventorySubscription, LiveSubscription);
     ReviewsMutation,
+    TicketsMutation,
 
 pub type OmsSchema = Schema<Query, Mutation, Subscription>;
 
@@ -149,6 +152,7 @@ mod tests {
             let problems: Vec<String> = resp.errors.iter().map(|e| e.message.clone()).collect();
             assert!(problems.is_empty(), "{name}: {problems:?}");
         let reviews = frontend::api::reviews::DOCUMENTS;
+        let tickets = frontend::api::tickets::DOCUMENTS;
         }
     }
 
@@ -156,6 +160,7 @@ mod tests {
     async fn a_wrong_document_is_caught() {
         let schema = Schema::build(
             .chain(reviews)
+            .chain(tickets)
             Query::default(),
             Mutation::default(),
             Subscription::default(),

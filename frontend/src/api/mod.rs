@@ -11,6 +11,7 @@ pub mod payments;
 pub mod queries;
 pub mod reviews;
 pub mod shipments_console;
+pub mod tickets;
 pub mod types;
 pub mod webhooks;
 

@@ -442,6 +442,11 @@ impl Order {
             })
             .collect())
     }
+    /// Its service tickets, newest first: every one for the service desk,
+    /// the customer's own for its customer, none for other roles.
+    async fn tickets(&self, ctx: &Context<'_>) -> Result<Vec<crate::graphql::tickets::Ticket>> {
+        crate::graphql::tickets::order_tickets(ctx, &self.0).await
+    }
     /// The after-sales actions the caller may take now (change, cancel
     /// items, return or exchange, get help, review). Clients show exactly
     /// these; the server re-checks each when it is taken.
