@@ -13,6 +13,8 @@ pub struct Model {
     pub active: bool,
     /// Payment methods offered, comma-separated codes (`CARD,ALIPAY,…`).
     pub payment_methods: String,
+    /// Days after delivery a customer may request a return (returns area).
+    pub return_window_days: i32,
     pub created_at: DateTimeUtc,
 }
 

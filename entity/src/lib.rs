@@ -18,6 +18,8 @@ pub mod payment_event;
 pub mod product;
 pub mod refresh_token;
 pub mod region_warehouse;
+pub mod return_line;
+pub mod return_request;
 pub mod product_rating;
 pub mod session;
 pub mod shipment;
@@ -53,6 +55,8 @@ pub mod prelude {
     pub use super::product::Entity as Product;
     pub use super::refresh_token::Entity as RefreshToken;
     pub use super::region_warehouse::Entity as RegionWarehouse;
+    pub use super::return_line::Entity as ReturnLine;
+    pub use super::return_request::Entity as ReturnRequest;
     pub use super::session::Entity as Session;
     pub use super::shipment::Entity as Shipment;
     pub use super::shipment_event::Entity as ShipmentEvent;

@@ -50,6 +50,8 @@ mod payments_refund_numbers;
 mod payments_timeline;
 mod payments_webhooks;
 mod race;
+mod returns;
+mod returns_races;
 mod tickets;
 mod timeline;
 mod reviews;

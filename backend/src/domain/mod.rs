@@ -12,6 +12,7 @@ pub mod notifications;
 pub mod orders;
 pub mod payments;
 pub mod pricing;
+pub mod returns;
 pub mod tickets;
 pub mod time;
 pub mod reviews;

@@ -16,6 +16,7 @@ pub mod notifications;
 pub mod notifications_types;
 pub mod orders;
 pub mod payments;
+pub mod returns;
 pub mod schema;
 pub mod reviews;
 pub mod service_actions;

@@ -15,6 +15,7 @@ use super::live::LiveSubscription;
 use super::notifications::{NotificationsMutation, NotificationsQuery};
 use super::orders::{OrdersMutation, OrdersQuery};
 use super::payments::{PaymentsMutation, PaymentsQuery};
+use super::returns::{ReturnsMutation, ReturnsQuery};
 use super::users::{UsersMutation, UsersQuery};
 use super::reviews::{ReviewsMutation, ReviewsQuery};
 use super::tickets::{TicketsMutation, TicketsQuery};
@@ -33,6 +34,7 @@ pub struct Query(
     NotificationsQuery,
     OrdersQuery,
     PaymentsQuery,
+    ReturnsQuery,
     UsersQuery,
     WebhooksQuery,
 );
@@ -51,6 +53,7 @@ pub struct Mutation(
     NotificationsMutation,
     OrdersMutation,
     PaymentsMutation,
+    ReturnsMutation,
     UsersMutation,
     WebhooksMutation,
 );

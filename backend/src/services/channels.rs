@@ -90,6 +90,7 @@ pub async fn ensure_portal_channel(state: &AppState) -> AppResult<()> {
         payment_methods: Set(crate::domain::payments::format_method_list(
             &crate::domain::payments::PaymentMethod::ALL,
         )),
+        return_window_days: Set(7),
         created_at: Set(Utc::now()),
     }
     .insert(&*tx)

@@ -195,6 +195,7 @@ pub async fn seed_demo(state: &AppState) -> AppResult<()> {
             payment_methods: Set(crate::domain::payments::format_method_list(
                 &crate::domain::payments::PaymentMethod::ALL,
             )),
+            return_window_days: Set(7),
             created_at: Set(now),
         }
         .insert(&*tx)

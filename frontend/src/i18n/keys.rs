@@ -168,6 +168,7 @@ keys! {
     EventPayment => ("Payment", "支付"),
     EventRouted => ("Routed to warehouses", "已分配仓库"),
     EventShipment => ("Shipment", "包裹"),
+    EventReturn => ("Return", "退换货"),
     EventPaymentLine => ("{method} · {kind} {status}: {amount}", "{method} · {kind}{status}：{amount}"),
     ReasonPaymentReceived => ("Payment received", "已收到付款"),
     ReasonPaymentExpired => ("Payment not received in time", "未在规定时间内付款"),

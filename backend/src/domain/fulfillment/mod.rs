@@ -298,11 +298,16 @@ impl ShipmentRefusal {
 }
 
 /// The order's status as its shipments say, from `current`. Orders that
-/// are unpaid, cancelled or completed do not follow their shipments;
-/// cancelled shipments do not count.
+/// are unpaid, cancelled, delivered or completed do not follow their
+/// shipments (a delivered order's only step is COMPLETE; an exchange's
+/// replacement shipment must not move it back); cancelled shipments do
+/// not count.
 pub fn order_status_for(current: OrderStatus, shipments: &[ShipmentStatus]) -> OrderStatus {
     use OrderStatus as O;
-    if matches!(current, O::PendingPayment | O::Cancelled | O::Completed) {
+    if matches!(
+        current,
+        O::PendingPayment | O::Cancelled | O::Delivered | O::Completed
+    ) {
         return current;
     }
     let live: Vec<ShipmentStatus> = shipments

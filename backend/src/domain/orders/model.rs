@@ -90,10 +90,12 @@ pub enum EventKind {
     Routed,
     /// A shipment moved (picked, packed, shipped, tracked, handed over).
     Shipment,
+    /// A return or exchange (RMA) moved: requested, approved, received, refunded…
+    Return,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 7] = [
+    pub const ALL: [EventKind; 8] = [
         EventKind::Placed,
         EventKind::Imported,
         EventKind::StatusChanged,
@@ -101,6 +103,7 @@ impl EventKind {
         EventKind::Payment,
         EventKind::Routed,
         EventKind::Shipment,
+        EventKind::Return,
     ];
 
     /// The stored spelling.
@@ -113,6 +116,7 @@ impl EventKind {
             EventKind::Payment => "PAYMENT",
             EventKind::Routed => "ROUTED",
             EventKind::Shipment => "SHIPMENT",
+            EventKind::Return => "RETURN",
         }
     }
 

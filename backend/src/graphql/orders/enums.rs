@@ -119,6 +119,8 @@ pub enum OrderEventType {
     Routed,
     /// A shipment moved; `shipment` says which and to what status.
     Shipment,
+    /// A return or exchange moved (the note says which return and to what).
+    Return,
 }
 
 map_enum!(
@@ -131,7 +133,8 @@ map_enum!(
         Cancelled,
         Payment,
         Routed,
-        Shipment
+        Shipment,
+        Return
     ]
 );
 

@@ -447,6 +447,10 @@ impl Order {
     async fn tickets(&self, ctx: &Context<'_>) -> Result<Vec<crate::graphql::tickets::Ticket>> {
         crate::graphql::tickets::order_tickets(ctx, &self.0).await
     }
+    /// Its returns and exchanges (RMA), newest first.
+    async fn returns(&self, ctx: &Context<'_>) -> Result<Vec<crate::graphql::returns::Return>> {
+        crate::graphql::returns::for_order(ctx, self.0.id).await
+    }
     /// The after-sales actions the caller may take now (change, cancel
     /// items, return or exchange, get help, review). Clients show exactly
     /// these; the server re-checks each when it is taken.

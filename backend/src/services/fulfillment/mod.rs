@@ -202,8 +202,8 @@ pub(crate) async fn sites(
 }
 
 /// Delivered orders whose return window (`OMS_RETURN_WINDOW_SECS`) has
-/// closed become COMPLETED. Returns how many. (Open returns will hold an
-/// order back once after-sales exists.)
+/// closed become COMPLETED, unless a return on them is still open. Returns
+/// how many.
 pub async fn complete_delivered(state: &AppState) -> AppResult<usize> {
     use crate::domain::orders::{OrderAction, OrderStatus};
     use entity::order;
@@ -212,6 +212,8 @@ pub async fn complete_delivered(state: &AppState) -> AppResult<usize> {
     let due: Vec<String> = order::Entity::find()
         .filter(order::Column::Status.eq(OrderStatus::Delivered.as_str()))
         .filter(order::Column::UpdatedAt.lt(cutoff))
+        // An open return holds the order back until it is finished.
+        .filter(order::Column::Id.not_in_subquery(crate::services::returns::open_return_orders()))
         .select_only()
         .column(order::Column::Number)
         .limit(100)

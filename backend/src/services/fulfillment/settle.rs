@@ -32,6 +32,10 @@ async fn value_of(
     s: &shipment::Model,
     lines: &[shipment_line::Model],
 ) -> AppResult<i64> {
+    // An exchange's replacement was paid for by the item sent back.
+    if crate::services::returns::is_replacement(db, s.id).await? {
+        return Ok(0);
+    }
     let first = shipment::Entity::find()
         .filter(shipment::Column::OrderId.eq(o.id))
         .filter(shipment::Column::ShippedAt.is_not_null())
