@@ -4,6 +4,7 @@
 pub mod actor;
 pub mod auth;
 pub mod catalog;
+pub mod changes;
 pub mod channels;
 pub mod fulfillment;
 pub mod inventory;
@@ -13,7 +14,7 @@ pub mod orders;
 pub mod payments;
 pub mod pricing;
 pub mod returns;
+pub mod reviews;
 pub mod tickets;
 pub mod time;
-pub mod reviews;
 pub mod webhooks;

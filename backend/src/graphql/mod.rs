@@ -4,6 +4,7 @@
 pub mod api_keys;
 pub mod auth;
 pub mod catalog;
+pub mod changes;
 pub mod channels;
 pub mod context;
 pub mod doc_cache;
@@ -17,8 +18,8 @@ pub mod notifications_types;
 pub mod orders;
 pub mod payments;
 pub mod returns;
-pub mod schema;
 pub mod reviews;
+pub mod schema;
 pub mod service_actions;
 pub mod tickets;
 pub mod types;

@@ -28,6 +28,11 @@ pub enum EventType {
     OrderCompleted,
     /// `order.cancelled`
     OrderCancelled,
+    /// `order.changed`: lines, quantities, address or delivery method
+    /// changed after placement (the object is the change request).
+    OrderChanged,
+    /// `change.requested`: a change waits for support's approval.
+    ChangeRequested,
     /// `payment.authorized`
     PaymentAuthorized,
     /// `payment.captured`
@@ -92,6 +97,8 @@ impl From<D> for EventType {
             D::OrderDelivered => EventType::OrderDelivered,
             D::OrderCompleted => EventType::OrderCompleted,
             D::OrderCancelled => EventType::OrderCancelled,
+            D::OrderChanged => EventType::OrderChanged,
+            D::ChangeRequested => EventType::ChangeRequested,
             D::PaymentAuthorized => EventType::PaymentAuthorized,
             D::PaymentCaptured => EventType::PaymentCaptured,
             D::PaymentVoided => EventType::PaymentVoided,
@@ -133,6 +140,8 @@ impl From<EventType> for D {
             EventType::OrderDelivered => D::OrderDelivered,
             EventType::OrderCompleted => D::OrderCompleted,
             EventType::OrderCancelled => D::OrderCancelled,
+            EventType::OrderChanged => D::OrderChanged,
+            EventType::ChangeRequested => D::ChangeRequested,
             EventType::PaymentAuthorized => D::PaymentAuthorized,
             EventType::PaymentCaptured => D::PaymentCaptured,
             EventType::PaymentVoided => D::PaymentVoided,

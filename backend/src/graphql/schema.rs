@@ -6,6 +6,7 @@ use async_graphql::{MergedObject, MergedSubscription, Schema};
 use super::api_keys::{ApiKeysMutation, ApiKeysQuery};
 use super::auth::{AuthMutation, AuthQuery};
 use super::catalog::{CatalogMutation, CatalogQuery};
+use super::changes::{ChangesMutation, ChangesQuery};
 use super::channels::{ChannelsMutation, ChannelsQuery};
 use super::doc_cache::DocumentCache;
 use super::fulfillment::{FulfillmentMutation, FulfillmentQuery};
@@ -16,9 +17,9 @@ use super::notifications::{NotificationsMutation, NotificationsQuery};
 use super::orders::{OrdersMutation, OrdersQuery};
 use super::payments::{PaymentsMutation, PaymentsQuery};
 use super::returns::{ReturnsMutation, ReturnsQuery};
-use super::users::{UsersMutation, UsersQuery};
 use super::reviews::{ReviewsMutation, ReviewsQuery};
 use super::tickets::{TicketsMutation, TicketsQuery};
+use super::users::{UsersMutation, UsersQuery};
 use super::webhooks::{WebhooksMutation, WebhooksQuery};
 use crate::config::Config;
 
@@ -28,6 +29,7 @@ pub struct Query(
     ApiKeysQuery,
     AuthQuery,
     CatalogQuery,
+    ChangesQuery,
     ChannelsQuery,
     FulfillmentQuery,
     InventoryQuery,
@@ -35,18 +37,19 @@ pub struct Query(
     OrdersQuery,
     PaymentsQuery,
     ReturnsQuery,
+    ReviewsQuery,
+    TicketsQuery,
     UsersQuery,
     WebhooksQuery,
 );
 
-    ReviewsQuery,
-    TicketsQuery,
 /// Commands: sign-in and accounts, orders, stock.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     ApiKeysMutation,
     AuthMutation,
     CatalogMutation,
+    ChangesMutation,
     ChannelsMutation,
     FulfillmentMutation,
     InventoryMutation,
@@ -54,6 +57,8 @@ pub struct Mutation(
     OrdersMutation,
     PaymentsMutation,
     ReturnsMutation,
+    ReviewsMutation,
+    TicketsMutation,
     UsersMutation,
     WebhooksMutation,
 );
@@ -61,8 +66,6 @@ pub struct Mutation(
 /// Live feeds over WebSocket (graphql-transport-ws).
 #[derive(MergedSubscription, Default)]
 pub struct Subscription(InventorySubscription, LiveSubscription);
-    ReviewsMutation,
-    TicketsMutation,
 
 pub type OmsSchema = Schema<Query, Mutation, Subscription>;
 
@@ -145,25 +148,25 @@ mod tests {
         let console_shipments = frontend::api::shipments_console::DOCUMENTS;
         let notifications = frontend::api::notifications::DOCUMENTS;
         let webhooks = frontend::api::webhooks::DOCUMENTS;
+        let reviews = frontend::api::reviews::DOCUMENTS;
+        let tickets = frontend::api::tickets::DOCUMENTS;
         for (name, doc) in frontend::api::queries::ALL
             .iter()
             .chain(console_shipments)
             .chain(notifications)
             .chain(webhooks)
+            .chain(reviews)
+            .chain(tickets)
         {
             let resp = schema.execute(*doc).await;
             let problems: Vec<String> = resp.errors.iter().map(|e| e.message.clone()).collect();
             assert!(problems.is_empty(), "{name}: {problems:?}");
-        let reviews = frontend::api::reviews::DOCUMENTS;
-        let tickets = frontend::api::tickets::DOCUMENTS;
         }
     }
 
     #[tokio::test]
     async fn a_wrong_document_is_caught() {
         let schema = Schema::build(
-            .chain(reviews)
-            .chain(tickets)
             Query::default(),
             Mutation::default(),
             Subscription::default(),

@@ -169,6 +169,7 @@ keys! {
     EventRouted => ("Routed to warehouses", "已分配仓库"),
     EventShipment => ("Shipment", "包裹"),
     EventReturn => ("Return", "退换货"),
+    EventChanged => ("Order changed", "订单已修改"),
     EventPaymentLine => ("{method} · {kind} {status}: {amount}", "{method} · {kind}{status}：{amount}"),
     ReasonPaymentReceived => ("Payment received", "已收到付款"),
     ReasonPaymentExpired => ("Payment not received in time", "未在规定时间内付款"),

@@ -274,7 +274,6 @@ pub fn event_key(kind: OrderEventType) -> Key {
         OrderEventType::Routed => Key::EventRouted,
         OrderEventType::Shipment => Key::EventShipment,
         OrderEventType::Return => Key::EventReturn,
-        OrderEventType::Return => Key::EventReturn,
         OrderEventType::Changed => Key::EventChanged,
     }
 }

@@ -22,6 +22,8 @@ pub enum EventType {
     OrderDelivered,
     OrderCompleted,
     OrderCancelled,
+    OrderChanged,
+    ChangeRequested,
     PaymentAuthorized,
     PaymentCaptured,
     PaymentVoided,
@@ -50,7 +52,7 @@ pub enum EventType {
 }
 
 impl EventType {
-    pub const ALL: [EventType; 34] = [
+    pub const ALL: [EventType; 36] = [
         EventType::OrderPlaced,
         EventType::OrderConfirmed,
         EventType::OrderPaid,
@@ -60,6 +62,8 @@ impl EventType {
         EventType::OrderDelivered,
         EventType::OrderCompleted,
         EventType::OrderCancelled,
+        EventType::OrderChanged,
+        EventType::ChangeRequested,
         EventType::PaymentAuthorized,
         EventType::PaymentCaptured,
         EventType::PaymentVoided,
@@ -99,6 +103,8 @@ impl EventType {
             EventType::OrderDelivered => "order.delivered",
             EventType::OrderCompleted => "order.completed",
             EventType::OrderCancelled => "order.cancelled",
+            EventType::OrderChanged => "order.changed",
+            EventType::ChangeRequested => "change.requested",
             EventType::PaymentAuthorized => "payment.authorized",
             EventType::PaymentCaptured => "payment.captured",
             EventType::PaymentVoided => "payment.voided",

@@ -92,10 +92,13 @@ pub enum EventKind {
     Shipment,
     /// A return or exchange (RMA) moved: requested, approved, received, refunded…
     Return,
+    /// Lines, quantities, address or delivery method changed after
+    /// placement (a change request or a line cancellation).
+    Changed,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 8] = [
+    pub const ALL: [EventKind; 9] = [
         EventKind::Placed,
         EventKind::Imported,
         EventKind::StatusChanged,
@@ -104,6 +107,7 @@ impl EventKind {
         EventKind::Routed,
         EventKind::Shipment,
         EventKind::Return,
+        EventKind::Changed,
     ];
 
     /// The stored spelling.
@@ -117,6 +121,7 @@ impl EventKind {
             EventKind::Routed => "ROUTED",
             EventKind::Shipment => "SHIPMENT",
             EventKind::Return => "RETURN",
+            EventKind::Changed => "CHANGED",
         }
     }
 
@@ -172,6 +177,8 @@ pub enum EventDetail {
     Reason(SystemReason),
     Routing(crate::domain::fulfillment::routing::Explanation),
     Shipment(ShipmentDetail),
+    /// Before and after of a change (`domain::changes`).
+    Change(crate::domain::changes::ChangeSummary),
 }
 
 /// A shipment's step on the order's timeline.
@@ -213,6 +220,7 @@ impl EventDetail {
                 "status": d.status.as_str(),
                 "warehouse": d.warehouse,
             }}),
+            EventDetail::Change(c) => serde_json::json!({ "change": c.to_json() }),
         }
         .to_string()
     }
@@ -223,6 +231,9 @@ impl EventDetail {
         let v: serde_json::Value = serde_json::from_str(text).ok()?;
         if let Some(r) = v.get("reason").and_then(|r| r.as_str()) {
             return SystemReason::parse(r).map(EventDetail::Reason);
+        }
+        if let Some(c) = v.get("change") {
+            return crate::domain::changes::ChangeSummary::from_json(c).map(EventDetail::Change);
         }
         if let Some(r) = v.get("routing") {
             return parse_routing(r).map(EventDetail::Routing);

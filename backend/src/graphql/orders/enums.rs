@@ -121,6 +121,9 @@ pub enum OrderEventType {
     Shipment,
     /// A return or exchange moved (the note says which return and to what).
     Return,
+    /// Lines, quantities, address or delivery method changed after
+    /// placement; `change` says what before and after.
+    Changed,
 }
 
 map_enum!(
@@ -134,7 +137,8 @@ map_enum!(
         Payment,
         Routed,
         Shipment,
-        Return
+        Return,
+        Changed
     ]
 );
 

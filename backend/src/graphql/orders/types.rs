@@ -100,6 +100,8 @@ pub struct OrderEvent {
     pub routing: Option<OrderEventRouting>,
     /// Shipment entries: which shipment, from where, now in what status.
     pub shipment: Option<OrderEventShipment>,
+    /// Change entries: lines, address and delivery method before and after.
+    pub change: Option<crate::graphql::changes::OrderEventChange>,
 }
 
 /// Routing's decision on an order's timeline.
@@ -405,6 +407,10 @@ impl Order {
                     }),
                     _ => None,
                 },
+                change: match &e.detail {
+                    Some(rules::EventDetail::Change(c)) => Some(c.into()),
+                    _ => None,
+                },
                 reason: match e.detail {
                     Some(rules::EventDetail::Reason(r)) => Some(r.into()),
                     _ => None,
@@ -451,6 +457,13 @@ impl Order {
     async fn returns(&self, ctx: &Context<'_>) -> Result<Vec<crate::graphql::returns::Return>> {
         crate::graphql::returns::for_order(ctx, self.0.id).await
     }
+    /// Its change requests and line cancellations, newest first.
+    async fn change_requests(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::graphql::changes::ChangeRequest>> {
+        crate::graphql::changes::for_order(ctx, &self.0).await
+    }
     /// The after-sales actions the caller may take now (change, cancel
     /// items, return or exchange, get help, review). Clients show exactly
     /// these; the server re-checks each when it is taken.
@@ -459,6 +472,15 @@ impl Order {
         ctx: &Context<'_>,
     ) -> Result<Vec<crate::graphql::service_actions::ServiceAction>> {
         crate::graphql::service_actions::for_order(ctx, &self.0).await
+    }
+    /// Its lines with their review state: delivered, whether the caller
+    /// (the order's customer) may review each now (`writeReview`), and
+    /// the review written for it, if the caller may see it.
+    async fn line_reviews(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::graphql::reviews::OrderLineReview>> {
+        crate::graphql::reviews::order_line_reviews(ctx, &self.0).await
     }
     /// Every action, with whether the caller may take it now and why not.
     async fn available_transitions(&self, ctx: &Context<'_>) -> Result<Vec<Transition>> {
@@ -482,15 +504,6 @@ impl Order {
         Ok(self
             .payments_of(ctx)
             .await?
-    /// Its lines with their review state: delivered, whether the caller
-    /// (the order's customer) may review each now (`writeReview`), and
-    /// the review written for it, if the caller may see it.
-    async fn line_reviews(
-        &self,
-        ctx: &Context<'_>,
-    ) -> Result<Vec<crate::graphql::reviews::OrderLineReview>> {
-        crate::graphql::reviews::order_line_reviews(ctx, &self.0).await
-    }
             .into_iter()
             .map(|p| crate::graphql::payments::Payment {
                 payment: p,

@@ -12,12 +12,15 @@ pub(crate) mod rows;
 mod validate;
 
 pub use change::{advance_order, cancel_order, expire_unpaid_order};
+/// Reused by order changes: the same conditional allocation and address rules.
+pub(crate) use place::allocate;
 pub use place::{AddressIn, LineIn, PlaceOrder, place_order};
 pub use queries::{
     NetAllocation, OrderFilter, OrderPage, OrderSort, TimelineEvent, allocations_for, events_for,
     find_visible, lines_for, list_orders, my_orders,
 };
 pub use rows::order_from_row;
+pub(crate) use validate::validate_address;
 
 /// Cursor for the item at `offset` of a list.
 pub fn queries_cursor(offset: u64) -> String {

@@ -342,7 +342,7 @@ async fn insert_order(
 /// always in one global order (product, warehouse) so that two orders
 /// naming the same SKUs in opposite order cannot deadlock on PostgreSQL's
 /// row locks. `false` when a concurrent order took the stock first.
-async fn allocate(
+pub(crate) async fn allocate(
     db: &impl ConnectionTrait,
     plan: &mut [policy::Allocation],
     now: DateTime<Utc>,

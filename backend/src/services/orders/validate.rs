@@ -98,7 +98,7 @@ fn req(name: &str, text: &str, max: usize) -> AppResult<String> {
     Ok(field(name, text, max, true)?.unwrap_or_default())
 }
 
-fn validate_address(a: &AddressIn) -> AppResult<AddressIn> {
+pub(crate) fn validate_address(a: &AddressIn) -> AppResult<AddressIn> {
     Ok(AddressIn {
         name: req("shippingAddress.name", &a.name, 100)?,
         phone: req("shippingAddress.phone", &a.phone, 40)?,

@@ -115,7 +115,9 @@ impl Template {
             | E::ReturnRefunded
             | E::ReturnRejected
             | E::TicketOpened
-            | E::TicketResolved => return None,
+            | E::TicketResolved
+            | E::OrderChanged
+            | E::ChangeRequested => return None,
         })
     }
 
