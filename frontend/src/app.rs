@@ -13,6 +13,7 @@ use crate::pages::{
     console_orders::{ConsoleOrderPage, ConsoleOrdersPage},
     console_payments::ConsolePaymentsPage,
     console_service::ServiceDeskPage,
+    console_tickets::{ConsoleTicketPage, ConsoleTicketsPage},
     console_shipment::{ConsoleShipmentPage, PackingSlipPage},
     console_shipments::{ConsoleShipmentsPage, PickupDeskPage},
     console_webhooks::ConsoleWebhooksPage,
@@ -23,6 +24,7 @@ use crate::pages::{
     products::ProductsPage,
     register::RegisterPage,
     reviews::OrderReviewPage,
+    tickets::{MyTicketsPage, NewTicketPage, TicketPage},
     console_reviews::ConsoleReviewsPage,
 };
 use crate::session::Session;
@@ -86,6 +88,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/console/email-templates") view=EmailTemplatesPage ssr=SsrMode::Async />
                     <Route path=path!("/console/webhooks") view=ConsoleWebhooksPage ssr=SsrMode::Async />
                     <Route path=path!("/console/service/reviews") view=ConsoleReviewsPage ssr=SsrMode::Async />
+                    <Route path=path!("/tickets") view=MyTicketsPage ssr=SsrMode::Async />
+                    // Before `:number`, so "new" is not taken for a ticket number.
+                    <Route path=path!("/tickets/new") view=NewTicketPage ssr=SsrMode::Async />
+                    <Route path=path!("/tickets/:number") view=TicketPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/service/tickets") view=ConsoleTicketsPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/console/service/tickets/:number")
+                        view=ConsoleTicketPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/console/service") view=ServiceDeskPage ssr=SsrMode::Async />
                 </Routes>
             </main>

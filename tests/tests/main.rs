@@ -55,6 +55,7 @@ mod returns;
 mod returns_races;
 mod reviews;
 mod tickets;
+mod tickets_portal;
 mod timeline;
 mod webhook_receiver;
 mod webhooks;

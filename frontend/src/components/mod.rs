@@ -16,6 +16,7 @@ pub mod reviews;
 pub mod service_desk;
 pub mod shipment;
 pub mod shipment_console;
+pub mod tickets;
 
 /// Percent-encodes `s` for use as one query-string value.
 pub fn url_encode(s: &str) -> String {

@@ -137,6 +137,7 @@ mod notifications;
 mod payments;
 mod reviews;
 mod service;
+mod tickets;
 mod webhooks;
 
 pub use fulfillment::*;
@@ -145,6 +146,7 @@ pub use notifications::*;
 pub use payments::*;
 pub use reviews::*;
 pub use service::*;
+pub use tickets::*;
 pub use webhooks::*;
 
 /// `template` with each `{name}` placeholder replaced.

@@ -34,6 +34,7 @@ mod notifications;
 mod orders;
 mod payments;
 mod reviews;
+mod tickets;
 mod stock;
 mod webhooks;
 
@@ -61,6 +62,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(fulfillment::configure)
         .configure(notifications::configure)
         .configure(reviews::configure)
+        .configure(tickets::configure)
         .configure(webhooks::configure);
 }
 
