@@ -27,6 +27,8 @@
 //! schema by introspection, so a new field, action or role without a case
 //! here fails the test.
 
+mod returns_cases;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
@@ -52,6 +54,8 @@ const TOGGLE_SKU: &str = "BAG-001";
 const PICKUP_POINT: &str = "PEK-PICKUP";
 /// `moveShipment` moves a shipment between these two warehouses.
 const MOVE_WAREHOUSES: [&str; 2] = ["SHA", "CAN"];
+/// Orders reviewed by the review cases are of this SKU (not observed).
+const REVIEW_SKU: &str = "KIT-002";
 /// Every SKU whose stock the snapshot compares.
 const OBSERVED_SKUS: [&str; 4] = [ORDER_SKU, PLACE_SKU, READ_SKU, STOCK_SKU];
 
@@ -376,6 +380,38 @@ enum Op {
     ResendNotification,
     /// The caller's own: Chinese, no service updates.
     UpdateNotificationPreferences,
+    /// Reviews: the moderation queue.
+    Reviews,
+    /// The caller's own reviews.
+    MyReviews,
+    /// A PENDING review of the owner's.
+    Review,
+    /// A line of a fresh delivered order of the owner's.
+    WriteReview,
+    /// A PENDING review of the owner's: 2 stars.
+    EditReview,
+    /// A fresh PENDING review of the owner's: published.
+    ModerateReview,
+    /// A PENDING review of the owner's: a public reply.
+    ReplyToReview,
+    /// Returns (returns_cases.rs): the service desk's queue.
+    Returns,
+    /// The caller's own returns.
+    MyReturns,
+    /// A REQUESTED return of the owner's.
+    Return,
+    /// One unit of the owner's delivered pool order.
+    RequestReturn,
+    /// A REQUESTED return of the owner's: approved.
+    ApproveReturn,
+    /// A REQUESTED return of the owner's: rejected.
+    RejectReturn,
+    /// A REQUESTED return of the owner's: withdrawn.
+    CancelReturn,
+    /// An APPROVED return of the owner's: received and restocked.
+    ReceiveReturn,
+    /// An INSPECTED return of the owner's: refunded.
+    RefundReturn,
 }
 
 fn all_ops() -> Vec<Op> {
@@ -423,6 +459,16 @@ fn all_ops() -> Vec<Op> {
         Op::ResetEmailTemplate,
         Op::ResendNotification,
         Op::UpdateNotificationPreferences,
+        Op::WriteReview,
+        Op::EditReview,
+        Op::ModerateReview,
+        Op::ReplyToReview,
+        Op::RequestReturn,
+        Op::ApproveReturn,
+        Op::RejectReturn,
+        Op::CancelReturn,
+        Op::ReceiveReturn,
+        Op::RefundReturn,
         // Reads last, when every kind of order exists.
         Op::ApiKeys,
         Op::Me,
@@ -451,6 +497,12 @@ fn all_ops() -> Vec<Op> {
         Op::WebhookDeliveries,
         Op::EmailTemplates,
         Op::EmailPreview,
+        Op::Reviews,
+        Op::MyReviews,
+        Op::Review,
+        Op::Returns,
+        Op::MyReturns,
+        Op::Return,
     ]);
     ops
 }
@@ -524,6 +576,22 @@ impl Op {
             Op::UpdateEmailTemplate => "updateEmailTemplate",
             Op::ResetEmailTemplate => "resetEmailTemplate",
             Op::ResendNotification => "resendNotification",
+            Op::Reviews => "reviews",
+            Op::MyReviews => "myReviews",
+            Op::Review => "review",
+            Op::Returns => "returns",
+            Op::MyReturns => "myReturns",
+            Op::Return => "return",
+            Op::RequestReturn => "requestReturn",
+            Op::ApproveReturn => "approveReturn",
+            Op::RejectReturn => "rejectReturn",
+            Op::CancelReturn => "cancelReturn",
+            Op::ReceiveReturn => "receiveReturn",
+            Op::RefundReturn => "refundReturn",
+            Op::WriteReview => "writeReview",
+            Op::EditReview => "editReview",
+            Op::ModerateReview => "moderateReview",
+            Op::ReplyToReview => "replyToReview",
             Op::UpdateNotificationPreferences => "updateNotificationPreferences",
         }
     }
@@ -664,6 +732,42 @@ impl Op {
             Op::UpdateEmailTemplate | Op::ResetEmailTemplate => by_role(who, ADMIN),
             // Sending a customer an email again is the service desk's.
             Op::ResendNotification => by_role(who, &[Who::Support, Who::Admin]),
+            // Reviews: moderation is the service desk's; a customer writes
+            // and edits their own (someone else's order or review looks
+            // missing); an unpublished review is seen by its author and
+            // moderators only, NOT_FOUND for anyone else.
+            Op::Reviews | Op::ModerateReview | Op::ReplyToReview => by_role(who, &[Support, Admin]),
+            Op::MyReviews => by_role(who, &[Owner, OtherCustomer]),
+            Op::WriteReview | Op::EditReview => match who {
+                Anonymous => Expect::Unauthenticated,
+                Owner => Expect::Allow,
+                OtherCustomer => Expect::NotFound,
+                _ => Expect::Forbidden,
+            },
+            Op::Review => match who {
+                Owner | Support | Admin => Expect::Allow,
+                _ => Expect::NotFound,
+            },
+            // Returns: the service desk's queue is every staff role's; a
+            // customer requests, sees and withdraws their own (someone
+            // else's looks missing); support decides, the warehouse
+            // receives, finance refunds.
+            Op::Returns => by_role(who, STAFF),
+            Op::MyReturns => by_role(who, &[Owner, OtherCustomer]),
+            Op::Return => match who {
+                Anonymous => Expect::Unauthenticated,
+                Owner | Support | Warehouse | Finance | Admin => Expect::Allow,
+                _ => Expect::NotFound,
+            },
+            Op::RequestReturn | Op::CancelReturn => match who {
+                Anonymous => Expect::Unauthenticated,
+                Owner | Support | Admin => Expect::Allow,
+                OtherCustomer => Expect::NotFound,
+                _ => Expect::Forbidden,
+            },
+            Op::ApproveReturn | Op::RejectReturn => by_role(who, &[Support, Admin]),
+            Op::ReceiveReturn => by_role(who, STOCK_KEEPERS),
+            Op::RefundReturn => by_role(who, &[Finance, Admin]),
             // A user's own preferences; a key has none.
             Op::UpdateNotificationPreferences => match who {
                 Who::Anonymous | Who::ChannelKey | Who::OtherChannelKey => Expect::Unauthenticated,
@@ -803,6 +907,15 @@ struct Fixture {
     delivery: Option<String>,
     /// A notification of the read order's (to resend).
     notification: Option<String>,
+    /// The owner's review the case acts on, and how an admin saw it before.
+    review: Option<String>,
+    review_before: Value,
+    /// Returns cases: the return acted on and how an admin saw it before,
+    /// its (pool) order, and how many returns that order had.
+    rma: Option<String>,
+    rma_before: Value,
+    rma_order: Option<String>,
+    rma_count: usize,
 }
 
 /// One shipment as the snapshot sees it.
@@ -927,6 +1040,8 @@ struct World {
     credentials: BTreeMap<Who, (String, String)>,
     /// The order the read cases look at: the owner's, on `web`.
     read_order: String,
+    /// The owner's delivered order the returns cases return units of.
+    return_pool: tokio::sync::OnceCell<String>,
 }
 
 impl World {
@@ -957,6 +1072,7 @@ impl World {
             bearer,
             credentials,
             read_order: String::new(),
+            return_pool: Default::default(),
         };
         let (own_key, _) = w.create_key(OWN_CHANNEL).await;
         let (other_key, _) = w.create_key(OTHER_CHANNEL).await;
@@ -1336,9 +1452,83 @@ impl World {
                 .await;
             }
             Op::ResendNotification => fx.notification = Some(self.read_order_email().await),
+            Op::WriteReview => fx.order = Some(self.delivered_for_review().await),
+            Op::ModerateReview => {
+                let number = self.delivered_for_review().await;
+                fx.review = Some(self.write_review_as_owner(&number).await);
+            }
+            Op::EditReview | Op::ReplyToReview | Op::Review => {
+                fx.review = Some(self.pending_review().await);
+            }
             _ => {}
         }
+        if let Some(id) = fx.review.clone() {
+            fx.review_before = self.review_as_admin(&id).await;
+        }
+        self.prepare_returns(op, &mut fx).await;
         fx
+    }
+
+    /// A fresh order of the owner's, paid and delivered (a line to review).
+    async fn delivered_for_review(&self) -> String {
+        let input = order_input(&new_key(), &[(REVIEW_SKU, 1)]);
+        let number = self.place_as_owner(input).await;
+        self.pay(&number).await;
+        let keeper = self.token(Who::Admin).unwrap_or_default();
+        assert_eq!(
+            fulfil(&self.app, keeper, &number, "DELIVERED").await,
+            "DELIVERED"
+        );
+        number
+    }
+
+    /// The owner reviews the delivered order `number`; the review's id.
+    async fn write_review_as_owner(&self, number: &str) -> String {
+        let resp = self
+            .call(
+                self.token(Who::Owner),
+                "mutation($n: String!, $s: String!) { writeReview(orderNumber: $n, sku: $s, rating: 4, title: \"matrix\", body: \"matrix review\") { id } }",
+                json!({ "n": number, "s": REVIEW_SKU }),
+            )
+            .await;
+        assert_ok(&resp)["writeReview"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no review: {resp}"))
+            .to_owned()
+    }
+
+    /// A PENDING review of the owner's (written now if there is none).
+    async fn pending_review(&self) -> String {
+        let resp = self
+            .call(
+                self.token(Who::Owner),
+                "{ myReviews(first: 100) { edges { node { id status } } } }",
+                json!({}),
+            )
+            .await;
+        let pending = assert_ok(&resp)["myReviews"]["edges"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|e| e["node"]["status"] == "PENDING")
+            .and_then(|e| e["node"]["id"].as_str().map(str::to_owned));
+        match pending {
+            Some(id) => id,
+            None => {
+                let number = self.delivered_for_review().await;
+                self.write_review_as_owner(&number).await
+            }
+        }
+    }
+
+    /// A review as an admin sees it.
+    async fn review_as_admin(&self, id: &str) -> Value {
+        self.admin(
+            "query($id: ID!) { review(id: $id) { id status rating title body rejectReason reply { body } } }",
+            json!({ "id": id }),
+        )
+        .await["review"]
+            .clone()
     }
 
     /// The id of the read order's first email, once it is planned.
@@ -1643,6 +1833,9 @@ impl World {
 
     /// The document a case sends.
     fn document(&self, op: Op, who: Who, fx: &Fixture) -> (&'static str, Value) {
+        if let Some(d) = self.returns_document(op, fx) {
+            return d;
+        }
         let number = fx.order.clone().unwrap_or_else(|| self.read_order.clone());
         match op {
             Op::CreateApiKey => (
@@ -1790,6 +1983,44 @@ impl World {
             Op::UpdateNotificationPreferences => (
                 "mutation { updateNotificationPreferences(input: {language: ZH, serviceUpdates: false}) { language shippingUpdates serviceUpdates } }",
                 json!({}),
+            ),
+            Op::Reviews => (
+                "{ reviews(first: 100) { totalCount edges { node { id status orderNumber } } } }",
+                json!({}),
+            ),
+            Op::MyReviews => (
+                "{ myReviews(first: 100) { totalCount edges { node { id status } } } }",
+                json!({}),
+            ),
+            Op::Review => (
+                "query($id: ID!) { review(id: $id) { id status orderNumber } }",
+                json!({ "id": fx.review }),
+            ),
+            Op::WriteReview => (
+                "mutation($n: String!, $s: String!) { writeReview(orderNumber: $n, sku: $s, rating: 5, title: \"Matrix\", body: \"Written by the matrix\") { id status rating orderNumber } }",
+                json!({ "n": fx.order, "s": REVIEW_SKU }),
+            ),
+            Op::EditReview => (
+                "mutation($id: ID!) { editReview(id: $id, rating: 2, title: \"Edited\", body: \"Edited by the matrix\") { id status rating } }",
+                json!({ "id": fx.review }),
+            ),
+            Op::ModerateReview => (
+                "mutation($id: ID!) { moderateReview(id: $id, decision: PUBLISH) { id status } }",
+                json!({ "id": fx.review }),
+            ),
+            // Answered by `returns_document` above.
+            Op::Returns
+            | Op::MyReturns
+            | Op::Return
+            | Op::RequestReturn
+            | Op::ApproveReturn
+            | Op::RejectReturn
+            | Op::CancelReturn
+            | Op::ReceiveReturn
+            | Op::RefundReturn => ("", json!({})),
+            Op::ReplyToReview => (
+                "mutation($id: ID!) { replyToReview(id: $id, body: \"matrix reply\") { id reply { body } } }",
+                json!({ "id": fx.review }),
             ),
             Op::RedeliverWebhook => (
                 "mutation($w: ID!) { redeliverWebhook(deliveryId: $w) { id redeliveryOf } }",
@@ -2270,6 +2501,9 @@ impl World {
 
     /// What an allowed call must answer, and effects outside the snapshot.
     async fn check_allowed(&self, op: Op, who: Who, fx: &Fixture, resp: &Value, ctx: &str) {
+        if self.returns_allowed(op, who, fx, resp, ctx).await {
+            return;
+        }
         let data = &resp["data"][op.field()];
         let number = fx.order.clone().unwrap_or_else(|| self.read_order.clone());
         match op {
@@ -2292,6 +2526,49 @@ impl World {
             Op::UpdateNotificationPreferences => {
                 assert_eq!(data["language"], "ZH", "{ctx}: {resp}");
                 assert_eq!(data["serviceUpdates"], false, "{ctx}: {resp}");
+            }
+            Op::Reviews => {
+                assert!(data["totalCount"].as_i64() >= Some(1), "{ctx}: {resp}");
+                assert_eq!(
+                    data["edges"][0]["node"]["status"], "PENDING",
+                    "{ctx}: {resp}"
+                );
+            }
+            Op::MyReviews => {
+                // The owner's own reviews only; another customer has none.
+                let n = data["totalCount"].as_i64().unwrap_or(-1);
+                match who {
+                    Who::Owner => assert!(n >= 1, "{ctx}: {resp}"),
+                    _ => assert_eq!(n, 0, "{ctx}: {resp}"),
+                }
+            }
+            Op::Review => {
+                assert_eq!(data["id"].as_str(), fx.review.as_deref(), "{ctx}: {resp}");
+                assert_eq!(data["status"], "PENDING", "{ctx}: {resp}");
+                assert!(data["orderNumber"].is_string(), "{ctx}: {resp}");
+            }
+            Op::WriteReview => {
+                assert_eq!(data["status"], "PENDING", "{ctx}: {resp}");
+                assert_eq!(
+                    data["orderNumber"].as_str(),
+                    fx.order.as_deref(),
+                    "{ctx}: {resp}"
+                );
+            }
+            Op::EditReview | Op::ModerateReview | Op::ReplyToReview => {
+                let id = fx.review.clone().unwrap_or_default();
+                let now = self.review_as_admin(&id).await;
+                let mut want = fx.review_before.clone();
+                match op {
+                    Op::EditReview => {
+                        want["rating"] = json!(2);
+                        want["title"] = json!("Edited");
+                        want["body"] = json!("Edited by the matrix");
+                    }
+                    Op::ModerateReview => want["status"] = json!("PUBLISHED"),
+                    _ => want["reply"] = json!({ "body": "matrix reply" }),
+                }
+                assert_eq!(now, want, "{ctx}: wrong effect on the review");
             }
             Op::CreateWebhookEndpoint | Op::WebhookEndpoints => {
                 let channel = match who {
@@ -2665,6 +2942,41 @@ impl World {
 
     /// What a refused call must answer, and effects outside the snapshot.
     async fn check_refused(&self, op: Op, who: Who, fx: &Fixture, resp: &Value, ctx: &str) {
+        if self.returns_refused(op, who, fx, resp, ctx).await {
+            return;
+        }
+        // A refused review call changes nothing, and someone else's review
+        // answers exactly like a missing one.
+        if let Some(id) = fx.review.as_deref() {
+            assert_eq!(
+                self.review_as_admin(id).await,
+                fx.review_before,
+                "{ctx}: the review changed"
+            );
+            if op.expect(who) == Expect::NotFound {
+                let (query, mut vars) = self.document(op, who, fx);
+                vars["id"] = json!(MISSING_SHIPMENT);
+                let missing = self.call(self.bearer_for(op, who, fx), query, vars).await;
+                assert_eq!(error_code(&missing), Some("NOT_FOUND"), "{ctx}: {missing}");
+                assert_eq!(
+                    resp["errors"][0]["message"], missing["errors"][0]["message"],
+                    "{ctx}"
+                );
+            }
+            return;
+        }
+        if op == Op::WriteReview {
+            let lines = self
+                .admin(
+                    "query($n: String!) { order(number: $n) { lineReviews { review { id } } } }",
+                    json!({ "n": fx.order }),
+                )
+                .await;
+            assert!(
+                lines["order"]["lineReviews"][0]["review"].is_null(),
+                "{ctx}: a review was written"
+            );
+        }
         match op.expect(who) {
             Expect::NotFound => {
                 // Someone else's order (or shipment) answers exactly like a
