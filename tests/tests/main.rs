@@ -6,6 +6,7 @@
 
 mod helpers;
 
+mod after_sales_journey;
 mod assets;
 mod auth;
 mod authz_matrix;
