@@ -516,3 +516,65 @@ async fn a_support_reply_emails_the_customer_the_ticket_replied_mail() {
     .await;
     assert_eq!(entry["recipient"], json!(email_of(&customer)));
 }
+
+/// The demo seed's tickets (called from `demo.rs`): the demo customer's
+/// four, in four statuses, three about their orders, with times recorded
+/// where support answered; the desk's queue counts them.
+pub(crate) async fn assert_demo_tickets(app: &TestApp) {
+    let customer = app.login_as(Role::Customer).await.access_token;
+    let resp = app
+        .gql_as(
+            &customer,
+            "{ myTickets { totalCount edges { node { status orderNumber firstResponseSeconds resolutionSeconds messageCount } } } }",
+            json!({}),
+        )
+        .await;
+    let mine = assert_ok(&resp)["myTickets"].clone();
+    assert_eq!(mine["totalCount"], 4, "{mine}");
+    let nodes: Vec<Value> = mine["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| e["node"].clone())
+        .collect();
+    let mut statuses: Vec<&str> = nodes.iter().filter_map(|n| n["status"].as_str()).collect();
+    statuses.sort_unstable();
+    assert_eq!(
+        statuses,
+        [
+            "OPEN",
+            "RESOLVED",
+            "WAITING_ON_CUSTOMER",
+            "WAITING_ON_STAFF"
+        ]
+    );
+    assert_eq!(
+        nodes
+            .iter()
+            .filter(|n| n["orderNumber"].is_string())
+            .count(),
+        3
+    );
+    let resolved = nodes
+        .iter()
+        .find(|n| n["status"] == "RESOLVED")
+        .expect("resolved");
+    assert!(resolved["resolutionSeconds"].is_i64(), "{resolved}");
+    assert!(resolved["firstResponseSeconds"].is_i64(), "{resolved}");
+    let support = app.login_as(Role::Support).await.access_token;
+    let queue = assert_ok(&queue_raw(app, &support, json!(null)).await)["tickets"].clone();
+    assert_eq!(queue["totalCount"], 4);
+    assert_eq!(count_of(&queue, "OPEN"), 1);
+    let mine =
+        assert_ok(&queue_raw(app, &support, json!({ "assigned": "ME" })).await)["tickets"].clone();
+    assert_eq!(mine["totalCount"], 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_seed_has_tickets_in_several_states() {
+    let app = TestApp::builder()
+        .env("OMS_SEED_DEMO_ORDERS", "true")
+        .spawn()
+        .await;
+    assert_demo_tickets(&app).await;
+}

@@ -11,6 +11,7 @@ pub mod demo_fulfillment;
 pub mod demo_notifications;
 pub mod demo_orders;
 pub mod demo_reviews;
+pub mod demo_tickets;
 pub mod fulfillment;
 pub mod inventory;
 pub mod notifications;
