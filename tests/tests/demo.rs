@@ -32,7 +32,7 @@ async fn the_demo_shows_sent_emails_and_a_partner_webhook_log() {
         .await;
     let admin = app.login_as(Role::Admin).await.access_token;
     let customer = app.login_as(Role::Customer).await.access_token;
-    crate::reviews::assert_demo_reviews(&app).await;
+    crate::reviews_helpers::assert_demo_reviews(&app).await;
     crate::tickets::assert_demo_tickets(&app).await;
 
     let endpoints = app.gql_as(&admin, LOG, json!({})).await;

@@ -55,6 +55,7 @@ mod race;
 mod returns;
 mod returns_races;
 mod reviews;
+mod reviews_helpers;
 mod tickets;
 mod tickets_portal;
 mod timeline;

@@ -6,7 +6,7 @@
 
 use crate::helpers::{Role, TestApp};
 use crate::portal_orders::{page, post_form, sign_in};
-use crate::reviews::{delivered_order, stock_up};
+use crate::reviews_helpers::{delivered_order, stock_up};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_customer_reviews_from_the_order_page_and_staff_publish_it_without_javascript() {
