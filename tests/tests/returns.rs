@@ -593,3 +593,49 @@ async fn the_whole_order_returned_for_a_defect_refunds_shipping_too() {
     assert_eq!(refunded, total);
     assert_ledger_balanced(&app).await;
 }
+
+/// The demo seed's returns: one in each state the service desk works
+/// (waiting for support, approved, waiting for finance, refunded,
+/// rejected), all the demo customer's, with stock and money adding up.
+pub async fn assert_demo_returns(app: &TestApp) {
+    let support = app.login_as(Role::Support).await;
+    let queue = app
+        .gql_as(
+            &support.access_token,
+            "{ returns(first: 100) { totalCount counts { status count } } }",
+            json!({}),
+        )
+        .await;
+    let queue = &assert_ok(&queue)["returns"];
+    let count = |status: &str| {
+        queue["counts"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| c["status"] == status)
+            .and_then(|c| c["count"].as_i64())
+            .unwrap_or(0)
+    };
+    for status in ["REQUESTED", "APPROVED", "INSPECTED", "REFUNDED", "REJECTED"] {
+        assert!(count(status) >= 1, "no demo return {status}: {queue}");
+    }
+    let customer = app.login_as(Role::Customer).await;
+    let mine = app
+        .gql_as(
+            &customer.access_token,
+            "{ myReturns(first: 100) { totalCount edges { node { number status refundedAmount { amount } } } } }",
+            json!({}),
+        )
+        .await;
+    let mine = &assert_ok(&mine)["myReturns"];
+    assert!(mine["totalCount"].as_i64() >= Some(5), "{mine}");
+    let refunded = mine["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|e| e["node"]["status"] == "REFUNDED")
+        .map(|e| minor(&e["node"]["refundedAmount"]["amount"]));
+    // The tea, at its price.
+    assert_eq!(refunded, Some(8800), "{mine}");
+    assert_ledger_balanced(app).await;
+}

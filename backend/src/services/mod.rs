@@ -10,6 +10,7 @@ pub mod channels;
 pub mod demo_fulfillment;
 pub mod demo_notifications;
 pub mod demo_orders;
+pub mod demo_returns;
 pub mod demo_reviews;
 pub mod demo_tickets;
 pub mod fulfillment;
