@@ -154,7 +154,18 @@ async fn a_customer_changes_returns_exchanges_asks_and_reviews_and_everything_ad
         "a defect approves itself: {back}"
     );
     assert_eq!(minor(&back["refundAmount"]["amount"]), keep_price, "{back}");
-    let resp = receive_raw(&app, &warehouse, &back_id, &[(keep, 1, "RESTOCK", None)]).await;
+    let shelf = stock_levels(&app, &warehouse, keep)
+        .await
+        .into_keys()
+        .next()
+        .expect("a warehouse stocks it");
+    let resp = receive_raw(
+        &app,
+        &warehouse,
+        &back_id,
+        &[(keep, 1, "RESTOCK", Some(shelf.as_str()))],
+    )
+    .await;
     assert_eq!(assert_ok(&resp)["receiveReturn"]["status"], "INSPECTED");
     assert_eq!(
         on_hand(&app, &warehouse, keep).await,
@@ -185,7 +196,13 @@ async fn a_customer_changes_returns_exchanges_asks_and_reviews_and_everything_ad
         let resp = by_id_raw(&app, &support, "approveReturn", &swap_id).await;
         assert_eq!(assert_ok(&resp)["approveReturn"]["status"], "APPROVED");
     }
-    let resp = receive_raw(&app, &warehouse, &swap_id, &[(swap, 1, "RESTOCK", None)]).await;
+    let resp = receive_raw(
+        &app,
+        &warehouse,
+        &swap_id,
+        &[(swap, 1, "RESTOCK", Some(shelf.as_str()))],
+    )
+    .await;
     let exchanged = &assert_ok(&resp)["receiveReturn"];
     assert_eq!(exchanged["status"], "EXCHANGED", "{exchanged}");
     assert!(
