@@ -23,7 +23,7 @@ use crate::pages::{
     product::ProductPage,
     products::ProductsPage,
     register::RegisterPage,
-    reviews::OrderReviewPage,
+    reviews::{MyReviewsPage, OrderReviewPage},
     tickets::{MyTicketsPage, NewTicketPage, TicketPage},
     console_reviews::ConsoleReviewsPage,
 };
@@ -62,6 +62,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/orders") view=MyOrdersPage ssr=SsrMode::Async />
                     <Route path=path!("/orders/:number") view=OrderPage ssr=SsrMode::Async />
                     <Route path=path!("/orders/:number/review") view=OrderReviewPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/reviews") view=MyReviewsPage ssr=SsrMode::Async />
                     <Route path=path!("/console/orders") view=ConsoleOrdersPage ssr=SsrMode::Async />
                     // Before `:number`, so "new" is not taken for an order number.
                     <Route path=path!("/console/orders/new") view=NewOrderPage ssr=SsrMode::Async />

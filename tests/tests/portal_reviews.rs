@@ -75,6 +75,11 @@ async fn a_customer_reviews_from_the_order_page_and_staff_publish_it_without_jav
     assert!(html.contains("Awaiting moderation"), "{html}");
     assert!(html.contains("id=\"edit-aud-001\""), "{html}");
     assert!(!html.contains("id=\"review-aud-001\""), "{html}");
+    // In "My reviews", linking back to the order's review page.
+    let mine = page(&app, &customer, "/account/reviews").await;
+    assert!(mine.contains("data-status=\"PENDING\""), "{mine}");
+    assert!(mine.contains(&format!("href=\"{review_page}\"")), "{mine}");
+    assert!(mine.contains("&lt;script&gt;"), "{mine}");
     // Not public yet.
     let anonymous = app.cookie_client();
     let product = page(&app, &anonymous, "/products/AUD-001").await;

@@ -54,6 +54,12 @@ $reason: String) { moderateReview(id: $id, decision: $decision, reason: $reason)
 pub const REPLY_TO_REVIEW: &str = "mutation ReplyToReview($id: ID!, $body: String!) { \
 replyToReview(id: $id, body: $body) { id } }";
 
+/// The signed-in customer's reviews, newest first.
+pub const MY_REVIEWS: &str = "query MyReviews($first: Int!, $after: String) { \
+myReviews(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } \
+edges { node { id sku productName orderNumber rating title body status rejectReason \
+createdAt publishedAt reply { body repliedAt repliedBy } } } } }";
+
 /// `(operation name, document)` for every document above (a backend test
 /// validates them against the schema).
 pub const DOCUMENTS: &[(&str, &str)] = &[
@@ -64,6 +70,7 @@ pub const DOCUMENTS: &[(&str, &str)] = &[
     ("ReviewQueue", REVIEW_QUEUE),
     ("ModerateReview", MODERATE_REVIEW),
     ("ReplyToReview", REPLY_TO_REVIEW),
+    ("MyReviews", MY_REVIEWS),
 ];
 
 /// Staff's public reply.
@@ -209,4 +216,18 @@ pub fn review_queue(
         json!({ "status": status, "sku": sku, "first": QUEUE_PAGE, "after": after }),
     );
     async move { fut.await.map(|d| d.reviews) }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct MyReviewsData {
+    my_reviews: ReviewConnection,
+}
+
+/// A page of the signed-in customer's reviews.
+pub fn my_reviews(
+    after: Option<String>,
+) -> impl Future<Output = Result<ReviewConnection, ApiError>> + Send + 'static {
+    let fut = request::<MyReviewsData>(MY_REVIEWS, json!({ "first": QUEUE_PAGE, "after": after }));
+    async move { fut.await.map(|d| d.my_reviews) }
 }

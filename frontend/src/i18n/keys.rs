@@ -687,4 +687,7 @@ keys! {
     RevReply => ("Public reply", "公开回复"),
     RevReplySave => ("Save reply", "保存回复"),
     RevOrder => ("Order", "订单"),
+    PageTitleMyReviews => ("My reviews", "我的评价"),
+    MetaMyReviews => ("Your product reviews and where each one stands.", "您的商品评价及其审核状态。"),
+    RevMyNone => ("You have not reviewed anything yet. Reviews are written from a delivered order.", "您还没有评价。可在已送达的订单中撰写评价。"),
     RevSaved => ("Saved.", "已保存。"),

@@ -6,9 +6,12 @@
 //! `POST /orders/{number}/review/{id}/edit`; a line not delivered yet
 //! says so. Forms come back with `?written=SKU` or `?error=CODE&field=..`
 //! (`backend/src/http/portal_forms/reviews.rs`). JavaScript off works.
+//!
+//! `/account/reviews`: the customer's reviews in every status, each
+//! linking to its order's review page (where it is edited).
 
 use crate::api::ApiError;
-use crate::api::reviews::{LineReview, Review, order_reviews};
+use crate::api::reviews::{LineReview, Review, my_reviews, order_reviews};
 use crate::components::access::sign_in_prompt;
 use crate::components::reviews::stars;
 use crate::components::url_encode;
@@ -138,6 +141,7 @@ pub fn OrderReviewPage() -> impl IntoView {
             <a href=move || format!("/orders/{}", url_encode(&number.get()))>{t(Key::RevBackToOrder)}</a>
         </p>
         <h1>{t(Key::PageTitleReviewOrder)} " " {move || number.get()}</h1>
+        <p><a href=MY_REVIEWS_PATH id="my-reviews-link">{t(Key::PageTitleMyReviews)}</a></p>
         <ReviewNotice lang />
         <Transition fallback=move || view! { <p class="muted">{lang.t(Key::Loading)}</p> }>
             {move || Suspend::new(async move {
@@ -160,6 +164,70 @@ pub fn OrderReviewPage() -> impl IntoView {
                         }
                         view! { <p class="error" role="alert">{lang.t(err.key())}</p> }.into_any()
                     }
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// Where the customer's list of reviews is.
+pub const MY_REVIEWS_PATH: &str = "/account/reviews";
+
+fn my_review_row(r: Review, lang: Lang) -> impl IntoView {
+    let order = r.order_number.clone().unwrap_or_default();
+    let (id, status, sku) = (r.id.clone(), r.status, r.sku.clone());
+    let product = r.product_name.clone().unwrap_or_default();
+    let reason = r.reject_reason.clone().map(|why| {
+        view! { <p class="error review-reason">{fill(lang.t(Key::RevRejectedBecause), &[("reason", &why)])}</p> }
+    });
+    view! {
+        <section class="card my-review" data-review-id=id data-status=status.as_str()>
+            <h2>{product} " " <span class="muted sku">{sku}</span></h2>
+            <p>
+                <span class="badge review-status" data-status=status.as_str()>{lang.t(review_status_key(status))}</span>
+                " · " {lang.t(Key::RevOrder)} " " <a href=review_path(&order)>{order.clone()}</a>
+            </p>
+            {reason}
+            {crate::components::reviews::review_card(r, lang)}
+        </section>
+    }
+}
+
+#[component]
+pub fn MyReviewsPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let after = Memo::new(move |_| query.read().get("after").filter(|a| !a.is_empty()));
+    let list = Resource::new(move || after.get(), my_reviews);
+    view! {
+        <Title text=t(Key::PageTitleMyReviews) />
+        <Meta name="description" content=t(Key::MetaMyReviews) />
+        <h1>{t(Key::PageTitleMyReviews)}</h1>
+        <Transition fallback=move || view! { <p class="muted">{lang.t(Key::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Ok(page) => {
+                        let next = page
+                            .page_info
+                            .end_cursor
+                            .clone()
+                            .filter(|_| page.page_info.has_next_page)
+                            .map(|c| format!("{MY_REVIEWS_PATH}?after={}", url_encode(&c)));
+                        let empty = page.edges.is_empty();
+                        view! {
+                            {empty.then(|| view! { <p class="muted" id="my-reviews-empty">{lang.t(Key::RevMyNone)}</p> })}
+                            <div id="my-reviews">
+                                {page.edges.into_iter().map(|e| my_review_row(e.node, lang)).collect_view()}
+                            </div>
+                            <p class="pager">
+                                {after.get_untracked().map(|_| view! { <a href=MY_REVIEWS_PATH>{lang.t(Key::FirstPage)}</a> " " })}
+                                {next.map(|href| view! { <a href=href>{lang.t(Key::NextPage)}</a> })}
+                            </p>
+                        }
+                        .into_any()
+                    }
+                    Err(ApiError::Unauthenticated) => sign_in_prompt(lang, MY_REVIEWS_PATH, Key::RevSignIn),
+                    Err(err) => view! { <p class="error" role="alert">{lang.t(err.key())}</p> }.into_any(),
                 }
             })}
         </Transition>
