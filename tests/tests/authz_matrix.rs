@@ -27,6 +27,7 @@
 //! schema by introspection, so a new field, action or role without a case
 //! here fails the test.
 
+mod changes_cases;
 mod returns_cases;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -412,6 +413,20 @@ enum Op {
     ReceiveReturn,
     /// An INSPECTED return of the owner's: refunded.
     RefundReturn,
+    /// Changes (changes_cases.rs): a decrease of a fresh paid order of the owner's, priced.
+    PreviewOrderChange,
+    /// The service desk's change request queue.
+    ChangeRequests,
+    /// A PENDING change request of the owner's.
+    ChangeRequest,
+    /// A decrease of a fresh paid order of the owner's: applied at once.
+    RequestOrderChange,
+    /// A PENDING change request of the owner's: approved.
+    ApproveChangeRequest,
+    /// A PENDING change request of the owner's: rejected.
+    RejectChangeRequest,
+    /// One unit of a fresh paid order of the owner's: cancelled.
+    CancelOrderLines,
 }
 
 fn all_ops() -> Vec<Op> {
@@ -469,6 +484,13 @@ fn all_ops() -> Vec<Op> {
         Op::CancelReturn,
         Op::ReceiveReturn,
         Op::RefundReturn,
+        Op::RequestOrderChange,
+        Op::ApproveChangeRequest,
+        Op::RejectChangeRequest,
+        Op::CancelOrderLines,
+        Op::PreviewOrderChange,
+        Op::ChangeRequests,
+        Op::ChangeRequest,
         // Reads last, when every kind of order exists.
         Op::ApiKeys,
         Op::Me,
@@ -511,6 +533,13 @@ impl Op {
     /// The root field the case calls.
     fn field(self) -> &'static str {
         match self {
+            Op::PreviewOrderChange => "previewOrderChange",
+            Op::ChangeRequests => "changeRequests",
+            Op::ChangeRequest => "changeRequest",
+            Op::RequestOrderChange => "requestOrderChange",
+            Op::ApproveChangeRequest => "approveChangeRequest",
+            Op::RejectChangeRequest => "rejectChangeRequest",
+            Op::CancelOrderLines => "cancelOrderLines",
             Op::CreateApiKey => "createApiKey",
             Op::RevokeApiKey => "revokeApiKey",
             Op::Register => "register",
@@ -698,6 +727,9 @@ impl Op {
     /// The rule: what each caller must get.
     fn expect(self, who: Who) -> Expect {
         use Who::*;
+        if let Some(e) = changes_cases::expect(self, who) {
+            return e;
+        }
         match self {
             Op::ApiKeys
             | Op::Users
@@ -768,6 +800,14 @@ impl Op {
             Op::ApproveReturn | Op::RejectReturn => by_role(who, &[Support, Admin]),
             Op::ReceiveReturn => by_role(who, STOCK_KEEPERS),
             Op::RefundReturn => by_role(who, &[Finance, Admin]),
+            // Answered by `changes_cases::expect` above.
+            Op::PreviewOrderChange
+            | Op::ChangeRequests
+            | Op::ChangeRequest
+            | Op::RequestOrderChange
+            | Op::ApproveChangeRequest
+            | Op::RejectChangeRequest
+            | Op::CancelOrderLines => Expect::Forbidden,
             // A user's own preferences; a key has none.
             Op::UpdateNotificationPreferences => match who {
                 Who::Anonymous | Who::ChannelKey | Who::OtherChannelKey => Expect::Unauthenticated,
@@ -916,6 +956,11 @@ struct Fixture {
     rma_before: Value,
     rma_order: Option<String>,
     rma_count: usize,
+    /// Change cases: the change request acted on, its (fresh) order, and
+    /// how admin saw that order and its change requests before.
+    chg: Option<String>,
+    chg_order: Option<String>,
+    chg_before: Value,
 }
 
 /// One shipment as the snapshot sees it.
@@ -1466,6 +1511,7 @@ impl World {
             fx.review_before = self.review_as_admin(&id).await;
         }
         self.prepare_returns(op, &mut fx).await;
+        self.prepare_changes(op, &mut fx).await;
         fx
     }
 
@@ -1833,6 +1879,9 @@ impl World {
 
     /// The document a case sends.
     fn document(&self, op: Op, who: Who, fx: &Fixture) -> (&'static str, Value) {
+        if let Some(d) = self.changes_document(op, fx) {
+            return d;
+        }
         if let Some(d) = self.returns_document(op, fx) {
             return d;
         }
@@ -2018,6 +2067,14 @@ impl World {
             | Op::CancelReturn
             | Op::ReceiveReturn
             | Op::RefundReturn => ("", json!({})),
+            // Answered by `changes_document` above.
+            Op::PreviewOrderChange
+            | Op::ChangeRequests
+            | Op::ChangeRequest
+            | Op::RequestOrderChange
+            | Op::ApproveChangeRequest
+            | Op::RejectChangeRequest
+            | Op::CancelOrderLines => ("", json!({})),
             Op::ReplyToReview => (
                 "mutation($id: ID!) { replyToReview(id: $id, body: \"matrix reply\") { id reply { body } } }",
                 json!({ "id": fx.review }),
@@ -2501,6 +2558,9 @@ impl World {
 
     /// What an allowed call must answer, and effects outside the snapshot.
     async fn check_allowed(&self, op: Op, who: Who, fx: &Fixture, resp: &Value, ctx: &str) {
+        if self.changes_allowed(op, fx, resp, ctx).await {
+            return;
+        }
         if self.returns_allowed(op, who, fx, resp, ctx).await {
             return;
         }
@@ -2942,6 +3002,9 @@ impl World {
 
     /// What a refused call must answer, and effects outside the snapshot.
     async fn check_refused(&self, op: Op, who: Who, fx: &Fixture, resp: &Value, ctx: &str) {
+        if self.changes_refused(op, who, fx, resp, ctx).await {
+            return;
+        }
         if self.returns_refused(op, who, fx, resp, ctx).await {
             return;
         }

@@ -610,3 +610,36 @@ async fn a_customer_cannot_change_another_customers_order_and_support_rejects_wi
     assert_eq!(error_code(&queue), Some("FORBIDDEN"), "{queue}");
     assert_ledger_balanced(&app).await;
 }
+
+/// The demo's change requests (see `services/demo_changes.rs`): an address
+/// change applied at once and an addition waiting for support.
+pub(crate) async fn assert_demo_changes(app: &TestApp) {
+    let support = app.login_as(Role::Support).await.access_token;
+    let resp = app
+        .gql_as(
+            &support,
+            &format!("{{ changeRequests(first: 100) {{ totalCount counts {{ status count }} edges {{ node {{ {CHANGE_FIELDS} }} }} }} }}"),
+            json!({}),
+        )
+        .await;
+    let page = &assert_ok(&resp)["changeRequests"];
+    let nodes: Vec<Value> = page["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| e["node"].clone())
+        .collect();
+    assert_eq!(nodes[0]["status"], "PENDING", "pending first: {page}");
+    assert!(
+        nodes[0]["preview"]["lines"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|l| l["sku"] == "CHG-003" && l["added"] == true),
+        "{page}"
+    );
+    assert!(
+        nodes.iter().any(|n| n["status"] == "APPLIED"),
+        "an applied change: {page}"
+    );
+}

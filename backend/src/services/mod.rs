@@ -7,6 +7,7 @@ pub mod auth;
 pub mod catalog;
 pub mod changes;
 pub mod channels;
+pub mod demo_changes;
 pub mod demo_fulfillment;
 pub mod demo_notifications;
 pub mod demo_orders;

@@ -162,6 +162,7 @@ async fn allocate(
     Ok(())
 }
 
+#[expect(clippy::too_many_arguments, reason = "one shipment's parts")]
 async fn new_shipment(
     db: &impl ConnectionTrait,
     o: &order::Model,

@@ -80,6 +80,9 @@ pub async fn find_change_request(
     p: &Principal,
     id: Uuid,
 ) -> AppResult<ChangeRequest> {
+    if p.role().is_none() {
+        return Err(AppError::Unauthenticated("sign in first".into()));
+    }
     let r = one(&state.db.conn, id).await?;
     let o = crate::services::orders::find_visible(state, p, &r.order_number)
         .await
