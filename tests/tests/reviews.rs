@@ -318,3 +318,57 @@ async fn racing_reviews_of_the_same_line_leave_exactly_one() {
     }
     assert_eq!(my_review_count(&app, &a).await, 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn racing_moderators_count_each_published_review_exactly_once() {
+    let app = TestApp::spawn().await;
+    stock_up(&app, &["AUD-001"]).await;
+    let support = app.login_as(Role::Support).await.access_token;
+    let admin = app.login_as(Role::Admin).await.access_token;
+    let mut ids = Vec::new();
+    for rating in [5, 3, 4, 1] {
+        let c = new_customer(&app).await.access_token;
+        let n = delivered_order(&app, &c, &[("AUD-001", 1)]).await;
+        ids.push((write_ok(&app, &c, &n, "AUD-001", rating).await, c, rating));
+    }
+    // The same review published by two moderators at once, twice over:
+    // one wins, the other is CONFLICT, and it counts once.
+    let (first, _, _) = &ids[0];
+    let racers =
+        [&support, &admin, &support, &admin].map(|t| moderate_raw(&app, t, first, "PUBLISH", None));
+    let results = futures_util::future::join_all(racers).await;
+    let won = results.iter().filter(|r| error_code(r).is_none()).count();
+    assert_eq!(won, 1, "{results:?}");
+    for r in results.iter().filter(|r| error_code(r).is_some()) {
+        assert_error_code(r, "CONFLICT");
+    }
+    assert_rating(&app, &support, "AUD-001", &[5]).await;
+
+    // Different reviews of the same product at once, and an edit racing
+    // its own publication: the aggregate is exactly the published ones.
+    let (second, _, _) = &ids[1];
+    let (third, _, _) = &ids[2];
+    let (fourth, author, _) = &ids[3];
+    let calls = futures_util::future::join4(
+        moderate_raw(&app, &support, second, "PUBLISH", None),
+        moderate_raw(&app, &admin, third, "PUBLISH", None),
+        moderate_raw(&app, &support, fourth, "PUBLISH", None),
+        edit_raw(&app, author, fourth, 2),
+    )
+    .await;
+    assert_ok(&calls.0);
+    assert_ok(&calls.1);
+    let resp = app
+        .gql_as(
+            &support,
+            "query($id: ID!) { review(id: $id) { status rating } }",
+            json!({ "id": fourth }),
+        )
+        .await;
+    let fourth_now = assert_ok(&resp)["review"].clone();
+    let mut published = vec![5, 3, 4];
+    if fourth_now["status"] == "PUBLISHED" {
+        published.push(fourth_now["rating"].as_i64().unwrap_or(0));
+    }
+    assert_rating(&app, &support, "AUD-001", &published).await;
+}
