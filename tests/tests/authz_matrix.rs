@@ -29,6 +29,7 @@
 
 mod changes_cases;
 mod returns_cases;
+mod tickets_cases;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -395,6 +396,26 @@ enum Op {
     ModerateReview,
     /// A PENDING review of the owner's: a public reply.
     ReplyToReview,
+    /// Tickets (tickets_cases.rs): the service desk's queue.
+    Tickets,
+    /// The caller's own tickets.
+    MyTickets,
+    /// A fresh OPEN ticket of the owner's, by id.
+    Ticket,
+    /// The same, by number.
+    TicketByNumber,
+    /// Who tickets may be assigned to.
+    TicketAssignees,
+    /// A ticket about the read order.
+    OpenTicket,
+    /// A fresh OPEN ticket of the owner's: answered.
+    ReplyToTicket,
+    /// A fresh OPEN ticket of the owner's: assigned to support.
+    AssignTicket,
+    /// A fresh OPEN ticket of the owner's: resolved.
+    ResolveTicket,
+    /// A RESOLVED ticket of the owner's: closed.
+    CloseTicket,
     /// Returns (returns_cases.rs): the service desk's queue.
     Returns,
     /// The caller's own returns.
@@ -491,6 +512,16 @@ fn all_ops() -> Vec<Op> {
         Op::PreviewOrderChange,
         Op::ChangeRequests,
         Op::ChangeRequest,
+        Op::OpenTicket,
+        Op::ReplyToTicket,
+        Op::AssignTicket,
+        Op::ResolveTicket,
+        Op::CloseTicket,
+        Op::Tickets,
+        Op::MyTickets,
+        Op::Ticket,
+        Op::TicketByNumber,
+        Op::TicketAssignees,
         // Reads last, when every kind of order exists.
         Op::ApiKeys,
         Op::Me,
@@ -602,6 +633,16 @@ impl Op {
             Op::RedeliverWebhook => "redeliverWebhook",
             Op::EmailTemplates => "emailTemplates",
             Op::EmailPreview => "emailPreview",
+            Op::Tickets => "tickets",
+            Op::MyTickets => "myTickets",
+            Op::Ticket => "ticket",
+            Op::TicketByNumber => "ticketByNumber",
+            Op::TicketAssignees => "ticketAssignees",
+            Op::OpenTicket => "openTicket",
+            Op::ReplyToTicket => "replyToTicket",
+            Op::AssignTicket => "assignTicket",
+            Op::ResolveTicket => "resolveTicket",
+            Op::CloseTicket => "closeTicket",
             Op::UpdateEmailTemplate => "updateEmailTemplate",
             Op::ResetEmailTemplate => "resetEmailTemplate",
             Op::ResendNotification => "resendNotification",
@@ -727,6 +768,9 @@ impl Op {
     /// The rule: what each caller must get.
     fn expect(self, who: Who) -> Expect {
         use Who::*;
+        if let Some(e) = tickets_cases::expect(self, who) {
+            return e;
+        }
         if let Some(e) = changes_cases::expect(self, who) {
             return e;
         }
@@ -808,6 +852,17 @@ impl Op {
             | Op::ApproveChangeRequest
             | Op::RejectChangeRequest
             | Op::CancelOrderLines => Expect::Forbidden,
+            // Answered by `tickets_cases::expect` above.
+            Op::Tickets
+            | Op::MyTickets
+            | Op::Ticket
+            | Op::TicketByNumber
+            | Op::TicketAssignees
+            | Op::OpenTicket
+            | Op::ReplyToTicket
+            | Op::AssignTicket
+            | Op::ResolveTicket
+            | Op::CloseTicket => Expect::Forbidden,
             // A user's own preferences; a key has none.
             Op::UpdateNotificationPreferences => match who {
                 Who::Anonymous | Who::ChannelKey | Who::OtherChannelKey => Expect::Unauthenticated,
@@ -956,6 +1011,13 @@ struct Fixture {
     rma_before: Value,
     rma_order: Option<String>,
     rma_count: usize,
+    /// Ticket cases: the ticket acted on (id, number), how admin saw it
+    /// before, who `assignTicket` assigns, and how many tickets the owner had.
+    tk: Option<String>,
+    tk_number: String,
+    tk_before: Value,
+    tk_assignee: String,
+    tk_count: i64,
     /// Change cases: the change request acted on, its (fresh) order, and
     /// how admin saw that order and its change requests before.
     chg: Option<String>,
@@ -1087,6 +1149,8 @@ struct World {
     read_order: String,
     /// The owner's delivered order the returns cases return units of.
     return_pool: tokio::sync::OnceCell<String>,
+    /// The owner's order the ticket cases open tickets about.
+    ticket_order: tokio::sync::OnceCell<String>,
 }
 
 impl World {
@@ -1118,6 +1182,7 @@ impl World {
             credentials,
             read_order: String::new(),
             return_pool: Default::default(),
+            ticket_order: Default::default(),
         };
         let (own_key, _) = w.create_key(OWN_CHANNEL).await;
         let (other_key, _) = w.create_key(OTHER_CHANNEL).await;
@@ -1511,6 +1576,7 @@ impl World {
             fx.review_before = self.review_as_admin(&id).await;
         }
         self.prepare_returns(op, &mut fx).await;
+        self.prepare_tickets(op, &mut fx).await;
         self.prepare_changes(op, &mut fx).await;
         fx
     }
@@ -1885,6 +1951,9 @@ impl World {
         if let Some(d) = self.returns_document(op, fx) {
             return d;
         }
+        if let Some(d) = self.tickets_document(op, fx) {
+            return d;
+        }
         let number = fx.order.clone().unwrap_or_else(|| self.read_order.clone());
         match op {
             Op::CreateApiKey => (
@@ -2067,6 +2136,17 @@ impl World {
             | Op::CancelReturn
             | Op::ReceiveReturn
             | Op::RefundReturn => ("", json!({})),
+            // Answered by `tickets_document` above.
+            Op::Tickets
+            | Op::MyTickets
+            | Op::Ticket
+            | Op::TicketByNumber
+            | Op::TicketAssignees
+            | Op::OpenTicket
+            | Op::ReplyToTicket
+            | Op::AssignTicket
+            | Op::ResolveTicket
+            | Op::CloseTicket => ("", json!({})),
             // Answered by `changes_document` above.
             Op::PreviewOrderChange
             | Op::ChangeRequests
@@ -2564,6 +2644,9 @@ impl World {
         if self.returns_allowed(op, who, fx, resp, ctx).await {
             return;
         }
+        if self.tickets_allowed(op, who, fx, resp, ctx).await {
+            return;
+        }
         let data = &resp["data"][op.field()];
         let number = fx.order.clone().unwrap_or_else(|| self.read_order.clone());
         match op {
@@ -3006,6 +3089,9 @@ impl World {
             return;
         }
         if self.returns_refused(op, who, fx, resp, ctx).await {
+            return;
+        }
+        if self.tickets_refused(op, who, fx, resp, ctx).await {
             return;
         }
         // A refused review call changes nothing, and someone else's review
