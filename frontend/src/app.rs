@@ -23,8 +23,10 @@ use crate::pages::{
     product::ProductPage,
     products::ProductsPage,
     register::RegisterPage,
+    returns::{MyReturnsPage, ReturnPage, ReturnRequestPage},
     reviews::{MyReviewsPage, OrderReviewPage},
     tickets::{MyTicketsPage, NewTicketPage, TicketPage},
+    console_returns::{ConsoleReturnPage, ConsoleReturnsPage},
     console_reviews::ConsoleReviewsPage,
 };
 use crate::session::Session;
@@ -62,6 +64,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/orders") view=MyOrdersPage ssr=SsrMode::Async />
                     <Route path=path!("/orders/:number") view=OrderPage ssr=SsrMode::Async />
                     <Route path=path!("/orders/:number/review") view=OrderReviewPage ssr=SsrMode::Async />
+                    <Route path=path!("/orders/:number/return") view=ReturnRequestPage ssr=SsrMode::Async />
+                    <Route path=path!("/returns") view=MyReturnsPage ssr=SsrMode::Async />
+                    <Route path=path!("/returns/:id") view=ReturnPage ssr=SsrMode::Async />
                     <Route path=path!("/account/reviews") view=MyReviewsPage ssr=SsrMode::Async />
                     <Route path=path!("/console/orders") view=ConsoleOrdersPage ssr=SsrMode::Async />
                     // Before `:number`, so "new" is not taken for an order number.
@@ -89,6 +94,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/console/email-templates") view=EmailTemplatesPage ssr=SsrMode::Async />
                     <Route path=path!("/console/webhooks") view=ConsoleWebhooksPage ssr=SsrMode::Async />
                     <Route path=path!("/console/service/reviews") view=ConsoleReviewsPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/service/returns") view=ConsoleReturnsPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/service/returns/:id") view=ConsoleReturnPage ssr=SsrMode::Async />
                     <Route path=path!("/tickets") view=MyTicketsPage ssr=SsrMode::Async />
                     // Before `:number`, so "new" is not taken for a ticket number.
                     <Route path=path!("/tickets/new") view=NewTicketPage ssr=SsrMode::Async />

@@ -20,6 +20,7 @@ mod portal_fulfillment;
 mod portal_notifications;
 mod portal_orders;
 mod portal_payments;
+mod portal_returns;
 mod portal_reviews;
 mod portal_webhooks;
 mod schema;

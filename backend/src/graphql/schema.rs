@@ -149,6 +149,7 @@ mod tests {
         let notifications = frontend::api::notifications::DOCUMENTS;
         let webhooks = frontend::api::webhooks::DOCUMENTS;
         let reviews = frontend::api::reviews::DOCUMENTS;
+        let returns = frontend::api::returns::DOCUMENTS;
         let tickets = frontend::api::tickets::DOCUMENTS;
         for (name, doc) in frontend::api::queries::ALL
             .iter()
@@ -156,6 +157,7 @@ mod tests {
             .chain(notifications)
             .chain(webhooks)
             .chain(reviews)
+            .chain(returns)
             .chain(tickets)
         {
             let resp = schema.execute(*doc).await;

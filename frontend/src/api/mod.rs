@@ -9,6 +9,7 @@ pub mod notifications;
 pub mod orders;
 pub mod payments;
 pub mod queries;
+pub mod returns;
 pub mod reviews;
 pub mod shipments_console;
 pub mod tickets;

@@ -33,6 +33,7 @@ mod fulfillment;
 mod notifications;
 mod orders;
 mod payments;
+mod returns;
 mod reviews;
 mod tickets;
 mod stock;
@@ -61,6 +62,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(payments::configure)
         .configure(fulfillment::configure)
         .configure(notifications::configure)
+        .configure(returns::configure)
         .configure(reviews::configure)
         .configure(tickets::configure)
         .configure(webhooks::configure);
