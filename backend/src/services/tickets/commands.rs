@@ -236,11 +236,7 @@ async fn apply(
         // The first answer wins even against a concurrent second one.
         update = update.col_expr(
             ticket::Column::FirstResponseAt,
-            Func::coalesce([
-                Expr::col(ticket::Column::FirstResponseAt).into(),
-                Expr::value(now),
-            ])
-            .into(),
+            Func::coalesce([Expr::col(ticket::Column::FirstResponseAt), Expr::value(now)]).into(),
         );
     }
     if message.is_some() {
