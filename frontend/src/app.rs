@@ -26,6 +26,8 @@ use crate::pages::{
     returns::{MyReturnsPage, ReturnPage, ReturnRequestPage},
     reviews::{MyReviewsPage, OrderReviewPage},
     tickets::{MyTicketsPage, NewTicketPage, TicketPage},
+    changes::{CancelItemsPage, ChangeOrderPage},
+    console_changes::ConsoleChangesPage,
     console_returns::{ConsoleReturnPage, ConsoleReturnsPage},
     console_reviews::ConsoleReviewsPage,
 };
@@ -64,6 +66,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/orders") view=MyOrdersPage ssr=SsrMode::Async />
                     <Route path=path!("/orders/:number") view=OrderPage ssr=SsrMode::Async />
                     <Route path=path!("/orders/:number/review") view=OrderReviewPage ssr=SsrMode::Async />
+                    <Route path=path!("/orders/:number/change") view=ChangeOrderPage ssr=SsrMode::Async />
+                    <Route path=path!("/orders/:number/cancel-items") view=CancelItemsPage ssr=SsrMode::Async />
                     <Route path=path!("/orders/:number/return") view=ReturnRequestPage ssr=SsrMode::Async />
                     <Route path=path!("/returns") view=MyReturnsPage ssr=SsrMode::Async />
                     <Route path=path!("/returns/:id") view=ReturnPage ssr=SsrMode::Async />
@@ -95,6 +99,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/console/webhooks") view=ConsoleWebhooksPage ssr=SsrMode::Async />
                     <Route path=path!("/console/service/reviews") view=ConsoleReviewsPage ssr=SsrMode::Async />
                     <Route path=path!("/console/service/returns") view=ConsoleReturnsPage ssr=SsrMode::Async />
+                    <Route path=path!("/console/service/changes") view=ConsoleChangesPage ssr=SsrMode::Async />
                     <Route path=path!("/console/service/returns/:id") view=ConsoleReturnPage ssr=SsrMode::Async />
                     <Route path=path!("/tickets") view=MyTicketsPage ssr=SsrMode::Async />
                     // Before `:number`, so "new" is not taken for a ticket number.

@@ -42,6 +42,7 @@ mod live;
 mod live_resume;
 mod notifications_email;
 mod order_changes;
+mod order_changes_portal;
 mod orders;
 mod outage;
 mod outbox;

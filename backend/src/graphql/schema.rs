@@ -151,6 +151,7 @@ mod tests {
         let reviews = frontend::api::reviews::DOCUMENTS;
         let returns = frontend::api::returns::DOCUMENTS;
         let tickets = frontend::api::tickets::DOCUMENTS;
+        let changes = frontend::api::changes::DOCUMENTS;
         for (name, doc) in frontend::api::queries::ALL
             .iter()
             .chain(console_shipments)
@@ -159,6 +160,7 @@ mod tests {
             .chain(reviews)
             .chain(returns)
             .chain(tickets)
+            .chain(changes)
         {
             let resp = schema.execute(*doc).await;
             let problems: Vec<String> = resp.errors.iter().map(|e| e.message.clone()).collect();

@@ -3,6 +3,7 @@
 //! request being rendered (so it carries the caller's cookies); in the
 //! browser it is a same-origin `POST /graphql`.
 
+pub mod changes;
 pub mod fulfillment;
 pub mod live;
 pub mod notifications;

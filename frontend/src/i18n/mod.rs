@@ -131,6 +131,7 @@ macro_rules! keys {
     };
 }
 
+mod changes;
 mod fulfillment;
 mod keys;
 mod notifications;
@@ -141,6 +142,7 @@ mod service;
 mod tickets;
 mod webhooks;
 
+pub use changes::*;
 pub use fulfillment::*;
 pub use keys::Key;
 pub use notifications::*;

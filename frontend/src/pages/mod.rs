@@ -3,8 +3,10 @@
 //! app (`frontend/tests/layering.rs` checks).
 
 pub mod cart;
+pub mod changes;
 pub mod checkout;
 pub mod console;
+pub mod console_changes;
 pub mod console_inventory;
 pub mod console_new_order;
 pub mod console_orders;

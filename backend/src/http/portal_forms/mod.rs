@@ -29,6 +29,7 @@ use crate::graphql::OmsSchema;
 use crate::state::AppState;
 
 mod cart;
+mod changes;
 mod fulfillment;
 mod notifications;
 mod orders;
@@ -59,6 +60,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/console/inventory/reorder",
             web::post().to(set_reorder_point),
         )
+        .configure(changes::configure)
         .configure(payments::configure)
         .configure(fulfillment::configure)
         .configure(notifications::configure)
