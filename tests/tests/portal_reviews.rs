@@ -150,6 +150,16 @@ async fn a_customer_reviews_from_the_order_page_and_staff_publish_it_without_jav
     )
     .await;
     assert!(location.contains("error=FORBIDDEN"), "{location}");
+    let denied = page(&app, &keeper, "/console/service/reviews").await;
+    assert!(denied.contains("id=\"console-denied\""), "{denied}");
+    assert!(!denied.contains("data-review-id"), "{denied}");
+    // The queue in Chinese, the review published with its reply.
+    let resp = staff.get(app.url("/lang/zh")).send().await.expect("lang");
+    assert!(resp.status().is_redirection() || resp.status().is_success());
+    let queue = page(&app, &staff, "/console/service/reviews?status=PUBLISHED").await;
+    assert!(queue.contains("评价审核"), "{queue}");
+    assert!(queue.contains("已发布"), "{queue}");
+    assert!(queue.contains("Thanks &lt;i&gt;you&lt;/i&gt;!"), "{queue}");
 
     // On the product page: the rating, the review and the reply, escaped.
     let product = page(&app, &anonymous, "/products/AUD-001").await;
@@ -190,11 +200,21 @@ async fn a_customer_reviews_from_the_order_page_and_staff_publish_it_without_jav
         &[
             ("rating", "2"),
             ("title", "Changed"),
-            ("body", "Worse after a week"),
+            (
+                "body",
+                "Worse after a week</textarea><b id=\"injected\">x</b>",
+            ),
         ],
     )
     .await;
     assert_eq!(location, format!("{review_page}?written=1"));
+    // The edit form shows the text as text, even a closing textarea tag.
+    let html = page(&app, &customer, &review_page).await;
+    assert!(!html.contains("<b id=\"injected\">"), "{html}");
+    assert!(
+        html.contains("&lt;/textarea&gt;&lt;b id=\"injected\"&gt;"),
+        "{html}"
+    );
     let product = page(&app, &anonymous, "/products/AUD-001").await;
     assert!(product.contains("id=\"rating-none\""), "{product}");
 }

@@ -10,6 +10,21 @@ use crate::components::order::format_time;
 use crate::components::url_encode;
 use crate::i18n::{Key, Lang, fill};
 
+/// Text to put inside a `<textarea>`. Leptos (tachys 0.2) writes a
+/// textarea's children unescaped during SSR, so a `</textarea>` typed by a
+/// user would end the element and what follows would be markup: escaped
+/// here on the server (the browser decodes it back); in the browser the
+/// text is set as text and needs nothing.
+pub fn textarea_text(s: &str) -> String {
+    if cfg!(feature = "ssr") {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    } else {
+        s.to_owned()
+    }
+}
+
 /// "★★★★☆" for a rating of 4.
 pub fn stars(rating: i32) -> String {
     let full = rating.clamp(0, 5) as usize;

@@ -79,7 +79,11 @@ fn queue_card(r: Review, back: &str, lang: Lang) -> impl IntoView {
     } else {
         Key::RevReject
     };
-    let reply_text = r.reply.as_ref().map(|x| x.body.clone()).unwrap_or_default();
+    let reply_text = r
+        .reply
+        .as_ref()
+        .map(|x| crate::components::reviews::textarea_text(&x.body))
+        .unwrap_or_default();
     let order = r.order_number.clone().unwrap_or_default();
     let reason = r.reject_reason.clone().map(|why| {
         view! { <p class="error review-reason">{fill(lang.t(Key::RevRejectedBecause), &[("reason", &why)])}</p> }

@@ -64,7 +64,9 @@ fn fields(current: Option<Review>, lang: Lang, id_prefix: String) -> impl IntoVi
         .as_ref()
         .map(|r| r.title.clone())
         .unwrap_or_default();
-    let body = current.map(|r| r.body).unwrap_or_default();
+    let body = current
+        .map(|r| crate::components::reviews::textarea_text(&r.body))
+        .unwrap_or_default();
     view! {
         <label>
             {lang.t(Key::RevFieldRating)}
