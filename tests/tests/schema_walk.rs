@@ -158,7 +158,11 @@ impl Schema {
     }
 
     /// The selection set for a value of type `name`, every field to `depth`
-    /// levels; records each `Type.field` it selects in `covered`.
+    /// levels; records each `Type.field` it selects in `covered`. A field
+    /// leading back to a type already on the path (an order's returns'
+    /// order) is left out: the type's fields are selected where it first
+    /// appears, and following the cycle would only multiply the document
+    /// past the server's complexity limit.
     fn selection(
         &self,
         name: &str,
@@ -167,14 +171,28 @@ impl Schema {
         values: &Values,
         covered: &mut BTreeSet<String>,
     ) -> Option<String> {
+        let mut path = Vec::new();
+        self.selection_on(name, depth, vars, values, covered, &mut path)
+    }
+
+    fn selection_on(
+        &self,
+        name: &str,
+        depth: usize,
+        vars: &mut Vec<(String, TypeRef, Value)>,
+        values: &Values,
+        covered: &mut BTreeSet<String>,
+        path: &mut Vec<String>,
+    ) -> Option<String> {
         let fields = self.fields.get(name)?;
+        path.push(name.to_owned());
         let mut parts = Vec::new();
         for f in fields {
             if f.name.starts_with("__") {
                 continue;
             }
             let leaf = matches!(self.kind(f.ty.named()), "SCALAR" | "ENUM");
-            if !leaf && depth <= 1 {
+            if !leaf && (depth <= 1 || path.iter().any(|t| t == f.ty.named())) {
                 continue;
             }
             let mut args = Vec::new();
@@ -193,7 +211,8 @@ impl Schema {
             };
             if leaf {
                 parts.push(format!("{}{args}", f.name));
-            } else if let Some(sub) = self.selection(f.ty.named(), depth - 1, vars, values, covered)
+            } else if let Some(sub) =
+                self.selection_on(f.ty.named(), depth - 1, vars, values, covered, path)
             {
                 parts.push(format!("{}{args} {sub}", f.name));
             } else {
@@ -201,6 +220,7 @@ impl Schema {
             }
             covered.insert(format!("{name}.{}", f.name));
         }
+        path.pop();
         if parts.is_empty() {
             // A union or an object whose every field is deeper than allowed.
             return Some("{ __typename }".into());
@@ -248,6 +268,13 @@ struct Values {
     shipment_id: String,
     /// A webhook endpoint the admin registered (`webhookDeliveries`).
     webhook_id: String,
+    /// The `id` (or `number`) argument of root fields reading one
+    /// after-sales record (`return`, `ticket`, `ticketByNumber`, `review`,
+    /// `changeRequest`); other roots get the shipment's id and the order's
+    /// number.
+    ids: BTreeMap<String, String>,
+    /// The root field being walked.
+    root: String,
     fill_optional: bool,
 }
 
@@ -257,7 +284,7 @@ impl Values {
             return None;
         }
         let known = match name {
-            "number" => Some(json!(self.number)),
+            "number" => Some(json!(self.ids.get(&self.root).unwrap_or(&self.number))),
             "sku" => Some(json!("AUD-001")),
             "skus" => Some(json!(["AUD-001", "BAG-002", "NOPE-404"])),
             "first" => Some(json!(5)),
@@ -265,8 +292,13 @@ impl Values {
             "after" => Some(json!("bm90LWEtY3Vyc29y")),
             "channel" => Some(json!("web")),
             "warehouseCode" => Some(json!("SHA")),
-            "id" => Some(json!(self.shipment_id)),
+            "id" => Some(json!(self.ids.get(&self.root).unwrap_or(&self.shipment_id))),
             "endpointId" => Some(json!(self.webhook_id)),
+            "input" if ty.named() == "OrderChangeInput" => {
+                let mut moved = crate::order_helpers::address();
+                moved["line1"] = json!("2 Walk Street");
+                Some(json!({ "shippingAddress": moved }))
+            }
             "input" => Some(json!({
                 "lines": [{"sku": "AUD-001", "quantity": 1}],
                 "method": "EXPRESS",
@@ -354,6 +386,99 @@ async fn orders_in_every_status(
         imported["number"].as_str().expect("number").to_owned(),
     ));
     out
+}
+
+/// One record of each after-sales area on the owner's orders, so their
+/// fields are walked on real data: an applied change request (a new
+/// address on the confirmed order), a return, a ticket and a review on the
+/// delivered one. Returns the root field reading each by id → its id.
+async fn after_sales_records(
+    app: &TestApp,
+    owner: &str,
+    admin: &str,
+    orders: &[(String, String)],
+) -> BTreeMap<String, String> {
+    let number = |status: &str| {
+        orders
+            .iter()
+            .find(|(s, _)| s == status)
+            .map(|(_, n)| n.clone())
+            .expect("an order in that status")
+    };
+    let (confirmed, delivered) = (number("CONFIRMED"), number("DELIVERED"));
+    let id = |resp: &Value, field: &str| {
+        assert_ok(resp)[field]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{field}: {resp}"))
+            .to_owned()
+    };
+    let mut ids = BTreeMap::new();
+    let mut moved = crate::order_helpers::address();
+    moved["line1"] = json!("1 Walk Street");
+    let change = app
+        .gql_as(
+            owner,
+            "mutation($n: String!, $i: OrderChangeInput!, $k: String!) { \
+             requestOrderChange(number: $n, input: $i, idempotencyKey: $k) { id } }",
+            json!({ "n": confirmed, "k": new_key(), "i": { "shippingAddress": moved } }),
+        )
+        .await;
+    ids.insert("changeRequest".into(), id(&change, "requestOrderChange"));
+    let ret = app
+        .gql_as(
+            owner,
+            "mutation($n: String!, $i: ReturnRequestInput!, $k: String!) { \
+             requestReturn(number: $n, input: $i, idempotencyKey: $k) { id } }",
+            json!({ "n": delivered, "k": new_key(), "i": {
+                "lines": [{ "sku": "BAG-002", "quantity": 1, "reason": "SIZE_FIT" }],
+                "resolution": "REFUND" } }),
+        )
+        .await;
+    ids.insert("return".into(), id(&ret, "requestReturn"));
+    let ticket = app
+        .gql_as(
+            owner,
+            "mutation($n: String!) { openTicket(input: { orderNumber: $n, category: DELIVERY, \
+             subject: \"Walk\", message: \"Where is it?\" }) { id number } }",
+            json!({ "n": delivered }),
+        )
+        .await;
+    let ticket_id = id(&ticket, "openTicket");
+    let ticket_number = ticket["data"]["openTicket"]["number"]
+        .as_str()
+        .map(str::to_owned);
+    ids.insert(
+        "ticketByNumber".into(),
+        ticket_number.expect("ticket number"),
+    );
+    let reply = app
+        .gql_as(
+            admin,
+            "mutation($id: ID!) { replyToTicket(id: $id, message: \"On its way\") { id } }",
+            json!({ "id": ticket_id }),
+        )
+        .await;
+    assert_ok(&reply);
+    ids.insert("ticket".into(), ticket_id);
+    let review = app
+        .gql_as(
+            owner,
+            "mutation($n: String!) { writeReview(orderNumber: $n, sku: \"AUD-001\", rating: 5, \
+             title: \"Walk\", body: \"Fine\") { id } }",
+            json!({ "n": delivered }),
+        )
+        .await;
+    let review_id = id(&review, "writeReview");
+    let published = app
+        .gql_as(
+            admin,
+            "mutation($id: ID!) { moderateReview(id: $id, decision: PUBLISH) { id } }",
+            json!({ "id": review_id }),
+        )
+        .await;
+    assert_ok(&published);
+    ids.insert("review".into(), review_id);
+    ids
 }
 
 /// Orders whose payments are in several states, so `Order.payments`,
@@ -491,6 +616,7 @@ async fn every_query_field_answers_every_caller_without_internal_errors() {
         .as_str()
         .expect("the processing order's shipment")
         .to_owned();
+    let after_sales = after_sales_records(&app, &owner, &admin, &orders).await;
     orders.push(("unknown".into(), "SO-0000-000000".into()));
     assert!(orders.iter().any(|(s, _)| s == "PROCESSING") && !processing.is_empty());
 
@@ -540,6 +666,8 @@ async fn every_query_field_answers_every_caller_without_internal_errors() {
                     number: number.to_owned(),
                     shipment_id: shipment_id.clone(),
                     webhook_id: webhook_id.clone(),
+                    ids: after_sales.clone(),
+                    root: root.name.clone(),
                     fill_optional,
                 };
                 let mut vars = Vec::new();
@@ -644,6 +772,16 @@ async fn every_query_field_answers_every_caller_without_internal_errors() {
         "Payment.events",
         "PaymentEvent.actor",
         "PaymentConnection.edges",
+        "Order.serviceActions",
+        "Order.returns",
+        "Return.lines",
+        "Return.order",
+        "Order.tickets",
+        "Ticket.messages",
+        "Order.changeRequests",
+        "ChangeRequest.preview",
+        "Product.reviews",
+        "Product.rating",
     ] {
         assert!(
             covered.contains(must),
