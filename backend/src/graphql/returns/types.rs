@@ -129,6 +129,8 @@ map_enum!(
 /// A return or exchange request (RMA) on a delivered order.
 pub struct Return(pub svc::Return);
 
+/// A return or exchange request (RMA) on a delivered order: what goes
+/// back, why, what the warehouse found, and the money.
 #[Object]
 impl Return {
     /// Its id (for the return commands).
@@ -247,6 +249,7 @@ pub struct ReturnLine {
     currency: String,
 }
 
+/// Units of one order line on a return, with what the warehouse found.
 #[Object]
 impl ReturnLine {
     /// The SKU sent back.
