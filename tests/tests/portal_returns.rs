@@ -12,7 +12,11 @@ use crate::returns::delivered_order;
 fn hidden(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = html.find(&marker).map(|i| i + marker.len()).unwrap_or(0);
-    html[start..].split('"').next().unwrap_or_default().to_owned()
+    html[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -142,7 +146,11 @@ async fn a_customer_returns_an_item_and_the_desk_refunds_it_without_javascript()
     assert!(!html.contains("id=\"return-cancel\""), "{html}");
 
     // In Chinese.
-    let resp = customer.get(app.url("/lang/zh")).send().await.expect("lang");
+    let resp = customer
+        .get(app.url("/lang/zh"))
+        .send()
+        .await
+        .expect("lang");
     assert!(resp.status().is_redirection() || resp.status().is_success());
     let html = page(&app, &customer, "/returns").await;
     assert!(html.contains("我的退换货"), "{html}");
