@@ -578,3 +578,41 @@ async fn the_demo_seed_has_tickets_in_several_states() {
         .await;
     assert_demo_tickets(&app).await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn racing_resolutions_resolve_once_and_the_loser_gets_conflict() {
+    let app = TestApp::spawn().await;
+    let customer = new_customer(&app).await;
+    let number = place(
+        &app,
+        &customer.access_token,
+        input(&[("AUD-001", 1)], "POSTAL"),
+    )
+    .await;
+    let support = app.login_as(Role::Support).await.access_token;
+    let admin = app.login_as(Role::Admin).await.access_token;
+    for _ in 0..3 {
+        let t = open_ok(&app, &customer.access_token, Some(&number), "Race me").await;
+        let id = t["id"].as_str().expect("id").to_owned();
+        let (a, b) = tokio::join!(
+            act_raw(&app, &support, "resolveTicket", &id),
+            act_raw(&app, &admin, "resolveTicket", &id)
+        );
+        let codes = [
+            crate::helpers::error_code(&a).map(str::to_owned),
+            crate::helpers::error_code(&b).map(str::to_owned),
+        ];
+        assert!(
+            codes.contains(&None) && codes.contains(&Some("CONFLICT".to_owned())),
+            "exactly one resolves: {a} {b}"
+        );
+        let t = assert_ok(&ticket_raw(&app, &support, &id).await)["ticket"].clone();
+        assert_eq!(t["status"], "RESOLVED");
+    }
+    let topics = ticket_topics(&app, &number).await;
+    let resolved = topics
+        .iter()
+        .filter(|(t, _)| t == "ticket.resolved")
+        .count();
+    assert_eq!(resolved, 3, "one event per resolution");
+}
