@@ -240,3 +240,52 @@ async fn an_order_with_an_open_return_does_not_complete() {
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
 }
+
+#[tokio::test]
+async fn an_exchange_with_no_replacement_in_stock_is_out_of_stock_and_writes_nothing() {
+    use crate::order_helpers::set_available;
+    let app = TestApp::spawn().await;
+    let customer = new_customer(&app).await;
+    let number = delivered_order(&app, &customer, &[("KBD-002", 1)]).await;
+    let r = request_raw(
+        &app,
+        &customer.access_token,
+        &number,
+        json!({ "lines": [{ "sku": "KBD-002", "quantity": 1, "reason": "WRONG_ITEM" }],
+                "resolution": "EXCHANGE", "exchangeSkus": ["MUG-002"] }),
+        &new_key(),
+    )
+    .await;
+    let id = assert_ok(&r)["requestReturn"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let warehouse = app.login_as(Role::Warehouse).await;
+    set_available(&app, &warehouse.access_token, "MUG-002", &[]).await;
+    let before = stock_levels(&app, &warehouse.access_token, "KBD-002").await;
+    let refused = receive_raw(
+        &app,
+        &warehouse.access_token,
+        &id,
+        &[("KBD-002", 1, "RESTOCK", Some("SHA"))],
+    )
+    .await;
+    assert_eq!(error_code(&refused), Some("OUT_OF_STOCK"), "{refused}");
+    // Nothing half-written: not received, not restocked.
+    assert_eq!(
+        stock_levels(&app, &warehouse.access_token, "KBD-002").await,
+        before
+    );
+    let now = app
+        .gql_as(
+            &customer.access_token,
+            "query($id: ID!) { return(id: $id) { status exchangeShipment { id } lines { receivedRestocked } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let now = &assert_ok(&now)["return"];
+    assert_eq!(now["status"], "APPROVED", "{now}");
+    assert!(now["exchangeShipment"].is_null());
+    assert_eq!(now["lines"][0]["receivedRestocked"], 0);
+    assert_ledger_balanced(&app).await;
+}
