@@ -643,3 +643,51 @@ pub(crate) async fn assert_demo_changes(app: &TestApp) {
         "an applied change: {page}"
     );
 }
+
+#[tokio::test]
+async fn a_card_authorization_is_captured_for_the_new_total_when_the_parcel_ships() {
+    let app = TestApp::spawn().await;
+    let c = new_customer(&app).await;
+    let (number, total) = placed(&app, &c.access_token, &[("AUD-001", 2), ("CHG-003", 1)]).await;
+    pay_online(&app, &c.access_token, &number, "CARD").await;
+    let resp = cancel_lines_raw(
+        &app,
+        &c.access_token,
+        &number,
+        &[("AUD-001", 1)],
+        &new_key(),
+    )
+    .await;
+    let new_total = minor(&assert_ok(&resp)["cancelOrderLines"]["total"]["amount"]);
+    assert_eq!(new_total, total - 29_900);
+    // Nothing was captured, so nothing is refunded now.
+    let o = order_payments(&app, &c.access_token, &number).await;
+    assert_eq!(kept(&o), 0, "{o}");
+    let warehouse = app.login_as(Role::Warehouse).await;
+    assert_eq!(
+        fulfil(&app, &warehouse.access_token, &number, "SHIPPED").await,
+        "SHIPPED"
+    );
+    let o = crate::order_helpers::wait_for_order(&app, &c.access_token, &number, "captured", |o| {
+        kept(o) > 0
+            && o["payments"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .all(crate::order_helpers::payment_settled)
+    })
+    .await;
+    let refunded: i64 = o["payments"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| minor(&p["refunded"]["amount"]))
+        .sum();
+    assert_eq!(
+        kept(&o),
+        new_total,
+        "the parcel captured exactly the new total: {o}"
+    );
+    assert_eq!(refunded, 0, "{o}");
+    assert_ledger_balanced(&app).await;
+}
