@@ -22,6 +22,7 @@ use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use tokio::process::{Child, Command};
 
+mod after_sales;
 mod live_resume;
 mod tracking;
 
@@ -108,12 +109,17 @@ impl ChromeDriver {
         }
     }
 
-    async fn client(&self) -> Client {
+    /// A session with JavaScript on, or off (Chromium's content setting:
+    /// pages run no script at all, as for a visitor who turned it off;
+    /// the driver's own commands still work).
+    async fn client_with(&self, javascript: bool) -> Client {
         let profile: PathBuf = self.profile.path().to_path_buf();
         let mut caps = serde_json::Map::new();
+        let js_setting = if javascript { 1 } else { 2 };
         caps.insert(
             "goog:chromeOptions".to_owned(),
             json!({
+                "prefs": { "profile.managed_default_content_settings.javascript": js_setting },
                 "binary": CHROMIUM,
                 "args": [
                     "--headless",
@@ -236,6 +242,15 @@ async fn in_browser(check: Check) {
 
 /// [`in_browser`] with settings for the server.
 async fn in_browser_with(env: &[(&str, &str)], check: Check) {
+    in_browser_as(env, true, check).await;
+}
+
+/// [`in_browser`] with JavaScript turned off in Chromium.
+async fn in_browser_without_javascript(check: Check) {
+    in_browser_as(&[], false, check).await;
+}
+
+async fn in_browser_as(env: &[(&str, &str)], javascript: bool, check: Check) {
     if !browser_prerequisites_met() {
         return;
     }
@@ -245,7 +260,7 @@ async fn in_browser_with(env: &[(&str, &str)], check: Check) {
     }
     let app = builder.spawn().await;
     let driver = ChromeDriver::start().await;
-    let client = driver.client().await;
+    let client = driver.client_with(javascript).await;
     let outcome = AssertUnwindSafe(check(&app, &client)).catch_unwind().await;
     let _ = client.close().await;
     if let Err(panic) = outcome {

@@ -10,6 +10,7 @@ use super::*;
 /// transfer) settle at once because finance pays them out by hand. Returns
 /// whether a provider call must follow after commit. `Ok(false)` also when
 /// the operation was already requested under `op_key` (a retry).
+#[expect(clippy::too_many_arguments, reason = "one ledger row's parts")]
 pub(super) async fn request_movement(
     db: &impl ConnectionTrait,
     o: &order::Model,
@@ -90,7 +91,6 @@ pub struct RefundFollowUp(AfterCommit);
 ///
 /// Each movement lands on the order's timeline and in the outbox (refund
 /// requested, refunded), like any other refund.
-#[allow(clippy::too_many_arguments)]
 pub async fn refund_order_amount(
     db: &impl ConnectionTrait,
     o: &order::Model,
