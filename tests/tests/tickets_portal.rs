@@ -31,6 +31,7 @@ async fn a_customer_gets_help_and_support_answers_without_javascript() {
     let html = page(&app, &customer, &format!("/orders/{order}")).await;
     let get_help = format!("href=\"/tickets/new?order={order}\"");
     assert!(html.contains(&get_help), "{html}");
+    assert!(!html.contains("id=\"order-tickets\""), "{html}");
 
     let html = page(&app, &customer, &format!("/tickets/new?order={order}")).await;
     assert!(html.contains("id=\"new-ticket\""), "{html}");
@@ -100,6 +101,13 @@ async fn a_customer_gets_help_and_support_answers_without_javascript() {
         html.contains(&format!("data-number=\"{number}\"")),
         "{html}"
     );
+    // The order page lists its tickets.
+    let html = page(&app, &customer, &format!("/orders/{order}")).await;
+    assert!(html.contains("id=\"order-tickets\""), "{html}");
+    assert!(
+        html.contains(&format!("href=\"/tickets/{number}\"")),
+        "{html}"
+    );
 
     // The console: the queue's tabs count it; support assigns and answers.
     let support_tokens = app.login_as(Role::Support).await;
@@ -123,6 +131,8 @@ async fn a_customer_gets_help_and_support_answers_without_javascript() {
     );
 
     let base = format!("/console/service/tickets/{number}");
+    let html = page(&app, &support, &format!("/console/orders/{order}")).await;
+    assert!(html.contains(&format!("href=\"{base}\"")), "{html}");
     let html = page(&app, &support, &base).await;
     assert!(html.contains("&lt;script&gt;alert("), "{html}");
     assert!(!html.contains("<script>alert("), "{html}");

@@ -61,6 +61,10 @@ pub const TICKET_QUEUE: &str = concat!(
 pub const TICKET_ASSIGNEES: &str =
     "query TicketAssignees { ticketAssignees { id name role } me { id } }";
 
+/// An order's tickets (the order pages' list).
+pub const ORDER_TICKETS: &str = "query OrderTickets($number: String!) { order(number: $number) { \
+number tickets { id number status subject lastMessageAt } } }";
+
 /// Opens a ticket (the portal's "Get help" form).
 pub const OPEN_TICKET: &str = "mutation OpenTicket($input: OpenTicketInput!) { \
 openTicket(input: $input) { id number status } }";
@@ -88,6 +92,7 @@ pub const DOCUMENTS: &[(&str, &str)] = &[
     ("TicketByNumber", TICKET_BY_NUMBER),
     ("TicketQueue", TICKET_QUEUE),
     ("TicketAssignees", TICKET_ASSIGNEES),
+    ("OrderTickets", ORDER_TICKETS),
     ("OpenTicket", OPEN_TICKET),
     ("ReplyToTicket", REPLY_TO_TICKET),
     ("AssignTicket", ASSIGN_TICKET),
@@ -293,6 +298,40 @@ pub fn assignees()
     async move {
         let d = fut.await?;
         Ok((d.ticket_assignees, d.me.map(|m| m.id)))
+    }
+}
+
+/// One of an order's tickets, as the order pages list them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderTicket {
+    pub id: String,
+    pub number: String,
+    pub status: TicketStatus,
+    pub subject: String,
+    pub last_message_at: String,
+}
+
+#[derive(Deserialize)]
+struct OrderTicketsOrder {
+    tickets: Vec<OrderTicket>,
+}
+
+#[derive(Deserialize)]
+struct OrderTicketsData {
+    order: Option<OrderTicketsOrder>,
+}
+
+/// Order `number`'s tickets as the caller may see them.
+pub fn order_tickets(
+    number: String,
+) -> impl Future<Output = Result<Vec<OrderTicket>, ApiError>> + Send + 'static {
+    let fut = request::<OrderTicketsData>(ORDER_TICKETS, json!({ "number": number }));
+    async move {
+        fut.await?
+            .order
+            .map(|o| o.tickets)
+            .ok_or(ApiError::NotFound)
     }
 }
 

@@ -6,8 +6,9 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::tickets::{Ticket, TicketMessage};
+use crate::api::tickets::{Ticket, TicketMessage, order_tickets};
 use crate::components::order::format_time;
+use crate::components::url_encode;
 use crate::i18n::{
     Key, Lang, fill, ticket_author_key, ticket_category_key, ticket_duration, ticket_error_key,
     ticket_status_key,
@@ -153,5 +154,42 @@ pub fn button_form(
             <input type="hidden" name="id" value=id />
             <button type="submit" class="secondary">{label}</button>
         </form>
+    }
+}
+
+/// The tickets about order `number` (nothing when there are none): each
+/// links to its page, the customer's (`console` false) or the desk's.
+/// It loads its own data, so the order pages only place it.
+#[component]
+pub fn OrderTickets(number: String, lang: Lang, console: bool) -> impl IntoView {
+    let list = Resource::new(move || number.clone(), order_tickets);
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let tickets = list.await.unwrap_or_default();
+                (!tickets.is_empty()).then(|| {
+                    let rows = tickets
+                        .into_iter()
+                        .map(|t| {
+                            let base = if console { "/console/service/tickets" } else { "/tickets" };
+                            let href = format!("{base}/{}", url_encode(&t.number));
+                            view! {
+                                <li class="order-ticket" data-number=t.number.clone()>
+                                    <a href=href>{t.number.clone()}</a> " " {t.subject.clone()} " "
+                                    <TicketStatusBadge status=t.status lang />
+                                    " " <span class="muted">{format_time(&t.last_message_at)}</span>
+                                </li>
+                            }
+                        })
+                        .collect_view();
+                    view! {
+                        <section class="card" id="order-tickets">
+                            <h2>{lang.t(Key::TkOrderTickets)}</h2>
+                            <ul>{rows}</ul>
+                        </section>
+                    }
+                })
+            })}
+        </Transition>
     }
 }

@@ -601,6 +601,7 @@ keys! {
     TkMinutes => ("{m} min", "{m} 分钟"),
     TkHoursMinutes => ("{h} h {m} min", "{h} 小时 {m} 分钟"),
     TkBackToMine => ("Back to my tickets", "返回我的咨询"),
+    TkOrderTickets => ("Questions about this order", "关于此订单的咨询"),
     TkBackToQueue => ("Back to the ticket queue", "返回工单队列"),
     TkTotal => ("{count} tickets", "共 {count} 条"),
     TkAuthorCustomer => ("Customer", "顾客"),

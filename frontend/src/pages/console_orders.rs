@@ -15,6 +15,7 @@ use crate::components::order::{
 use crate::components::orders_table::OrdersTable;
 use crate::components::payment_panel::PaymentPanel;
 use crate::components::shipment::Shipments;
+use crate::components::tickets::OrderTickets;
 use crate::components::{idempotency_key, url_encode};
 use crate::http_status::set_status;
 use crate::i18n::{Key, Lang, action_key, sort_key, status_key, t, use_lang};
@@ -297,6 +298,7 @@ fn StaffOrder(order: Order, key_base: String, can_move_money: bool, lang: Lang) 
             <PaymentPanel order=order.clone() key_base can_move_money lang />
             <Shipments shipments=order.shipments.clone() lines=order.lines.clone() lang console=true />
             <AfterSalesActions order=order.clone() lang />
+            <OrderTickets number=order.number.clone() lang console=true />
             <NotificationLog number=order.number.clone() lang console=true />
             <div class="two-col">
                 <section class="card">

@@ -15,6 +15,7 @@ use crate::components::order::{
 use crate::components::orders_table::OrdersTable;
 use crate::components::payment::CustomerPayment;
 use crate::components::shipment::Shipments;
+use crate::components::tickets::OrderTickets;
 use crate::components::url_encode;
 use crate::http_status::set_status;
 use crate::i18n::{Key, Lang, t, use_lang};
@@ -132,6 +133,7 @@ fn CustomerOrder(order: Order, lang: Lang) -> impl IntoView {
             <CustomerPayment order=order.clone() lang />
             <Shipments shipments=order.shipments.clone() lines=order.lines.clone() lang />
             <AfterSalesActions order=order.clone() lang />
+            <OrderTickets number=order.number.clone() lang console=false />
             <NotificationLog number=order.number.clone() lang console=false />
             <div class="two-col">
                 <section class="card">
