@@ -18,6 +18,7 @@ mod apply;
 mod commands;
 mod load;
 mod queries;
+mod shipments;
 mod stored;
 
 pub use commands::{
