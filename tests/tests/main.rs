@@ -25,6 +25,7 @@ mod portal_reviews;
 mod portal_webhooks;
 mod schema;
 mod schema_walk;
+mod service_desk;
 mod subscriptions;
 
 mod mail_helpers;

@@ -152,6 +152,7 @@ mod tests {
         let returns = frontend::api::returns::DOCUMENTS;
         let tickets = frontend::api::tickets::DOCUMENTS;
         let changes = frontend::api::changes::DOCUMENTS;
+        let desk = frontend::api::service_desk::DOCUMENTS;
         for (name, doc) in frontend::api::queries::ALL
             .iter()
             .chain(console_shipments)
@@ -161,6 +162,7 @@ mod tests {
             .chain(returns)
             .chain(tickets)
             .chain(changes)
+            .chain(desk)
         {
             let resp = schema.execute(*doc).await;
             let problems: Vec<String> = resp.errors.iter().map(|e| e.message.clone()).collect();

@@ -12,6 +12,7 @@ pub mod payments;
 pub mod queries;
 pub mod returns;
 pub mod reviews;
+pub mod service_desk;
 pub mod shipments_console;
 pub mod tickets;
 pub mod types;

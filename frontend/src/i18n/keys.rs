@@ -632,6 +632,10 @@ keys! {
     DeskTickets => ("Tickets", "工单"),
     DeskReviews => ("Reviews", "评价"),
     DeskIntro => ("Requests from customers that need someone: approve changes, handle returns, answer tickets, moderate reviews.", "需要处理的顾客请求：审批修改、处理退换货、回复工单、审核评价。"),
+    DeskWaitingChanges => ("waiting for a decision", "待审批"),
+    DeskWaitingReturns => ("waiting for a step (approve, receive or refund)", "待处理（审批、收货或退款）"),
+    DeskWaitingTickets => ("waiting for an answer", "待回复"),
+    DeskWaitingReviews => ("waiting for moderation", "待审核"),
     MetaServiceDesk => ("Service desk: change requests, returns, tickets and reviews.", "售后工作台：修改申请、退换货、工单和评价。"),
     // Reviews (helper "reviews"): the product page's rating and reviews,
     // the order's review page and the console's moderation queue
