@@ -37,6 +37,12 @@ pub fn MyOrdersPage() -> impl IntoView {
         <Title text=t(Key::PageTitleMyOrders) />
         <Meta name="description" content=t(Key::MetaMyOrders) />
         <h1>{t(Key::PageTitleMyOrders)}</h1>
+        // The customer's after-sales lists, one click from their orders.
+        <nav class="tabs" id="account-links">
+            <a class="tab" href="/returns" id="link-my-returns">{t(Key::RetTitleMy)}</a>
+            <a class="tab" href="/tickets" id="link-my-tickets">{t(Key::PageTitleMyTickets)}</a>
+            <a class="tab" href="/account/reviews" id="link-my-reviews">{t(Key::PageTitleMyReviews)}</a>
+        </nav>
         <Suspense fallback=move || view! { <p class="muted">{lang.t(Key::Loading)}</p> }>
             {move || Suspend::new(async move {
                 if session.0.await.ok().flatten().is_none() {

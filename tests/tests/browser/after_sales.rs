@@ -110,6 +110,24 @@ async fn after_sales_without_javascript(app: &TestApp, client: &Client) {
     click(client, "#review-chg-003 button[type=\"submit\"]").await;
     text_of(client, "#form-done").await;
 
+    // "My returns" and "My tickets" are one click from "My orders".
+    client
+        .goto(&app.url("/orders"))
+        .await
+        .expect("open /orders");
+    click(client, "#link-my-returns").await;
+    assert!(text_of(client, "#returns-table").await.contains(&number));
+    client
+        .goto(&app.url("/orders"))
+        .await
+        .expect("open /orders");
+    click(client, "#link-my-tickets").await;
+    assert!(
+        text_of(client, "#my-tickets")
+            .await
+            .contains("Where do I send it?")
+    );
+
     // What the forms submitted is what the API now holds.
     let resp = app
         .gql_as(
