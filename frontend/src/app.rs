@@ -6,16 +6,20 @@ use crate::http_status::set_status;
 use crate::i18n::{self, Key, t};
 use crate::pages::{
     cart::CartPage,
+    changes::{CancelItemsPage, ChangeOrderPage},
     checkout::CheckoutPage,
     console::ConsolePage,
+    console_changes::ConsoleChangesPage,
     console_inventory::InventoryPage,
     console_new_order::NewOrderPage,
     console_orders::{ConsoleOrderPage, ConsoleOrdersPage},
     console_payments::ConsolePaymentsPage,
+    console_returns::{ConsoleReturnPage, ConsoleReturnsPage},
+    console_reviews::ConsoleReviewsPage,
     console_service::ServiceDeskPage,
-    console_tickets::{ConsoleTicketPage, ConsoleTicketsPage},
     console_shipment::{ConsoleShipmentPage, PackingSlipPage},
     console_shipments::{ConsoleShipmentsPage, PickupDeskPage},
+    console_tickets::{ConsoleTicketPage, ConsoleTicketsPage},
     console_webhooks::ConsoleWebhooksPage,
     login::LoginPage,
     notifications::{EmailTemplatesPage, PreferencesPage},
@@ -26,10 +30,6 @@ use crate::pages::{
     returns::{MyReturnsPage, ReturnPage, ReturnRequestPage},
     reviews::{MyReviewsPage, OrderReviewPage},
     tickets::{MyTicketsPage, NewTicketPage, TicketPage},
-    changes::{CancelItemsPage, ChangeOrderPage},
-    console_changes::ConsoleChangesPage,
-    console_returns::{ConsoleReturnPage, ConsoleReturnsPage},
-    console_reviews::ConsoleReviewsPage,
 };
 use crate::session::Session;
 use leptos::prelude::*;

@@ -33,9 +33,9 @@ async fn the_demo_shows_sent_emails_and_a_partner_webhook_log() {
     let admin = app.login_as(Role::Admin).await.access_token;
     let customer = app.login_as(Role::Customer).await.access_token;
     crate::reviews_helpers::assert_demo_reviews(&app).await;
+    crate::returns::assert_demo_returns(&app).await;
     crate::order_changes::assert_demo_changes(&app).await;
     crate::tickets::assert_demo_tickets(&app).await;
-    crate::returns::assert_demo_returns(&app).await;
 
     let endpoints = app.gql_as(&admin, LOG, json!({})).await;
     let endpoints = assert_ok(&endpoints)["webhookEndpoints"].clone();

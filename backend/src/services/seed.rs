@@ -163,8 +163,8 @@ pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
         crate::services::demo_notifications::seed_demo_webhook(state).await?;
         crate::services::demo_orders::seed_demo_orders(state).await?;
         crate::services::demo_reviews::seed_demo_reviews(state).await?;
-        crate::services::demo_changes::seed_demo_changes(state).await?;
         crate::services::demo_returns::seed_demo_returns(state).await?;
+        crate::services::demo_changes::seed_demo_changes(state).await?;
         crate::services::demo_tickets::seed_demo_tickets(state).await?;
     }
     Ok(true)

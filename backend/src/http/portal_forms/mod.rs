@@ -36,8 +36,8 @@ mod orders;
 mod payments;
 mod returns;
 mod reviews;
-mod tickets;
 mod stock;
+mod tickets;
 mod webhooks;
 
 use cart::*;
