@@ -11,7 +11,8 @@ use serde_json::{Value, json};
 use crate::helpers::{Role, TestApp, assert_ok, error_code};
 use crate::order_helpers::{
     assert_ledger_balanced, available, fulfil, minor, new_customer, new_key, order_input,
-    order_payments, pay_online, pay_order, place_order_ok, start_payment, wait_payments_settled,
+    order_payments, pay_online, pay_order, place_order_ok, sandbox_pay, start_payment,
+    wait_payments_settled,
 };
 
 /// The change request fields the tests read.
@@ -372,12 +373,46 @@ async fn an_addition_waits_for_support_then_allocates_and_leaves_an_amount_due()
         error_code(&approve_raw(&app, &support.access_token, &id).await),
         Some("CONFLICT")
     );
-    // The customer pays the difference.
+    // Nothing leaves before the difference is paid.
+    let warehouse = app.login_as(Role::Warehouse).await.access_token;
+    let q = "query($n: String!) { order(number: $n) { shipments { id } } }";
+    let o = app.gql_as(&warehouse, q, json!({ "n": number })).await;
+    let ids: Vec<String> = assert_ok(&o)["order"]["shipments"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s["id"].as_str().map(str::to_owned))
+        .collect();
+    assert!(!ids.is_empty(), "{o}");
+    for id in &ids {
+        for m in [
+            "mutation($id: ID!) { startPicking(shipmentId: $id) { status } }",
+            "mutation($id: ID!) { packShipment(shipmentId: $id, weightGrams: 800) { status } }",
+        ] {
+            assert_ok(&app.gql_as(&warehouse, m, json!({ "id": id })).await);
+        }
+    }
+    let ship = app
+        .gql_as(
+            &warehouse,
+            "mutation($id: ID!) { shipShipment(shipmentId: $id, carrier: \"SF\", trackingNumber: \"SF-OWES-1\") { status } }",
+            json!({ "id": ids[0] }),
+        )
+        .await;
+    assert_eq!(error_code(&ship), Some("CONFLICT"), "{ship}");
+    // The customer pays the difference; then it ships.
     let session = start_payment(&app, &c.access_token, &number, "ALIPAY").await;
     assert_eq!(
         minor(&session["payment"]["amount"]["amount"]),
         12_800,
         "{session}"
+    );
+    let url = session["redirectUrl"].as_str().expect("redirectUrl");
+    sandbox_pay(&app, url).await;
+    wait_payments_settled(&app, &c.access_token, &number).await;
+    assert_eq!(
+        fulfil(&app, &warehouse, &number, "SHIPPED").await,
+        "SHIPPED"
     );
     assert_ledger_balanced(&app).await;
 }

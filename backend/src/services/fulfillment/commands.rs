@@ -210,6 +210,7 @@ pub async fn hand_over_pickup(
             attempts_left: (MAX_PICKUP_FAILURES - failures).max(0),
         });
     }
+    settle::check_paid_for(&*st.tx, &st.order).await?;
     let lines = stock::lines_of(&*st.tx, id).await?;
     stock::consume(&*st.tx, p, &st.order, &st.row, &lines, st.now).await?;
     settle::mark_on_handover(&*st.tx, &st.order, &st.row, &lines, st.now).await?;

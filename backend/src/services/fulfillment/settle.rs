@@ -16,7 +16,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use uuid::Uuid;
 
 use crate::domain::auth::Principal;
-use crate::domain::payments::PaymentMethod;
+use crate::domain::money::{Currency, Money};
+use crate::domain::payments::{OrderPaymentSummary, PaymentMethod};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -70,6 +71,32 @@ async fn mark(db: &impl ConnectionTrait, id: Uuid, amount: i64) -> AppResult<()>
         .filter(shipment::Column::Id.eq(id))
         .exec(db)
         .await?;
+    Ok(())
+}
+
+/// Goods leave only once paid for, or to be paid at the door: an order
+/// whose total grew after it was paid (an approved change) leaves once the
+/// customer has paid the difference. Cash on delivery pays on arrival, and
+/// imported orders were paid on their marketplace.
+pub(super) async fn check_paid_for(db: &impl ConnectionTrait, o: &order::Model) -> AppResult<()> {
+    if is_cod(o) || o.external_id.is_some() {
+        return Ok(());
+    }
+    let ledgers = crate::services::payments::store::order_ledgers(db, o.id).await?;
+    let summary = OrderPaymentSummary::of(ledgers.iter().map(|(_, l)| l));
+    let due = summary.amount_due(o.total_minor, false);
+    if due > 0 {
+        return Err(AppError::Conflict(format!(
+            "order {} still owes {} {}: it leaves once the customer has paid",
+            o.number,
+            o.currency,
+            Money::new(
+                due,
+                Currency::parse(&o.currency).unwrap_or_else(Currency::default_shop)
+            )
+            .amount()
+        )));
+    }
     Ok(())
 }
 

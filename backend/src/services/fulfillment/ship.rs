@@ -112,6 +112,7 @@ pub async fn ship_shipment(
     let tracking = check_tracking(tracking_number)?;
     let st = begin(state, p, id, ShipmentAction::Ship).await?;
     let db = &*st.tx;
+    settle::check_paid_for(db, &st.order).await?;
     let stored = stock::lines_of(db, id).await?;
     let plan = split_plan(&stored, lines)?;
     let mut shipped = Vec::new();
