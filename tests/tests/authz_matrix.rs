@@ -289,6 +289,8 @@ enum Op {
     SetProductActive,
     /// The `store` channel's methods cut to cards and Alipay.
     SetChannelPaymentMethods,
+    /// The `store` channel's return window, from 7 days to 30.
+    SetChannelReturnWindow,
     /// The EXPRESS rate, from the seeded one to [`RATE_AFTER`].
     SetShippingRate,
     /// [`REGION`]'s ranking, from [`REGION_RANKING_BEFORE`] to [`REGION_RANKING`].
@@ -461,6 +463,7 @@ fn all_ops() -> Vec<Op> {
         Op::ChangePassword,
         Op::SetProductActive,
         Op::SetChannelPaymentMethods,
+        Op::SetChannelReturnWindow,
         Op::SetShippingRate,
         Op::SetRegionWarehouses,
         Op::AdjustStock,
@@ -580,6 +583,7 @@ impl Op {
             Op::ChangePassword => "changePassword",
             Op::SetProductActive => "setProductActive",
             Op::SetChannelPaymentMethods => "setChannelPaymentMethods",
+            Op::SetChannelReturnWindow => "setChannelReturnWindow",
             Op::SetShippingRate => "setShippingRate",
             Op::SetRegionWarehouses => "setRegionWarehouses",
             Op::AdjustStock => "adjustStock",
@@ -781,6 +785,7 @@ impl Op {
             | Op::RevokeApiKey
             | Op::SetProductActive
             | Op::SetChannelPaymentMethods
+            | Op::SetChannelReturnWindow
             | Op::SetShippingRate
             | Op::SetRegionWarehouses
             | Op::CreateStaffUser => by_role(who, ADMIN),
@@ -1093,6 +1098,8 @@ struct Snapshot {
     toggle_on_sale: bool,
     /// The payment methods of the channel `setChannelPaymentMethods` changes.
     store_methods: Value,
+    /// Its return window (`setChannelReturnWindow`).
+    store_window: i64,
     /// Shipments of every order.
     shipments_total: i64,
     /// The rate table: method → rate.
@@ -1124,7 +1131,7 @@ const SNAPSHOT: &str = "query($a: String!, $b: String!, $hasB: Boolean!) {
     users { id }
     apiKeys { id revoked }
     product(sku: \"BAG-001\") { sku }
-    channels { code paymentMethods }
+    channels { code paymentMethods returnWindowDays }
     shipments(first: 1) { totalCount }
     shippingRates { ...R }
     regionWarehouses { region warehouse rank }
@@ -1522,6 +1529,13 @@ impl World {
                 )
                 .await;
             }
+            Op::SetChannelReturnWindow => {
+                self.admin(
+                    "mutation($c: String!) { setChannelReturnWindow(code: $c, days: 7) { code } }",
+                    json!({ "c": NEW_KEY_CHANNEL }),
+                )
+                .await;
+            }
             Op::SetReorderPoint => {
                 self.admin(
                     "mutation($s: String!, $w: String!) { setReorderPoint(sku: $s, warehouseCode: $w, reorderPoint: 3) { reorderPoint } }",
@@ -1864,6 +1878,11 @@ impl World {
                 .and_then(|cs| cs.iter().find(|c| c["code"] == NEW_KEY_CHANNEL))
                 .map(|c| c["paymentMethods"].clone())
                 .unwrap_or_else(|| panic!("no channel {NEW_KEY_CHANNEL}: {data}")),
+            store_window: data["channels"]
+                .as_array()
+                .and_then(|cs| cs.iter().find(|c| c["code"] == NEW_KEY_CHANNEL))
+                .and_then(|c| c["returnWindowDays"].as_i64())
+                .unwrap_or(-1),
             shipments_total: data["shipments"]["totalCount"].as_i64().unwrap_or(-1),
             rates: data["shippingRates"]
                 .as_array()
@@ -1994,6 +2013,10 @@ impl World {
             ),
             Op::SetChannelPaymentMethods => (
                 "mutation($c: String!) { setChannelPaymentMethods(code: $c, methods: [CARD, ALIPAY]) { code paymentMethods } }",
+                json!({ "c": NEW_KEY_CHANNEL }),
+            ),
+            Op::SetChannelReturnWindow => (
+                "mutation($c: String!) { setChannelReturnWindow(code: $c, days: 30) { code returnWindowDays } }",
                 json!({ "c": NEW_KEY_CHANNEL }),
             ),
             Op::SetShippingRate => (
@@ -2359,6 +2382,10 @@ impl World {
             Op::Register | Op::CreateStaffUser => want.users += 1,
             Op::SetProductActive => want.toggle_on_sale = false,
             Op::SetChannelPaymentMethods => want.store_methods = json!(["CARD", "ALIPAY"]),
+            Op::SetChannelReturnWindow => {
+                assert_eq!(want.store_window, 7, "{who:?}: the case starts from 7 days");
+                want.store_window = 30;
+            }
             Op::SetShippingRate => {
                 let rate = want
                     .rates

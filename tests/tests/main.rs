@@ -57,6 +57,7 @@ mod payments_webhooks;
 mod race;
 mod returns;
 mod returns_races;
+mod returns_window;
 mod reviews;
 mod reviews_helpers;
 mod tickets;

@@ -48,7 +48,12 @@ pub struct Channel {
     pub active: bool,
     /// The payment methods customers of this channel may choose.
     pub payment_methods: Vec<crate::domain::payments::PaymentMethod>,
+    /// Days after delivery a customer may still ask for a return.
+    pub return_window_days: i32,
 }
+
+/// The longest return window a channel may offer, in days.
+pub const MAX_RETURN_WINDOW_DAYS: i32 = 365;
 
 /// Channel codes are compared trimmed and lower-case.
 pub fn normalize_code(code: &str) -> String {

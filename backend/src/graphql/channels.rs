@@ -46,6 +46,9 @@ pub struct Channel {
     pub active: bool,
     /// The payment methods its customers may choose.
     pub payment_methods: Vec<crate::graphql::payments::PaymentMethod>,
+    /// Days after delivery its customers may still ask for a return or
+    /// exchange (0: no returns through the portal).
+    pub return_window_days: i32,
 }
 
 impl From<domain::Channel> for Channel {
@@ -57,6 +60,7 @@ impl From<domain::Channel> for Channel {
             kind: c.kind.into(),
             active: c.active,
             payment_methods: c.payment_methods.into_iter().map(Into::into).collect(),
+            return_window_days: c.return_window_days,
         }
     }
 }
@@ -79,6 +83,22 @@ impl ChannelsMutation {
         let methods: Vec<_> = methods.into_iter().map(Into::into).collect();
         Ok(
             svc::set_payment_methods(state(ctx)?, principal(ctx), &code, &methods)
+                .await?
+                .into(),
+        )
+    }
+
+    /// Sets how many days after delivery a channel's customers may still
+    /// ask for a return or exchange (admin; 0 to 365). Returns already
+    /// requested are not affected.
+    async fn set_channel_return_window(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The channel's code, e.g. \"web\".")] code: String,
+        #[graphql(desc = "Days after delivery, 0 to 365.")] days: i32,
+    ) -> Result<Channel> {
+        Ok(
+            svc::set_return_window(state(ctx)?, principal(ctx), &code, days)
                 .await?
                 .into(),
         )

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::authorize;
 use crate::domain::auth::{Principal, Role, STAFF};
-use crate::domain::channels::{Channel, ChannelKind, PORTAL_CHANNEL};
+use crate::domain::channels::{Channel, ChannelKind, MAX_RETURN_WINDOW_DAYS, PORTAL_CHANNEL};
 use crate::domain::payments::{PaymentMethod, format_method_list};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -40,6 +40,45 @@ pub async fn set_payment_methods(
     methods: &[PaymentMethod],
 ) -> AppResult<Channel> {
     authorize(p, &[Role::Admin])?;
+    set_column(
+        state,
+        code,
+        channel::Column::PaymentMethods,
+        Expr::value(format_method_list(methods)),
+    )
+    .await
+}
+
+/// Sets a channel's return window in days (admin).
+pub async fn set_return_window(
+    state: &AppState,
+    p: &Principal,
+    code: &str,
+    days: i32,
+) -> AppResult<Channel> {
+    authorize(p, &[Role::Admin])?;
+    if !(0..=MAX_RETURN_WINDOW_DAYS).contains(&days) {
+        return Err(AppError::invalid(
+            "days",
+            format!("must be 0 to {MAX_RETURN_WINDOW_DAYS}"),
+        ));
+    }
+    set_column(
+        state,
+        code,
+        channel::Column::ReturnWindowDays,
+        Expr::value(days),
+    )
+    .await
+}
+
+/// Sets one setting of the channel with `code` and returns it as it is now.
+async fn set_column(
+    state: &AppState,
+    code: &str,
+    column: channel::Column,
+    value: sea_orm::sea_query::SimpleExpr,
+) -> AppResult<Channel> {
     let code = crate::domain::channels::normalize_code(code);
     let ch = state
         .channels
@@ -48,10 +87,7 @@ pub async fn set_payment_methods(
         .ok_or_else(|| AppError::NotFound(format!("no channel {code}")))?;
     let tx = state.db.begin_write().await?;
     channel::Entity::update_many()
-        .col_expr(
-            channel::Column::PaymentMethods,
-            Expr::value(format_method_list(methods)),
-        )
+        .col_expr(column, value)
         .filter(channel::Column::Id.eq(ch.id))
         .exec(&*tx)
         .await?;

@@ -34,6 +34,7 @@ pub fn channel_from_row(c: channel::Model) -> AppResult<Channel> {
         name: c.name,
         kind,
         active: c.active,
+        return_window_days: c.return_window_days,
     })
 }
 
