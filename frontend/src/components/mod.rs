@@ -12,6 +12,7 @@ pub mod order;
 pub mod orders_table;
 pub mod payment;
 pub mod payment_panel;
+pub mod returns;
 pub mod reviews;
 pub mod service_desk;
 pub mod shipment;

@@ -15,10 +15,10 @@
 use crate::api::ApiError;
 use crate::api::returns::{Return, Warehouse, find_return_for_staff, return_queue};
 use crate::components::access::staff_gate;
+use crate::components::returns::{return_details, returns_table};
 use crate::components::service_desk::{DeskTab, DeskTabs};
 use crate::components::{idempotency_key, url_encode};
 use crate::i18n::{Key, Lang, fill, return_error_key, return_status_key, t, use_lang};
-use crate::pages::returns::{return_details, returns_table};
 use crate::schema::{ReturnAction, ReturnStatus};
 use crate::session::use_session;
 use leptos::prelude::*;

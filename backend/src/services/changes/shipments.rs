@@ -31,47 +31,18 @@ pub(super) async fn new_shipment(
     why: &str,
     now: DateTime<Utc>,
 ) -> AppResult<shipment::Model> {
-    let n = shipment::Entity::find()
-        .filter(shipment::Column::OrderId.eq(o.id))
-        .count(db)
-        .await?;
-    let row = shipment::Model {
-        id: Uuid::now_v7(),
-        number: format!("{}-{}", o.number, n + 1),
-        order_id: o.id,
-        warehouse_id,
-        method: method.as_str().into(),
-        status: ShipmentStatus::Pending.as_str().into(),
-        carrier: None,
-        tracking_number: None,
-        weight_grams: None,
-        pickup_code: (method == DeliveryMethod::Pickup).then(|| {
-            use rand::Rng;
-            format!("{:06}", rand::rng().random_range(0..1_000_000u32))
-        }),
-        pickup_failures: 0,
-        pickup_locked: false,
-        capture_pending: false,
-        capture_minor: 0,
-        last_event_at: None,
-        created_at: now,
-        updated_at: now,
-        shipped_at: None,
-        delivered_at: None,
-    };
-    crate::services::fulfillment::create::insert(db, &row, lines).await?;
-    let code = store::warehouse_code(db, warehouse_id).await?;
-    store::add_event(
+    let row = crate::services::fulfillment::create::open_pending(
         db,
-        row.id,
-        ShipmentStatus::Pending,
+        o,
+        warehouse_id,
+        method,
+        lines,
         why,
-        None,
-        now,
-        EventSource::System,
         actor,
+        now,
     )
     .await?;
+    let code = store::warehouse_code(db, warehouse_id).await?;
     store::timeline(
         db,
         o,

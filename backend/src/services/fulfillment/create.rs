@@ -56,41 +56,20 @@ pub(crate) async fn open_shipments(
             .1
             .push((a.product_id, a.sku, a.held));
     }
-    for (n, ((_, warehouse_id), (code, lines))) in by_wh.into_iter().enumerate() {
-        let row = shipment::Model {
-            id: Uuid::now_v7(),
-            number: format!("{}-{}", o.number, n + 1),
-            order_id: o.id,
-            warehouse_id,
-            method: method.as_str().into(),
-            status: ShipmentStatus::Pending.as_str().into(),
-            carrier: None,
-            tracking_number: None,
-            weight_grams: None,
-            pickup_code: (method == DeliveryMethod::Pickup).then(pickup_code),
-            pickup_failures: 0,
-            pickup_locked: false,
-            capture_pending: false,
-            capture_minor: 0,
-            last_event_at: None,
-            created_at: now,
-            updated_at: now,
-            shipped_at: None,
-            delivered_at: None,
-        };
-        insert(db, &row, &lines).await?;
-        let units: i64 = lines.iter().map(|l| l.2).sum();
-        store::add_event(
+    for ((_, warehouse_id), (code, lines)) in by_wh {
+        // Numbered in warehouse priority order: -1, -2…
+        let row = open_pending(
             db,
-            row.id,
-            ShipmentStatus::Pending,
+            o,
+            warehouse_id,
+            method,
+            &lines,
             &format!("waiting to be picked at {code}"),
-            None,
-            now,
-            EventSource::System,
             actor,
+            now,
         )
         .await?;
+        let units: i64 = lines.iter().map(|l| l.2).sum();
         store::timeline(
             db,
             o,
@@ -102,6 +81,61 @@ pub(crate) async fn open_shipments(
         .await?;
     }
     Ok(())
+}
+
+/// Opens a PENDING shipment of order `o` from `warehouse_id` holding
+/// `lines`, numbered after the order's shipments so far (`SO-…-3`), with a
+/// pickup code when it goes to a pickup desk, and its first history entry
+/// (`why`). The caller writes the order's timeline.
+#[expect(clippy::too_many_arguments, reason = "one shipment's parts")]
+pub(crate) async fn open_pending(
+    db: &impl ConnectionTrait,
+    o: &order::Model,
+    warehouse_id: Uuid,
+    method: DeliveryMethod,
+    lines: &[LineOf],
+    why: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> AppResult<shipment::Model> {
+    let n = shipment::Entity::find()
+        .filter(shipment::Column::OrderId.eq(o.id))
+        .count(db)
+        .await?;
+    let row = shipment::Model {
+        id: Uuid::now_v7(),
+        number: format!("{}-{}", o.number, n + 1),
+        order_id: o.id,
+        warehouse_id,
+        method: method.as_str().into(),
+        status: ShipmentStatus::Pending.as_str().into(),
+        carrier: None,
+        tracking_number: None,
+        weight_grams: None,
+        pickup_code: (method == DeliveryMethod::Pickup).then(pickup_code),
+        pickup_failures: 0,
+        pickup_locked: false,
+        capture_pending: false,
+        capture_minor: 0,
+        last_event_at: None,
+        created_at: now,
+        updated_at: now,
+        shipped_at: None,
+        delivered_at: None,
+    };
+    insert(db, &row, lines).await?;
+    store::add_event(
+        db,
+        row.id,
+        ShipmentStatus::Pending,
+        why,
+        None,
+        now,
+        EventSource::System,
+        actor,
+    )
+    .await?;
+    Ok(row)
 }
 
 /// Inserts a shipment and its lines.

@@ -10,9 +10,7 @@
 //! delivered order back (`domain::fulfillment::order_status_for`).
 
 use chrono::{DateTime, Utc};
-use entity::{
-    order, return_line, return_request, shipment, stock_level, stock_movement, warehouse,
-};
+use entity::{order, return_line, return_request, stock_level, stock_movement, warehouse};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -22,7 +20,7 @@ use uuid::Uuid;
 
 use super::store::{self, Return};
 use crate::domain::auth::Principal;
-use crate::domain::fulfillment::{DeliveryMethod, EventSource, ShipmentStatus};
+use crate::domain::fulfillment::DeliveryMethod;
 use crate::domain::inventory::MovementKind;
 use crate::domain::returns::ReturnAction;
 use crate::error::{AppError, AppResult};
@@ -130,53 +128,24 @@ pub(super) async fn open_replacement(
         .exec_without_returning(db)
         .await?;
     }
-    let n = shipment::Entity::find()
-        .filter(shipment::Column::OrderId.eq(o.id))
-        .count(db)
-        .await?
-        + 1;
-    let method = DeliveryMethod::parse(&o.shipping_method).unwrap_or(DeliveryMethod::Postal);
-    let row = shipment::Model {
-        id: Uuid::now_v7(),
-        number: format!("{}-{n}", o.number),
-        order_id: o.id,
-        warehouse_id: wh.id,
-        // A replacement travels by post or express, never to a pickup desk
-        // without its code flow.
-        method: match method {
-            DeliveryMethod::Pickup => DeliveryMethod::Postal,
-            m => m,
-        }
-        .as_str()
-        .into(),
-        status: ShipmentStatus::Pending.as_str().into(),
-        carrier: None,
-        tracking_number: None,
-        weight_grams: None,
-        pickup_code: None,
-        pickup_failures: 0,
-        pickup_locked: false,
-        capture_pending: false,
-        capture_minor: 0,
-        last_event_at: None,
-        created_at: now,
-        updated_at: now,
-        shipped_at: None,
-        delivered_at: None,
+    // A replacement travels by post or express, never to a pickup desk
+    // without its code flow.
+    let method = match DeliveryMethod::parse(&o.shipping_method) {
+        Some(DeliveryMethod::Pickup) | None => DeliveryMethod::Postal,
+        Some(m) => m,
     };
-    crate::services::fulfillment::create::insert(db, &row, &want).await?;
-    crate::services::fulfillment::store::add_event(
+    let row = crate::services::fulfillment::create::open_pending(
         db,
-        row.id,
-        ShipmentStatus::Pending,
+        o,
+        wh.id,
+        method,
+        &want,
         &format!(
             "replacement for {}: waiting to be picked at {}",
             r.number, wh.code
         ),
-        None,
-        now,
-        EventSource::System,
         &p.actor(),
+        now,
     )
     .await?;
     store::transition(
